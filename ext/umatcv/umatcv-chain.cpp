@@ -1,0 +1,496 @@
+/* umatcv chains: the cvtColor code table, parsing, auto routes, checks.
+ *
+ * Copyright (C) 2026 gst-umat authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "umatcv-private.hpp"
+
+#include <opencv2/imgproc.hpp>
+
+#include <cctype>
+#include <cstring>
+#include <strings.h>
+
+using namespace umatcv;
+
+namespace {
+
+#define L(x) UMATCV_LAYOUT_##x
+
+const LayoutInfo layouts[UMATCV_N_LAYOUTS] = {
+  /* NONE */ {"none", Shape::PACKED, 0, 1, 1},
+  {"BGR", Shape::PACKED, 3, 1, 1}, {"RGB", Shape::PACKED, 3, 1, 1},
+  {"BGRA", Shape::PACKED, 4, 1, 1}, {"RGBA", Shape::PACKED, 4, 1, 1},
+  {"BGRx", Shape::PACKED, 4, 1, 1}, {"RGBx", Shape::PACKED, 4, 1, 1},
+  {"GRAY", Shape::PACKED, 1, 1, 1},
+  {"I420", Shape::PLANAR_420, 1, 2, 2}, {"YV12", Shape::PLANAR_420, 1, 2, 2},
+  {"NV12", Shape::SEMI_420, 1, 2, 2}, {"NV21", Shape::SEMI_420, 1, 2, 2},
+  {"YUY2", Shape::PACKED, 2, 2, 1}, {"UYVY", Shape::PACKED, 2, 2, 1},
+  {"YVYU", Shape::PACKED, 2, 2, 1},
+  {"HSV", Shape::PACKED, 3, 1, 1}, {"HSV_FULL", Shape::PACKED, 3, 1, 1},
+  {"HLS", Shape::PACKED, 3, 1, 1}, {"HLS_FULL", Shape::PACKED, 3, 1, 1},
+  {"Lab", Shape::PACKED, 3, 1, 1}, {"Luv", Shape::PACKED, 3, 1, 1},
+  {"XYZ", Shape::PACKED, 3, 1, 1}, {"YCrCb", Shape::PACKED, 3, 1, 1},
+  {"YUV", Shape::PACKED, 3, 1, 1},
+  {"LBGR", Shape::PACKED, 3, 1, 1}, {"LRGB", Shape::PACKED, 3, 1, 1},
+  {"mRGBA", Shape::PACKED, 4, 1, 1},
+};
+
+struct CodeEntry {
+  const char *name;
+  int code;
+  uint32_t inputs;     /* 0 for codes we do not run */
+  UmatcvLayout output;
+};
+
+#define M(l) UMATCV_LAYOUT_BIT (UMATCV_LAYOUT_##l)
+#define CODE(n, mask, out) {#n, cv::COLOR_##n, mask, UMATCV_LAYOUT_##out}
+#define UNSUPPORTED(n) {#n, cv::COLOR_##n, 0, UMATCV_LAYOUT_NONE}
+
+const CodeEntry codes[] = {
+#include "umatcv-codes.inc"
+};
+
+#undef CODE
+#undef UNSUPPORTED
+
+const size_t max_steps = 16;
+
+const uint32_t yuv420_layouts = M (I420) | M (YV12) | M (NV12) | M (NV21);
+const uint32_t yuv422_layouts = M (YUY2) | M (UYVY) | M (YVYU);
+const uint32_t rgb_layouts = M (BGR) | M (RGB) | M (BGRA) | M (RGBA)
+    | M (BGRX) | M (RGBX) | M (GRAY);
+
+bool
+in_mask (uint32_t mask, UmatcvLayout layout)
+{
+  return (mask & UMATCV_LAYOUT_BIT (layout)) != 0;
+}
+
+const CodeEntry *
+find_code (const char *name, size_t len)
+{
+  for (const CodeEntry &c : codes)
+    if (strlen (c.name) == len && strncasecmp (c.name, name, len) == 0)
+      return &c;
+  return nullptr;
+}
+
+Op
+cvt_op (const char *name)
+{
+  const CodeEntry *c = find_code (name, strlen (name));
+  CV_Assert (c != nullptr && c->inputs != 0);
+  return Op {OpKind::CVT, c->code, c->name, c->inputs, c->output};
+}
+
+/* Names of the 4:2:0 repacks, from x to y, in layout order I420 YV12 NV12
+ * NV21; static so an Op can point at them. */
+const char *const repack_names[4][4] = {
+  {nullptr, "I420 to YV12", "I420 to NV12", "I420 to NV21"},
+  {"YV12 to I420", nullptr, "YV12 to NV12", "YV12 to NV21"},
+  {"NV12 to I420", "NV12 to YV12", nullptr, "NV12 to NV21"},
+  {"NV21 to I420", "NV21 to YV12", "NV21 to NV12", nullptr},
+};
+
+Op
+repack_op (UmatcvLayout from, UmatcvLayout to)
+{
+  return Op {OpKind::REPACK_420, 0,
+      repack_names[from - L (I420)][to - L (I420)],
+      UMATCV_LAYOUT_BIT (from), to};
+}
+
+Op
+alpha_op (UmatcvLayout layout)
+{
+  bool bgr = layout == L (BGRA) || layout == L (BGRX);
+  return Op {OpKind::ALPHA_OPAQUE, 0,
+      bgr ? "BGRA alpha to 255" : "RGBA alpha to 255",
+      bgr ? M (BGRA) | M (BGRX) : M (RGBA) | M (RGBX), bgr ? L (BGRA) : L (RGBA)};
+}
+
+/* The name cvtColor codes use for a layout: padding counts as alpha. */
+const char *
+code_part (UmatcvLayout layout)
+{
+  switch (layout) {
+    case L (BGRX): return "BGRA";
+    case L (RGBX): return "RGBA";
+    case L (I420): return "I420";
+    default: return layouts[layout].name;
+  }
+}
+
+bool
+has_real_alpha (UmatcvLayout layout)
+{
+  return layout == L (BGRA) || layout == L (RGBA);
+}
+
+/* Appends the steps auto mode uses; false when there is no way. */
+bool
+append_route (UmatcvLayout from, UmatcvLayout to, std::vector<Op> &ops)
+{
+  std::string name;
+
+  if (from == to)
+    return true;
+  if (in_mask (yuv422_layouts, to))
+    return false;               /* 4:2:2 is an input-only family */
+
+  if (in_mask (rgb_layouts, from) && in_mask (rgb_layouts, to)) {
+    bool same_order = strcmp (code_part (from), code_part (to)) == 0;
+    if (!same_order) {
+      name = std::string (code_part (from)) + "2" + code_part (to);
+      ops.push_back (cvt_op (name.c_str ()));
+    }
+    /* padding becomes alpha: videoconvert makes it opaque, so do we */
+    if (!has_real_alpha (from) && from != L (GRAY) && has_real_alpha (to)
+        && layouts[from].channels == 4)
+      ops.push_back (alpha_op (to));
+    return true;
+  }
+
+  if (in_mask (yuv420_layouts, from) && in_mask (rgb_layouts, to)) {
+    name = std::string ("YUV2") + code_part (to) + "_"
+        + (to == L (GRAY) ? "420" : code_part (from));
+    ops.push_back (cvt_op (name.c_str ()));
+    return true;
+  }
+
+  if (in_mask (yuv422_layouts, from) && in_mask (rgb_layouts, to)) {
+    const char *format = code_part (from);
+    if (to == L (GRAY))         /* only the luma position matters */
+      format = from == L (YUY2) || from == L (YVYU) ? "YUY2" : "UYVY";
+    name = std::string ("YUV2") + code_part (to) + "_" + format;
+    ops.push_back (cvt_op (name.c_str ()));
+    return true;
+  }
+
+  if (in_mask (yuv420_layouts, from) && in_mask (yuv420_layouts, to)) {
+    ops.push_back (repack_op (from, to));
+    return true;
+  }
+
+  if (in_mask (yuv422_layouts, from) && in_mask (yuv420_layouts, to)) {
+    /* OpenCV has no 4:2:2 to 4:2:0 code: through BGR */
+    return append_route (from, L (BGR), ops) && append_route (L (BGR), to, ops);
+  }
+
+  if (from == L (GRAY) && in_mask (yuv420_layouts, to)) {
+    ops.push_back (cvt_op ("GRAY2BGR"));
+    return append_route (L (BGR), to, ops);
+  }
+
+  if (in_mask (rgb_layouts, from) && in_mask (yuv420_layouts, to)) {
+    bool yv12 = to == L (YV12);
+    name = std::string (code_part (from)) + "2YUV_" + (yv12 ? "YV12" : "I420");
+    ops.push_back (cvt_op (name.c_str ()));
+    /* OpenCV 4.6 cannot write NV12/NV21 itself: interleave its I420 */
+    if (to == L (NV12) || to == L (NV21))
+      ops.push_back (repack_op (L (I420), to));
+    return true;
+  }
+
+  return false;
+}
+
+std::string
+describe_mask (uint32_t mask)
+{
+  std::string s;
+  for (int l = 1; l < UMATCV_N_LAYOUTS; l++) {
+    if (!in_mask (mask, (UmatcvLayout) l))
+      continue;
+    if (!s.empty ())
+      s += "/";
+    s += layouts[l].name;
+  }
+  return s;
+}
+
+}  /* namespace */
+
+namespace umatcv {
+
+const LayoutInfo &
+layout_info (UmatcvLayout layout)
+{
+  if (layout <= UMATCV_LAYOUT_NONE || layout >= UMATCV_N_LAYOUTS)
+    return layouts[0];
+  return layouts[layout];
+}
+
+int
+layout_planes (UmatcvLayout layout, int width, int height, PlaneShape planes[3])
+{
+  const LayoutInfo &info = layout_info (layout);
+  switch (info.shape) {
+    case Shape::PLANAR_420:
+      planes[0] = {height, width, 1};
+      planes[1] = {height / 2, width / 2, 1};
+      planes[2] = {height / 2, width / 2, 1};
+      return 3;
+    case Shape::SEMI_420:
+      planes[0] = {height, width, 1};
+      planes[1] = {height / 2, width / 2, 2};
+      return 2;
+    case Shape::PACKED:
+    default:
+      planes[0] = {height, width, info.channels};
+      return 1;
+  }
+}
+
+cv::Size
+layout_mat_size (UmatcvLayout layout, int width, int height)
+{
+  if (layout_info (layout).shape == Shape::PACKED)
+    return cv::Size (width, height);
+  return cv::Size (width, height * 3 / 2);
+}
+
+int
+layout_mat_type (UmatcvLayout layout)
+{
+  return CV_8UC (layout_info (layout).channels);
+}
+
+bool
+op_is_pixel_local (const Op &op)
+{
+  if (op.kind == OpKind::ALPHA_OPAQUE)
+    return true;
+  if (op.kind != OpKind::CVT)
+    return false;
+  const LayoutInfo &out = layout_info (op.output);
+  if (out.shape != Shape::PACKED || in_mask (yuv422_layouts, op.output))
+    return false;
+  for (int l = 1; l < UMATCV_N_LAYOUTS; l++) {
+    if (!in_mask (op.inputs, (UmatcvLayout) l))
+      continue;
+    const LayoutInfo &in = layouts[l];
+    if (in.shape != Shape::PACKED || in.channels != out.channels
+        || in_mask (yuv422_layouts, (UmatcvLayout) l))
+      return false;
+  }
+  return true;
+}
+
+void
+set_error (char *error, size_t error_size, const std::string &message)
+{
+  if (error == nullptr || error_size == 0)
+    return;
+  size_t n = std::min (message.size (), error_size - 1);
+  memcpy (error, message.data (), n);
+  error[n] = '\0';
+}
+
+}  /* namespace umatcv */
+
+extern "C" {
+
+const char *
+umatcv_status_name (UmatcvStatus status)
+{
+  switch (status) {
+    case UMATCV_OK: return "ok";
+    case UMATCV_ERROR_INVALID_ARGUMENT: return "invalid argument";
+    case UMATCV_ERROR_UNKNOWN_CODE: return "unknown cvtColor code";
+    case UMATCV_ERROR_UNSUPPORTED_CODE: return "unsupported cvtColor code";
+    case UMATCV_ERROR_BROKEN_CHAIN: return "chain steps do not connect";
+    case UMATCV_ERROR_NO_ROUTE: return "no conversion between these layouts";
+    case UMATCV_ERROR_NO_DEVICE: return "no OpenCL device";
+    case UMATCV_ERROR_OPENCL: return "OpenCL failure";
+    case UMATCV_ERROR_OPENCV: return "OpenCV failure";
+    case UMATCV_ERROR_NO_MEMORY: return "out of memory";
+  }
+  return "unknown status";
+}
+
+const char *
+umatcv_layout_name (UmatcvLayout layout)
+{
+  return layout_info (layout).name;
+}
+
+int
+umatcv_layout_pixel_size (UmatcvLayout layout)
+{
+  const LayoutInfo &info = layout_info (layout);
+  return info.shape == Shape::PACKED ? info.channels : 0;
+}
+
+UmatcvStatus
+umatcv_chain_parse (const char *text, UmatcvChain **chain, char *error,
+    size_t error_size)
+{
+  if (text == nullptr || chain == nullptr)
+    return UMATCV_ERROR_INVALID_ARGUMENT;
+  *chain = nullptr;
+
+  return umatcv_guard (error, error_size, [&] () -> UmatcvStatus {
+    std::vector<Op> ops;
+    const char *p = text;
+    for (size_t step = 1;; step++) {
+      const char *end = strchr (p, ',');
+      if (end == nullptr)
+        end = p + strlen (p);
+      const char *a = p, *b = end;
+      while (a < b && isspace ((unsigned char) *a))
+        a++;
+      while (b > a && isspace ((unsigned char) b[-1]))
+        b--;
+      if (b - a > 6 && strncasecmp (a, "COLOR_", 6) == 0)
+        a += 6;
+      std::string token (a, b);
+
+      if (token.empty ()) {
+        set_error (error, error_size, "step " + std::to_string (step)
+            + " of the chain is empty");
+        return UMATCV_ERROR_UNKNOWN_CODE;
+      }
+      const CodeEntry *c = find_code (a, b - a);
+      if (c == nullptr) {
+        set_error (error, error_size, "'" + token + "' (step "
+            + std::to_string (step) + ") is not an OpenCV cvtColor code");
+        return UMATCV_ERROR_UNKNOWN_CODE;
+      }
+      if (c->inputs == 0) {
+        set_error (error, error_size, std::string (c->name) + " (step "
+            + std::to_string (step) + ") is not supported: Bayer and "
+            "5:6:5/5:5:5 codes have no video format here");
+        return UMATCV_ERROR_UNSUPPORTED_CODE;
+      }
+      if (ops.size () == max_steps) {
+        set_error (error, error_size, "a chain has at most "
+            + std::to_string (max_steps) + " steps");
+        return UMATCV_ERROR_INVALID_ARGUMENT;
+      }
+      ops.push_back (Op {OpKind::CVT, c->code, c->name, c->inputs, c->output});
+      if (*end == '\0')
+        break;
+      p = end + 1;
+    }
+    *chain = new UmatcvChain {std::move (ops)};
+    return UMATCV_OK;
+  });
+}
+
+UmatcvStatus
+umatcv_chain_route (UmatcvLayout from, UmatcvLayout to, UmatcvChain **chain)
+{
+  if (chain == nullptr || from <= UMATCV_LAYOUT_NONE || to <= UMATCV_LAYOUT_NONE
+      || from >= UMATCV_N_LAYOUTS || to >= UMATCV_N_LAYOUTS)
+    return UMATCV_ERROR_INVALID_ARGUMENT;
+  *chain = nullptr;
+
+  return umatcv_guard (nullptr, 0, [&] () -> UmatcvStatus {
+    const uint32_t video = rgb_layouts | yuv420_layouts | yuv422_layouts;
+    std::vector<Op> ops;
+    if (!in_mask (video, from) || !in_mask (video, to)
+        || !append_route (from, to, ops))
+      return UMATCV_ERROR_NO_ROUTE;
+    *chain = new UmatcvChain {std::move (ops)};
+    return UMATCV_OK;
+  });
+}
+
+UmatcvStatus
+umatcv_chain_check (const UmatcvChain *chain, char *error, size_t error_size)
+{
+  if (chain == nullptr)
+    return UMATCV_ERROR_INVALID_ARGUMENT;
+  const std::vector<Op> &ops = chain->ops;
+  for (size_t i = 1; i < ops.size (); i++) {
+    if (in_mask (ops[i].inputs, ops[i - 1].output))
+      continue;
+    set_error (error, error_size, "step " + std::to_string (i + 1) + " ("
+        + ops[i].name + ") takes " + describe_mask (ops[i].inputs)
+        + " but step " + std::to_string (i) + " (" + ops[i - 1].name
+        + ") gives " + layouts[ops[i - 1].output].name);
+    return UMATCV_ERROR_BROKEN_CHAIN;
+  }
+  return UMATCV_OK;
+}
+
+void
+umatcv_chain_free (UmatcvChain *chain)
+{
+  delete chain;
+}
+
+size_t
+umatcv_chain_length (const UmatcvChain *chain)
+{
+  return chain ? chain->ops.size () : 0;
+}
+
+const char *
+umatcv_chain_step_name (const UmatcvChain *chain, size_t step)
+{
+  if (chain == nullptr || step >= chain->ops.size ())
+    return nullptr;
+  return chain->ops[step].name;
+}
+
+uint32_t
+umatcv_chain_input_layouts (const UmatcvChain *chain)
+{
+  if (chain == nullptr || chain->ops.empty ())
+    return 0;
+  return chain->ops.front ().inputs;
+}
+
+UmatcvLayout
+umatcv_chain_output_layout (const UmatcvChain *chain)
+{
+  if (chain == nullptr || chain->ops.empty ())
+    return UMATCV_LAYOUT_NONE;
+  return chain->ops.back ().output;
+}
+
+unsigned
+umatcv_chain_flags (const UmatcvChain *chain)
+{
+  unsigned flags = 0;
+  if (chain == nullptr || chain->ops.empty ())
+    return 0;
+  const Op &first = chain->ops.front ();
+  if (first.kind == OpKind::CVT && first.output != L (GRAY)
+      && (first.inputs & ~(yuv420_layouts | yuv422_layouts)) == 0)
+    flags |= UMATCV_CHAIN_READS_BT601;
+  for (const Op &op : chain->ops)
+    if (op.kind == OpKind::CVT && in_mask (yuv420_layouts, op.output))
+      flags |= UMATCV_CHAIN_WRITES_BT601;
+  return flags;
+}
+
+void
+umatcv_chain_size_alignment (const UmatcvChain *chain, int *width_align,
+    int *height_align)
+{
+  int wa = 1, ha = 1;
+  if (chain != nullptr) {
+    for (const Op &op : chain->ops) {
+      /* an input must be aligned only if every layout it accepts must */
+      int in_wa = 2, in_ha = 2;
+      for (int l = 1; l < UMATCV_N_LAYOUTS; l++) {
+        if (in_mask (op.inputs, (UmatcvLayout) l)) {
+          in_wa = std::min (in_wa, layouts[l].width_align);
+          in_ha = std::min (in_ha, layouts[l].height_align);
+        }
+      }
+      wa = std::max ({wa, in_wa, layouts[op.output].width_align});
+      ha = std::max ({ha, in_ha, layouts[op.output].height_align});
+    }
+  }
+  if (width_align)
+    *width_align = wa;
+  if (height_align)
+    *height_align = ha;
+}
+
+}  /* extern "C" */

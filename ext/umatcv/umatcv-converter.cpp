@@ -1,0 +1,441 @@
+/* umatcv converters: one chain on one frame size, every buffer made up front.
+ *
+ * Copyright (C) 2026 gst-umat authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * CPU: frames are wrapped as cv::Mat headers over their own planes and
+ * strides; cvtColor reads the input frame and writes the output frame. Only
+ * what OpenCV cannot address in place goes through a scratch Mat: 4:2:0
+ * frames whose planes do not sit back to back as cvtColor expects (odd
+ * chroma strides), the intermediate images of a chain, and a single step
+ * that would overwrite its own input.
+ *
+ * OpenCL: a pool of slots, each the UMats one frame needs (its input and the
+ * output of each step), used round robin. A frame is uploaded plane by plane
+ * into its slot, converted on the device and downloaded into the output
+ * frame, whose strides the download honours.
+ */
+#include "umatcv-private.hpp"
+
+#include <opencv2/imgproc.hpp>
+
+#include <memory>
+
+using namespace umatcv;
+
+namespace {
+
+/* An image as the ops see it: the whole cv::Mat cvtColor takes (empty when
+ * the planes are not laid out as OpenCV wants them) and each plane. */
+template <class M>
+struct Img {
+  M whole;
+  M planes[3];
+  int n_planes = 0;
+  std::vector<M> chroma;   /* the chroma planes, for 4:2:0 repacks */
+  int u = 0, v = 1;        /* channel of U and V across `chroma` */
+};
+
+template <class M>
+void
+img_set_chroma (Img<M> &img, UmatcvLayout layout)
+{
+  const LayoutInfo &info = layout_info (layout);
+  img.chroma.assign (info.shape == Shape::PLANAR_420 ? 2
+      : info.shape == Shape::SEMI_420 ? 1 : 0, M ());
+  for (size_t i = 0; i < img.chroma.size (); i++)
+    img.chroma[i] = img.planes[1 + i];
+  bool v_first = layout == UMATCV_LAYOUT_YV12 || layout == UMATCV_LAYOUT_NV21;
+  img.u = v_first ? 1 : 0;
+  img.v = v_first ? 0 : 1;
+}
+
+/* Views every plane of a buffer that already holds OpenCV's layout. */
+template <class M>
+void
+img_from_whole (Img<M> &img, const M &whole, UmatcvLayout layout, int width,
+    int height)
+{
+  PlaneShape shapes[3];
+  img.n_planes = layout_planes (layout, width, height, shapes);
+  img.whole = whole;
+  if (img.n_planes == 1) {
+    img.planes[0] = whole;
+  } else {
+    M flat = whole.reshape (1, 1);
+    int offset = 0;
+    for (int p = 0; p < img.n_planes; p++) {
+      int bytes = shapes[p].rows * shapes[p].cols * shapes[p].cn;
+      img.planes[p] = flat.colRange (offset, offset + bytes)
+          .reshape (shapes[p].cn, shapes[p].rows);
+      offset += bytes;
+    }
+  }
+  img_set_chroma (img, layout);
+}
+
+bool
+same_memory (const cv::Mat &a, const cv::Mat &b)
+{
+  return a.data == b.data;
+}
+
+bool
+same_memory (const cv::UMat &a, const cv::UMat &b)
+{
+  return a.u == b.u && a.offset == b.offset;
+}
+
+template <class M>
+void
+copy_planes (const Img<M> &src, Img<M> &dst)
+{
+  for (int p = 0; p < src.n_planes; p++)
+    if (!same_memory (src.planes[p], dst.planes[p]))
+      src.planes[p].copyTo (dst.planes[p]);
+}
+
+template <class M>
+void
+run_op (const Op &op, const Img<M> &src, Img<M> &dst)
+{
+  switch (op.kind) {
+    case OpKind::CVT:
+      cv::cvtColor (src.whole, dst.whole, op.code);
+      break;
+    case OpKind::ALPHA_OPAQUE:
+      cv::bitwise_or (src.whole, cv::Scalar (0, 0, 0, 255), dst.whole);
+      break;
+    case OpKind::REPACK_420: {
+      if (!same_memory (src.planes[0], dst.planes[0]))
+        src.planes[0].copyTo (dst.planes[0]);
+      const int pairs[4] = {src.u, dst.u, src.v, dst.v};
+      cv::mixChannels (src.chroma, dst.chroma, pairs, 2);
+      break;
+    }
+  }
+}
+
+bool
+images_overlap (const UmatcvImage *a, const UmatcvImage *b,
+    const PlaneShape *shape_a, int n_a, const PlaneShape *shape_b, int n_b)
+{
+  for (int i = 0; i < n_a; i++) {
+    const uint8_t *a0 = a->planes[i];
+    const uint8_t *a1 = a0 + a->strides[i] * (shape_a[i].rows - 1)
+        + shape_a[i].cols * shape_a[i].cn;
+    for (int j = 0; j < n_b; j++) {
+      const uint8_t *b0 = b->planes[j];
+      const uint8_t *b1 = b0 + b->strides[j] * (shape_b[j].rows - 1)
+          + shape_b[j].cols * shape_b[j].cn;
+      if (a0 < b1 && b0 < a1)
+        return true;
+    }
+  }
+  return false;
+}
+
+/* Buffers of a layout's geometry that both carry the same bytes per pixel. */
+bool
+same_geometry (UmatcvLayout a, UmatcvLayout b)
+{
+  const LayoutInfo &x = layout_info (a), &y = layout_info (b);
+  return x.shape == y.shape && x.channels == y.channels;
+}
+
+}  /* namespace */
+
+struct UmatcvConverter {
+  UmatcvEngine *engine;
+  std::vector<Op> ops;
+  UmatcvLayout in, out;
+  int width, height;
+  PlaneShape in_shapes[3], out_shapes[3];
+  int in_planes, out_planes;
+  CountingAllocator host_allocator, device_allocator;
+
+  /* CPU */
+  bool in_needs_whole, out_needs_whole;
+  Img<cv::Mat> frame_in, frame_out, scratch_in, scratch_out;
+  std::vector<Img<cv::Mat>> steps;
+
+  /* OpenCL */
+  struct Slot {
+    Img<cv::UMat> in;
+    std::vector<Img<cv::UMat>> steps;
+  };
+  std::vector<Slot> slots;
+  size_t next_slot;
+
+  cv::Mat new_mat (UmatcvLayout layout)
+  {
+    cv::Mat m;
+    m.allocator = &host_allocator;
+    m.create (layout_mat_size (layout, width, height), layout_mat_type (layout));
+    return m;
+  }
+
+  cv::UMat new_umat (UmatcvLayout layout)
+  {
+    cv::UMat m;
+    m.allocator = &device_allocator;
+    m.create (layout_mat_size (layout, width, height), layout_mat_type (layout));
+    return m;
+  }
+
+  /* Points `img` at a frame's planes; no copy, no allocation. */
+  void wrap (Img<cv::Mat> &img, const UmatcvImage *image,
+      const PlaneShape *shapes, int n)
+  {
+    bool back_to_back = image->strides[0] == (size_t) width;
+    for (int p = 0; p < n; p++) {
+      img.planes[p] = cv::Mat (shapes[p].rows, shapes[p].cols,
+          CV_8UC (shapes[p].cn), image->planes[p], image->strides[p]);
+      /* OpenCV re-creating a wrapped frame would be a bug: count it */
+      img.planes[p].allocator = &host_allocator;
+      if (p > 0)
+        back_to_back = back_to_back
+            && image->planes[p] == image->planes[p - 1]
+            + image->strides[p - 1] * shapes[p - 1].rows
+            && image->strides[p] == (size_t) (shapes[p].cols * shapes[p].cn);
+    }
+    if (n == 1) {
+      img.whole = img.planes[0];
+    } else if (back_to_back) {
+      cv::Size size = layout_mat_size (image->layout, width, height);
+      img.whole = cv::Mat (size, CV_8UC1, image->planes[0], width);
+      img.whole.allocator = &host_allocator;
+    } else {
+      img.whole = cv::Mat ();
+    }
+    for (size_t i = 0; i < img.chroma.size (); i++)
+      img.chroma[i] = img.planes[1 + i];
+  }
+
+  void process_cpu (const UmatcvImage *in_image, const UmatcvImage *out_image)
+  {
+    wrap (frame_in, in_image, in_shapes, in_planes);
+    wrap (frame_out, out_image, out_shapes, out_planes);
+    if (ops.empty ()) {
+      copy_planes (frame_in, frame_out);
+      return;
+    }
+
+    const Img<cv::Mat> *src = &frame_in;
+    if (in_needs_whole && frame_in.whole.empty ()) {
+      copy_planes (frame_in, scratch_in);
+      src = &scratch_in;
+    }
+    bool overwrites_input = src == &frame_in && ops.size () == 1
+        && !op_is_pixel_local (ops[0])
+        && images_overlap (in_image, out_image, in_shapes, in_planes,
+        out_shapes, out_planes);
+    Img<cv::Mat> *last = &frame_out;
+    if (overwrites_input || (out_needs_whole && frame_out.whole.empty ()))
+      last = &scratch_out;
+
+    for (size_t i = 0; i < ops.size (); i++) {
+      Img<cv::Mat> *dst = i + 1 == ops.size ()? last : &steps[i];
+      run_op (ops[i], *src, *dst);
+      src = dst;
+    }
+    if (last == &scratch_out)
+      copy_planes (scratch_out, frame_out);
+  }
+
+  void process_opencl (const UmatcvImage *in_image, const UmatcvImage *out_image)
+  {
+    Slot &slot = slots[next_slot];
+    next_slot = (next_slot + 1) % slots.size ();
+
+    wrap (frame_in, in_image, in_shapes, in_planes);
+    wrap (frame_out, out_image, out_shapes, out_planes);
+    for (int p = 0; p < in_planes; p++)
+      frame_in.planes[p].copyTo (slot.in.planes[p]);
+    const Img<cv::UMat> *src = &slot.in;
+    for (size_t i = 0; i < ops.size (); i++) {
+      run_op (ops[i], *src, slot.steps[i]);
+      src = &slot.steps[i];
+    }
+    for (int p = 0; p < out_planes; p++)
+      src->planes[p].copyTo (frame_out.planes[p]);
+  }
+
+  void setup_cpu ()
+  {
+    img_set_chroma (frame_in, in);
+    img_set_chroma (frame_out, out);
+    if (ops.empty ())
+      return;
+    in_needs_whole = ops.front ().kind == OpKind::CVT
+        && layout_info (in).shape != Shape::PACKED;
+    out_needs_whole = ops.back ().kind == OpKind::CVT
+        && layout_info (out).shape != Shape::PACKED;
+    bool may_run_in_place = layout_mat_size (in, width, height).area ()
+        * layout_info (in).channels
+        == layout_mat_size (out, width, height).area ()
+        * layout_info (out).channels;
+    if (in_needs_whole)
+      img_from_whole (scratch_in, new_mat (in), in, width, height);
+    if (out_needs_whole || (may_run_in_place && ops.size () == 1
+            && !op_is_pixel_local (ops[0])))
+      img_from_whole (scratch_out, new_mat (out), out, width, height);
+    steps.resize (ops.size () - 1);
+    for (size_t i = 0; i + 1 < ops.size (); i++)
+      img_from_whole (steps[i], new_mat (ops[i].output), ops[i].output, width,
+          height);
+  }
+
+  void setup_opencl (unsigned pool_size)
+  {
+    img_set_chroma (frame_in, in);
+    img_set_chroma (frame_out, out);
+    slots.resize (pool_size);
+    for (Slot &slot : slots) {
+      img_from_whole (slot.in, new_umat (in), in, width, height);
+      slot.steps.resize (ops.size ());
+      for (size_t i = 0; i < ops.size (); i++) {
+        UmatcvLayout layout = i + 1 == ops.size ()? out : ops[i].output;
+        img_from_whole (slot.steps[i], new_umat (layout), layout, width, height);
+      }
+    }
+    /* Compile the kernels now, not on the first frame. */
+    slots[0].in.whole.setTo (cv::Scalar::all (0));
+    const Img<cv::UMat> *src = &slots[0].in;
+    for (size_t i = 0; i < ops.size (); i++) {
+      run_op (ops[i], *src, slots[0].steps[i]);
+      src = &slots[0].steps[i];
+    }
+    cv::ocl::finish ();
+  }
+
+  bool check_image (const UmatcvImage *image, UmatcvLayout layout,
+      const PlaneShape *shapes, int n) const
+  {
+    if (image == nullptr || image->layout != layout || image->width != width
+        || image->height != height)
+      return false;
+    for (int p = 0; p < n; p++)
+      if (image->planes[p] == nullptr
+          || image->strides[p] < (size_t) (shapes[p].cols * shapes[p].cn))
+        return false;
+    return true;
+  }
+};
+
+extern "C" {
+
+UmatcvStatus
+umatcv_converter_new (UmatcvEngine *engine, const UmatcvChain *chain,
+    UmatcvLayout in, UmatcvLayout out, int width, int height,
+    unsigned pool_size, UmatcvConverter **converter, char *error,
+    size_t error_size)
+{
+  if (converter == nullptr)
+    return UMATCV_ERROR_INVALID_ARGUMENT;
+  *converter = nullptr;
+  if (engine == nullptr || chain == nullptr || width <= 0 || height <= 0
+      || pool_size == 0 || in <= UMATCV_LAYOUT_NONE || in >= UMATCV_N_LAYOUTS
+      || out <= UMATCV_LAYOUT_NONE || out >= UMATCV_N_LAYOUTS) {
+    set_error (error, error_size, "invalid converter arguments");
+    return UMATCV_ERROR_INVALID_ARGUMENT;
+  }
+
+  UmatcvStatus status = umatcv_chain_check (chain, error, error_size);
+  if (status != UMATCV_OK)
+    return status;
+  const std::vector<Op> &ops = chain->ops;
+  bool fits = ops.empty ()? same_geometry (in, out)
+      : (ops.front ().inputs & UMATCV_LAYOUT_BIT (in))
+      && same_geometry (ops.back ().output, out);
+  if (!fits) {
+    set_error (error, error_size, std::string ("the chain does not turn ")
+        + umatcv_layout_name (in) + " into " + umatcv_layout_name (out));
+    return UMATCV_ERROR_INVALID_ARGUMENT;
+  }
+  int wa, ha;
+  umatcv_chain_size_alignment (chain, &wa, &ha);
+  wa = std::max (wa, layout_info (in).width_align);
+  ha = std::max (ha, layout_info (in).height_align);
+  if (width % wa != 0 || height % ha != 0) {
+    set_error (error, error_size, std::to_string (width) + "x"
+        + std::to_string (height) + " is not a multiple of "
+        + std::to_string (wa) + "x" + std::to_string (ha)
+        + ", which 4:2:x subsampling needs");
+    return UMATCV_ERROR_INVALID_ARGUMENT;
+  }
+
+  return umatcv_guard (error, error_size, [&] () -> UmatcvStatus {
+    std::unique_ptr<UmatcvConverter> c (new UmatcvConverter ());
+    c->engine = engine;
+    c->ops = ops;
+    c->in = in;
+    c->out = out;
+    c->width = width;
+    c->height = height;
+    c->in_planes = layout_planes (in, width, height, c->in_shapes);
+    c->out_planes = layout_planes (out, width, height, c->out_shapes);
+    c->host_allocator.set_delegate (cv::Mat::getDefaultAllocator ());
+    c->in_needs_whole = c->out_needs_whole = false;
+    c->next_slot = 0;
+    if (engine->opencl && !ops.empty ()) {
+      cv::ocl::OpenCLExecutionContextScope scope (engine->context);
+      c->device_allocator.set_delegate (cv::ocl::getOpenCLAllocator ());
+      try {
+        c->setup_opencl (pool_size);
+      } catch (...) {
+        c->slots.clear ();      /* release the UMats while bound */
+        throw;
+      }
+    } else {
+      c->setup_cpu ();
+    }
+    *converter = c.release ();
+    return UMATCV_OK;
+  });
+}
+
+UmatcvStatus
+umatcv_converter_process (UmatcvConverter *c, const UmatcvImage *in,
+    const UmatcvImage *out, char *error, size_t error_size)
+{
+  if (c == nullptr || !c->check_image (in, c->in, c->in_shapes, c->in_planes)
+      || !c->check_image (out, c->out, c->out_shapes, c->out_planes)) {
+    set_error (error, error_size, "frame does not match the converter's "
+        "layout, size or minimum strides");
+    return UMATCV_ERROR_INVALID_ARGUMENT;
+  }
+  return umatcv_guard (error, error_size, [&] () -> UmatcvStatus {
+    if (!c->slots.empty ()) {
+      cv::ocl::OpenCLExecutionContextScope scope (c->engine->context);
+      c->process_opencl (in, out);
+    } else {
+      c->process_cpu (in, out);
+    }
+    return UMATCV_OK;
+  });
+}
+
+void
+umatcv_converter_free (UmatcvConverter *c)
+{
+  if (c == nullptr)
+    return;
+  try {
+    if (!c->slots.empty ()) {
+      /* OpenCV releases UMats through the context current on this thread */
+      cv::ocl::OpenCLExecutionContextScope scope (c->engine->context);
+      c->slots.clear ();
+    }
+  } catch (...) {
+  }
+  delete c;
+}
+
+uint64_t
+umatcv_converter_allocations (const UmatcvConverter *c)
+{
+  return c ? c->host_allocator.count () + c->device_allocator.count () : 0;
+}
+
+}  /* extern "C" */

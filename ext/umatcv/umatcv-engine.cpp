@@ -1,0 +1,139 @@
+/* umatcv engines: which device runs the conversions.
+ *
+ * Copyright (C) 2026 gst-umat authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * OpenCV's own default context takes GPU devices only, and only once per
+ * process. An engine instead owns an OpenCLExecutionContext (context, device
+ * and queue) that the converter binds on whatever thread streams, so two
+ * elements may use two devices, and device=opencl can use a CPU OpenCL device
+ * (PoCL) without the OPENCV_OPENCL_DEVICE variable. When that variable is
+ * set, it is honoured, as OpenCV would.
+ */
+#include "umatcv-private.hpp"
+
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+
+using namespace umatcv;
+
+namespace {
+
+std::string
+trimmed (const std::string &s)
+{
+  size_t a = s.find_first_not_of (" \t\n");
+  size_t b = s.find_last_not_of (" \t\n");
+  return a == std::string::npos ? std::string () : s.substr (a, b - a + 1);
+}
+
+/* The context to run on, or an empty one with `why` filled in. */
+cv::ocl::Context
+find_context (bool any_device, std::string &why)
+{
+  if (!cv::ocl::haveOpenCL ()) {
+    why = "no OpenCL platform found (no ICD installed, or "
+        "OPENCV_OPENCL_RUNTIME=disabled)";
+    return cv::ocl::Context ();
+  }
+
+  const char *config = getenv ("OPENCV_OPENCL_DEVICE");
+  if (config != nullptr && *config != '\0') {
+    cv::ocl::Context context;
+    if (strcmp (config, "disabled") != 0)
+      context = cv::ocl::Context::create (config);
+    if (context.ptr () == nullptr)
+      why = std::string ("no OpenCL device matches OPENCV_OPENCL_DEVICE=")
+          + config;
+    return context;
+  }
+
+  std::vector<cv::ocl::PlatformInfo> platforms;
+  cv::ocl::getPlatfomsInfo (platforms);
+  cv::ocl::Device gpu, other;
+  std::string seen;
+  for (const cv::ocl::PlatformInfo &platform : platforms) {
+    for (int i = 0; i < platform.deviceNumber () && gpu.ptr () == nullptr; i++) {
+      cv::ocl::Device device;
+      platform.getDevice (device, i);
+      if (!device.available () || !device.compilerAvailable ())
+        continue;
+      seen += (seen.empty ()? "" : ", ") + trimmed (device.name ());
+      if (device.type () & cv::ocl::Device::TYPE_GPU)
+        gpu = device;
+      else if (other.ptr () == nullptr)
+        other = device;
+    }
+  }
+
+  cv::ocl::Device pick = gpu.ptr () ? gpu : any_device ? other : cv::ocl::Device ();
+  if (pick.ptr () == nullptr) {
+    why = seen.empty ()? std::string ("no usable OpenCL device found")
+        : "no OpenCL GPU device (found " + seen + ")";
+    return cv::ocl::Context ();
+  }
+  return cv::ocl::Context::fromDevice (pick);
+}
+
+}  /* namespace */
+
+extern "C" {
+
+UmatcvStatus
+umatcv_engine_new (UmatcvDevice device, UmatcvEngine **engine, char *error,
+    size_t error_size)
+{
+  if (engine == nullptr || device < UMATCV_DEVICE_AUTO
+      || device > UMATCV_DEVICE_OPENCL)
+    return UMATCV_ERROR_INVALID_ARGUMENT;
+  *engine = nullptr;
+
+  return umatcv_guard (error, error_size, [&] () -> UmatcvStatus {
+    std::unique_ptr<UmatcvEngine> e (new UmatcvEngine {false, "cpu", {}});
+    if (device != UMATCV_DEVICE_CPU) {
+      std::string why;
+      cv::ocl::Context context = find_context (device == UMATCV_DEVICE_OPENCL,
+          why);
+      if (context.ptr () != nullptr) {
+        cv::ocl::Device dev = context.device (0);
+        e->context = cv::ocl::OpenCLExecutionContext::create (context, dev);
+        cv::ocl::OpenCLExecutionContextScope scope (e->context);
+        if (cv::ocl::useOpenCL ()) {
+          e->opencl = true;
+          e->backend = "opencl:" + trimmed (dev.name ());
+        } else {
+          why = "OpenCV cannot use OpenCL device " + trimmed (dev.name ());
+          e->context = cv::ocl::OpenCLExecutionContext ();
+        }
+      }
+      if (!e->opencl) {
+        set_error (error, error_size, why);
+        if (device == UMATCV_DEVICE_OPENCL)
+          return UMATCV_ERROR_NO_DEVICE;
+      }
+    }
+    *engine = e.release ();
+    return UMATCV_OK;
+  });
+}
+
+void
+umatcv_engine_free (UmatcvEngine *engine)
+{
+  delete engine;
+}
+
+const char *
+umatcv_engine_backend (const UmatcvEngine *engine)
+{
+  return engine ? engine->backend.c_str () : "";
+}
+
+int
+umatcv_engine_uses_opencl (const UmatcvEngine *engine)
+{
+  return engine != nullptr && engine->opencl;
+}
+
+}  /* extern "C" */

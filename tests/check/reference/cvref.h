@@ -1,0 +1,28 @@
+/* cvref: OpenCV's CPU cvtColor for the C tests (see cvref.cpp).
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A tightly packed image in OpenCV's single-Mat layout (4:2:0 is one plane
+ * of rows*3/2 rows). data is malloc()ed: the caller frees it. */
+typedef struct {
+  uint8_t *data;
+  int rows, cols, channels;
+} CvrefImage;
+
+/* cv::COLOR_<name> (case-insensitive, no COLOR_ prefix), or -1. */
+int cvref_code (const char *name);
+
+/* dst = cv::cvtColor (src, code); 0 on success, -1 if OpenCV refused. */
+int cvref_cvt_color (const uint8_t *src, int rows, int cols, int channels,
+    int code, CvrefImage *dst);
+
+#ifdef __cplusplus
+}
+#endif
