@@ -188,6 +188,7 @@ struct UmatcvConverter {
       const PlaneShape *shapes, int n)
   {
     bool back_to_back = image->strides[0] == (size_t) width;
+    img.n_planes = n;
     for (int p = 0; p < n; p++) {
       img.planes[p] = cv::Mat (shapes[p].rows, shapes[p].cols,
           CV_8UC (shapes[p].cn), image->planes[p], image->strides[p]);

@@ -299,20 +299,27 @@ static void
 set_colorimetry (GstStructure * t, const FormatEntry * target,
     const FormatEntry * from, guint flags, GstPadDirection direction)
 {
-  gboolean repack = target->family != FAMILY_RGB && from->family != FAMILY_RGB
+  gboolean rgb_to_rgb = target->family == FAMILY_RGB
+      && from->family == FAMILY_RGB && target->layout != L (GRAY)
+      && from->layout != L (GRAY);
+  gboolean yuv_repack = target->family != FAMILY_RGB
+      && from->family != FAMILY_RGB
       && !(flags & (UMATCV_CHAIN_READS_BT601 | UMATCV_CHAIN_WRITES_BT601));
 
-  if (repack)
-    return;                     /* the YUV samples pass unchanged */
-  if (target->family == FAMILY_RGB
-      || (direction == GST_PAD_SRC && !(flags & UMATCV_CHAIN_READS_BT601))) {
-    gst_structure_remove_fields (t, "colorimetry", "chroma-site", NULL);
-  } else if (direction == GST_PAD_SINK) {
-    gst_structure_set (t, "colorimetry", G_TYPE_STRING, "bt601",
-        "chroma-site", G_TYPE_STRING, "cosited", NULL);
-  } else {
+  if (rgb_to_rgb || yuv_repack)
+    return;                     /* the samples keep their meaning */
+  gst_structure_remove_fields (t, "colorimetry", "chroma-site", NULL);
+  if (direction == GST_PAD_SINK && target->family == FAMILY_RGB
+      && target->layout != L (GRAY)) {
+    /* GStreamer's default for RGB, said out loud so peers that state it
+     * match */
+    gst_structure_set (t, "colorimetry", G_TYPE_STRING, "sRGB", NULL);
+  } else if (target->family != FAMILY_RGB
+      && (flags & (direction == GST_PAD_SINK ? UMATCV_CHAIN_WRITES_BT601 :
+              UMATCV_CHAIN_READS_BT601))) {
     gst_structure_set (t, "colorimetry", G_TYPE_STRING, "bt601", NULL);
-    gst_structure_remove_field (t, "chroma-site");
+    if (direction == GST_PAD_SINK)
+      gst_structure_set (t, "chroma-site", G_TYPE_STRING, "cosited", NULL);
   }
 }
 
@@ -437,8 +444,19 @@ gst_umat_transform_caps (const GstUmatChainInfo * info, guint rate,
   return result;
 }
 
+static gboolean
+caps_take_format (GstCaps * caps, GstVideoFormat format)
+{
+  GstCaps *probe = gst_caps_new_simple ("video/x-raw", "format",
+      G_TYPE_STRING, gst_video_format_to_string (format), NULL);
+  gboolean ok = gst_caps_can_intersect (caps, probe);
+  gst_caps_unref (probe);
+  return ok;
+}
+
 gchar *
-gst_umat_explain_refusal (const GstUmatChainInfo * info, GstCaps * caps)
+gst_umat_explain_refusal (const GstUmatChainInfo * info, GstCaps * caps,
+    GstCaps * downstream)
 {
   const GstStructure *s;
   const FormatEntry *from;
@@ -446,6 +464,8 @@ gst_umat_explain_refusal (const GstUmatChainInfo * info, GstCaps * caps)
   gint width = 0, height = 0, wa = 1, ha = 1;
   const gchar *step = info ? umatcv_chain_step_name (info->chain, 0) : NULL;
   const gchar *format_name;
+  gchar *who;
+  gchar *msg = NULL;
 
   if (caps == NULL || gst_caps_get_size (caps) == 0)
     return NULL;
@@ -460,7 +480,7 @@ gst_umat_explain_refusal (const GstUmatChainInfo * info, GstCaps * caps)
     return NULL;
   if (info && !(info->inputs & UMATCV_LAYOUT_BIT (from->layout))) {
     gchar *takes = describe_inputs (info->inputs);
-    gchar *msg = g_strdup_printf ("chain step 1 (%s) takes %s, but upstream "
+    msg = g_strdup_printf ("chain step 1 (%s) takes %s, but upstream "
         "offers %s", step, takes, format_name);
     g_free (takes);
     return msg;
@@ -471,7 +491,8 @@ gst_umat_explain_refusal (const GstUmatChainInfo * info, GstCaps * caps)
   for (guint j = 0; j < N_FORMATS; j++) {
     GstUmatConversion conv;
     gint w = 1, h = 1;
-    if (formats[j].sink_only)
+    if (formats[j].sink_only
+        || (downstream && !caps_take_format (downstream, formats[j].format)))
       continue;
     gst_umat_conversion (info, from->layout, formats[j].layout, &conv);
     if (!conv.possible)
@@ -495,21 +516,24 @@ gst_umat_explain_refusal (const GstUmatChainInfo * info, GstCaps * caps)
     return NULL;                /* formats and sizes fit: not ours to explain */
   }
 
+  who = step ? g_strdup_printf ("chain step 1 (%s)", step)
+      : g_strdup ("umatconvert");
   if (colour_blocked) {
     const gchar *c = gst_structure_get_string (s, "colorimetry");
-    return g_strdup_printf ("%s%s%sreads %s with OpenCV's BT.601 "
-        "limited-range matrix, but upstream offers colorimetry %s%s; ask "
-        "upstream for colorimetry=bt601 or put videoconvert in front",
-        step ? "chain step 1 (" : "", step ? step : "", step ? ") " :
-        "umatconvert ", format_name, c ? c : "bt709",
-        c ? "" : " (GStreamer's default above 576 lines)");
+    msg = g_strdup_printf ("%s reads %s with OpenCV's BT.601 limited-range "
+        "matrix, but upstream offers colorimetry %s%s; ask upstream for "
+        "colorimetry=bt601 or put videoconvert in front", who, format_name,
+        c ? c : "bt709", c ? "" : " (GStreamer's default above 576 lines)");
+  } else if (size_blocked) {
+    msg = g_strdup_printf ("%s needs a width that is a multiple of %d and a "
+        "height that is a multiple of %d (4:2:x chroma), but upstream offers "
+        "%dx%d", who, wa, ha, width, height);
+  } else if (!any) {
+    gchar *wants = downstream ? gst_caps_to_string (downstream) : NULL;
+    msg = g_strdup_printf ("%s cannot turn %s into what downstream takes%s%s",
+        who, format_name, wants ? ": " : "", wants ? wants : "");
+    g_free (wants);
   }
-  if (size_blocked)
-    return g_strdup_printf ("%s%s%sneeds a width that is a multiple of %d "
-        "and a height that is a multiple of %d (4:2:x chroma), but upstream "
-        "offers %dx%d", step ? "chain step 1 (" : "", step ? step : "",
-        step ? ") " : "umatconvert ", wa, ha, width, height);
-  if (!any)
-    return g_strdup_printf ("umatconvert cannot convert %s", format_name);
-  return NULL;
+  g_free (who);
+  return msg;
 }

@@ -62,8 +62,9 @@ void gst_umat_conversion (const GstUmatChainInfo * info, UmatcvLayout in,
 GstCaps *gst_umat_transform_caps (const GstUmatChainInfo * info,
     guint selection_rate, GstPadDirection direction, GstCaps * caps);
 
-/* A sentence on why fixed sink caps cannot be taken, or NULL. */
+/* A sentence on why fixed sink caps cannot be taken (into `downstream`,
+ * when given), or NULL when the reason is not ours to tell. */
 gchar *gst_umat_explain_refusal (const GstUmatChainInfo * info,
-    GstCaps * caps);
+    GstCaps * caps, GstCaps * downstream);
 
 G_END_DECLS

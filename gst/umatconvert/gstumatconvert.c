@@ -557,17 +557,24 @@ gst_umat_convert_transform_caps (GstBaseTransform * trans,
   return result;
 }
 
-/* Posts, once per negotiation, why upstream's caps cannot be taken. */
+/* Posts, once per negotiation, why upstream's caps cannot be taken (into
+ * what downstream accepts, when `downstream` is set). */
 static void
-gst_umat_convert_post_refusal (GstUmatConvert * self, GstCaps * caps)
+gst_umat_convert_post_refusal (GstUmatConvert * self, GstCaps * caps,
+    gboolean downstream)
 {
   ChainSetting *setting;
+  GstCaps *peer = NULL;
   gchar *why;
 
   if (self->refusal_posted)
     return;
+  if (downstream)
+    peer = gst_pad_peer_query_caps (GST_BASE_TRANSFORM_SRC_PAD (self), NULL);
   setting = gst_umat_convert_get_chain (self);
-  why = gst_umat_explain_refusal (setting->info, caps);
+  why = gst_umat_explain_refusal (setting->info, caps, peer);
+  if (peer)
+    gst_caps_unref (peer);
   chain_setting_unref (setting);
   if (why == NULL)
     return;
@@ -586,7 +593,7 @@ gst_umat_convert_accept_caps (GstBaseTransform * trans,
       direction, caps);
 
   if (!ok && direction == GST_PAD_SINK)
-    gst_umat_convert_post_refusal (self, caps);
+    gst_umat_convert_post_refusal (self, caps, FALSE);
   return ok;
 }
 
@@ -609,7 +616,7 @@ gst_umat_convert_query (GstBaseTransform * trans, GstPadDirection direction,
       && gst_caps_get_size (filter) == 1
       && gst_structure_get_string (gst_caps_get_structure (filter, 0),
           "format"))
-    gst_umat_convert_post_refusal (self, filter);
+    gst_umat_convert_post_refusal (self, filter, FALSE);
   return ok;
 }
 
@@ -617,10 +624,21 @@ static gboolean
 gst_umat_convert_sink_event (GstBaseTransform * trans, GstEvent * event)
 {
   GstUmatConvert *self = GST_UMAT_CONVERT (trans);
+  GstCaps *caps = NULL;
+  gboolean ok;
 
   if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP)
     self->frame_index = 0;
-  return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
+  if (GST_EVENT_TYPE (event) == GST_EVENT_CAPS) {
+    gst_event_parse_caps (event, &caps);
+    gst_caps_ref (caps);
+  }
+  ok = GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
+  /* caps we accepted that lead nowhere downstream takes */
+  if (caps && !ok)
+    gst_umat_convert_post_refusal (self, caps, TRUE);
+  gst_caps_replace (&caps, NULL);
+  return ok;
 }
 
 static void

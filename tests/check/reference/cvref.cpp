@@ -10,6 +10,7 @@
 #include "cvref.h"
 
 #include <opencv2/core.hpp>
+#include <opencv2/core/ocl.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include <cstdlib>
@@ -195,6 +196,58 @@ cvref_cvt_color (const uint8_t *src, int rows, int cols, int channels,
     cv::Mat in (rows, cols, CV_8UC (channels), (void *) src);
     cv::Mat out;
     cv::cvtColor (in, out, code);
+    dst->rows = out.rows;
+    dst->cols = out.cols;
+    dst->channels = out.channels ();
+    dst->data = (uint8_t *) malloc (out.total () * out.elemSize ());
+    memcpy (dst->data, out.data, out.total () * out.elemSize ());
+    return 0;
+  } catch (const cv::Exception &) {
+    return -1;
+  }
+}
+
+/* The device umatconvert's device=opencl picks: a GPU if any, else the first
+ * OpenCL device; bound to this thread. */
+static bool
+bind_opencl_device ()
+{
+  static cv::ocl::OpenCLExecutionContext context;
+  if (context.empty ()) {
+    if (!cv::ocl::haveOpenCL ())
+      return false;
+    std::vector<cv::ocl::PlatformInfo> platforms;
+    cv::ocl::getPlatfomsInfo (platforms);
+    cv::ocl::Device pick;
+    for (const cv::ocl::PlatformInfo &p : platforms) {
+      for (int i = 0; i < p.deviceNumber (); i++) {
+        cv::ocl::Device d;
+        p.getDevice (d, i);
+        if (pick.ptr () == nullptr || (d.type () & cv::ocl::Device::TYPE_GPU))
+          pick = d;
+      }
+    }
+    if (pick.ptr () == nullptr)
+      return false;
+    cv::ocl::Context c = cv::ocl::Context::fromDevice (pick);
+    context = cv::ocl::OpenCLExecutionContext::create (c, c.device (0));
+  }
+  context.bind ();
+  return true;
+}
+
+extern "C" int
+cvref_cvt_color_opencl (const uint8_t *src, int rows, int cols, int channels,
+    int code, CvrefImage *dst)
+{
+  try {
+    if (!bind_opencl_device ())
+      return -1;
+    cv::Mat in (rows, cols, CV_8UC (channels), (void *) src), out;
+    cv::UMat uin, uout;
+    in.copyTo (uin);
+    cv::cvtColor (uin, uout, code);
+    uout.copyTo (out);
     dst->rows = out.rows;
     dst->cols = out.cols;
     dst->channels = out.channels ();

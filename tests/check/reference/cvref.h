@@ -23,6 +23,12 @@ int cvref_code (const char *name);
 int cvref_cvt_color (const uint8_t *src, int rows, int cols, int channels,
     int code, CvrefImage *dst);
 
+/* The same with OpenCV's OpenCL kernels, on the device umatconvert's
+ * device=opencl picks (a GPU if any, else the first OpenCL device);
+ * -1 also when there is no OpenCL device. */
+int cvref_cvt_color_opencl (const uint8_t *src, int rows, int cols,
+    int channels, int code, CvrefImage *dst);
+
 #ifdef __cplusplus
 }
 #endif
