@@ -462,9 +462,11 @@ umatcv_chain_flags (const UmatcvChain *chain)
   if (first.kind == OpKind::CVT && first.output != L (GRAY)
       && (first.inputs & ~(yuv420_layouts | yuv422_layouts)) == 0)
     flags |= UMATCV_CHAIN_READS_BT601;
-  for (const Op &op : chain->ops)
-    if (op.kind == OpKind::CVT && in_mask (yuv420_layouts, op.output))
-      flags |= UMATCV_CHAIN_WRITES_BT601;
+  /* YUV output that a matrix made, possibly repacked after */
+  if (in_mask (yuv420_layouts, chain->ops.back ().output))
+    for (const Op &op : chain->ops)
+      if (op.kind == OpKind::CVT && in_mask (yuv420_layouts, op.output))
+        flags |= UMATCV_CHAIN_WRITES_BT601;
   return flags;
 }
 

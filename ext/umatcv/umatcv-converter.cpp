@@ -135,12 +135,14 @@ images_overlap (const UmatcvImage *a, const UmatcvImage *b,
   return false;
 }
 
-/* Buffers of a layout's geometry that both carry the same bytes per pixel. */
+/* Whether a frame labelled `frame` can hold what a chain gives as `given`:
+ * the same layout, or padding where the chain gives alpha. */
 bool
-same_geometry (UmatcvLayout a, UmatcvLayout b)
+carries (UmatcvLayout given, UmatcvLayout frame)
 {
-  const LayoutInfo &x = layout_info (a), &y = layout_info (b);
-  return x.shape == y.shape && x.channels == y.channels;
+  return given == frame
+      || (given == UMATCV_LAYOUT_BGRA && frame == UMATCV_LAYOUT_BGRX)
+      || (given == UMATCV_LAYOUT_RGBA && frame == UMATCV_LAYOUT_RGBX);
 }
 
 }  /* namespace */
@@ -346,9 +348,8 @@ umatcv_converter_new (UmatcvEngine *engine, const UmatcvChain *chain,
   if (status != UMATCV_OK)
     return status;
   const std::vector<Op> &ops = chain->ops;
-  bool fits = ops.empty ()? same_geometry (in, out)
-      : (ops.front ().inputs & UMATCV_LAYOUT_BIT (in))
-      && same_geometry (ops.back ().output, out);
+  bool fits = (ops.empty () || (ops.front ().inputs & UMATCV_LAYOUT_BIT (in)))
+      && carries (ops.empty ()? in : ops.back ().output, out);
   if (!fits) {
     set_error (error, error_size, std::string ("the chain does not turn ")
         + umatcv_layout_name (in) + " into " + umatcv_layout_name (out));

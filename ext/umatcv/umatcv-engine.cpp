@@ -84,10 +84,11 @@ UmatcvStatus
 umatcv_engine_new (UmatcvDevice device, UmatcvEngine **engine, char *error,
     size_t error_size)
 {
-  if (engine == nullptr || device < UMATCV_DEVICE_AUTO
-      || device > UMATCV_DEVICE_OPENCL)
+  if (engine == nullptr)
     return UMATCV_ERROR_INVALID_ARGUMENT;
   *engine = nullptr;
+  if (device < UMATCV_DEVICE_AUTO || device > UMATCV_DEVICE_OPENCL)
+    return UMATCV_ERROR_INVALID_ARGUMENT;
 
   return umatcv_guard (error, error_size, [&] () -> UmatcvStatus {
     std::unique_ptr<UmatcvEngine> e (new UmatcvEngine {false, "cpu", {}});

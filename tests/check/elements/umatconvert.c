@@ -847,13 +847,16 @@ typedef struct
   GstBus *bus;
 } Pipeline;
 
+/* appsrc ! [upstream !] umatconvert ! appsink */
 static Pipeline
-pipeline_new (const gchar * caps, const gchar * properties)
+pipeline_new_full (const gchar * caps, const gchar * upstream,
+    const gchar * properties)
 {
   gchar *desc = g_strdup_printf ("appsrc name=src format=time caps=\"%s\" ! "
-      "umatconvert name=convert device=%s %s ! "
-      "appsink name=sink sync=false wait-on-eos=false",
-      caps, device, properties ? properties : "");
+      "%s%s umatconvert name=convert device=%s %s ! "
+      "appsink name=sink sync=false wait-on-eos=false", caps,
+      upstream ? upstream : "", upstream ? " !" : "", device,
+      properties ? properties : "");
   Pipeline p;
 
   p.pipeline = gst_parse_launch (desc, NULL);
@@ -864,6 +867,12 @@ pipeline_new (const gchar * caps, const gchar * properties)
   p.bus = gst_element_get_bus (p.pipeline);
   g_free (desc);
   return p;
+}
+
+static Pipeline
+pipeline_new (const gchar * caps, const gchar * properties)
+{
+  return pipeline_new_full (caps, NULL, properties);
 }
 
 static void
@@ -1114,6 +1123,7 @@ GST_START_TEST (test_chain_change_while_playing)
     {"BGR2GRAY", "GRAY8"},
     {"BGR2HSV,HSV2BGR", "BGR"},
     {"", "BGR"},                /* back to auto: passthrough */
+    {"BGR2HSV,HSV2BGR", "BGR"}, /* same caps: no renegotiation */
   };
   GstVideoInfo info;
 
@@ -1150,6 +1160,52 @@ GST_START_TEST (test_chain_change_while_playing)
     gst_sample_unref (sample);
   }
   fail_unless (pipeline_finish (&p, NULL) == NULL);
+  pipeline_free (&p);
+}
+
+GST_END_TEST;
+
+/* A chain that needs another input format: upstream (videoconvert here)
+ * is asked to renegotiate and does. */
+GST_START_TEST (test_chain_change_renegotiates_upstream)
+{
+  Pipeline p = pipeline_new_full ("video/x-raw,format=BGR,width=64,height=48,"
+      "framerate=30/1", "videoconvert", "chain=BGR2RGB");
+  GstVideoInfo info;
+  guint64 processed, dropped;
+
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_BGR, 64, 48);
+  gst_element_set_state (p.pipeline, GST_STATE_PLAYING);
+  for (guint i = 0; i < 3; i++) {
+    GstBuffer *frame = make_frame (&info, 0, i + 1);
+    Packed in = pack (frame, &info), want, got;
+    GstVideoInfo out_info;
+    GstSample *sample;
+    gsize where;
+
+    /* RGB2GRAY takes RGB: videoconvert must switch from BGR to RGB */
+    if (i == 1)
+      g_object_set (p.convert, "chain", "RGB2GRAY", NULL);
+    gst_app_src_push_buffer (GST_APP_SRC (p.src), frame);
+    sample = pull_sample (&p);
+    fail_unless_equals_string (sample_format (sample), i ? "GRAY8" : "RGB");
+    gst_video_info_from_caps (&out_info, gst_sample_get_caps (sample));
+    got = pack (gst_sample_get_buffer (sample), &out_info);
+    /* videoconvert's BGR to RGB is a pure swap: RGB2GRAY of it is
+     * BGR2GRAY of the frame */
+    want = cvt (&in, i ? "BGR2GRAY" : "BGR2RGB");
+    fail_unless_equals_int (max_difference (&got, &want,
+            GST_VIDEO_INFO_FORMAT (&out_info), &where), 0);
+    g_free (in.data);
+    g_free (got.data);
+    free (want.data);
+    gst_sample_unref (sample);
+  }
+  fail_unless (pipeline_finish (&p, NULL) == NULL);
+  g_object_get (p.convert, "frames-processed", &processed, "frames-dropped",
+      &dropped, NULL);
+  fail_unless_equals_uint64 (processed, 3);
+  fail_unless_equals_uint64 (dropped, 0);
   pipeline_free (&p);
 }
 
@@ -1243,6 +1299,7 @@ umatconvert_suite (void)
   tcase_add_test (tc, test_colorimetry);
   tcase_add_test (tc, test_odd_size_420_in_caps);
   tcase_add_test (tc, test_chain_change_while_playing);
+  tcase_add_test (tc, test_chain_change_renegotiates_upstream);
   tcase_add_test (tc, test_backend);
   tcase_add_test (tc, test_properties);
   return s;
