@@ -747,21 +747,6 @@ failed:
   }
 }
 
-/* Frames the same size and planes in both formats may be converted in place. */
-static gboolean
-same_geometry (const GstVideoInfo * a, const GstVideoInfo * b)
-{
-  if (GST_VIDEO_INFO_SIZE (a) != GST_VIDEO_INFO_SIZE (b)
-      || GST_VIDEO_INFO_N_PLANES (a) != GST_VIDEO_INFO_N_PLANES (b))
-    return FALSE;
-  for (guint i = 0; i < GST_VIDEO_INFO_N_PLANES (a); i++)
-    if (GST_VIDEO_INFO_PLANE_OFFSET (a, i) != GST_VIDEO_INFO_PLANE_OFFSET (b, i)
-        || GST_VIDEO_INFO_PLANE_STRIDE (a, i) != GST_VIDEO_INFO_PLANE_STRIDE (b,
-            i))
-      return FALSE;
-  return TRUE;
-}
-
 /* Makes `setting` run on the given formats: passthrough, in place or not. */
 static gboolean
 gst_umat_convert_configure (GstUmatConvert * self, ChainSetting * setting,
@@ -773,7 +758,11 @@ gst_umat_convert_configure (GstUmatConvert * self, ChainSetting * setting,
   passthrough = setting->info == NULL
       && GST_VIDEO_INFO_FORMAT (in_info) == GST_VIDEO_INFO_FORMAT (out_info);
   gst_base_transform_set_passthrough (trans, passthrough);
-  gst_base_transform_set_in_place (trans, same_geometry (in_info, out_info));
+  /* In place only when the format stays: a buffer's GstVideoMeta belongs
+   * to upstream's pool, and relabelling it (BGR to RGB in the same bytes)
+   * breaks upstream when the buffer comes back to it. */
+  gst_base_transform_set_in_place (trans,
+      GST_VIDEO_INFO_FORMAT (in_info) == GST_VIDEO_INFO_FORMAT (out_info));
 
   if (passthrough) {
     gst_umat_convert_drop_converter (self);
@@ -896,18 +885,9 @@ gst_umat_convert_transform_frame_ip (GstVideoFilter * filter,
     GstVideoFrame * frame)
 {
   GstUmatConvert *self = GST_UMAT_CONVERT (filter);
-  GstVideoMeta *meta;
-  UmatcvImage in, out;
-  GstFlowReturn ret;
+  UmatcvImage image;
 
-  /* Same planes, same strides: only what the bytes mean changes. */
-  image_from_frame (&in, self->in_layout, frame);
-  out = in;
-  out.layout = self->out_layout;
-  ret = gst_umat_convert_process (self, &in, &out);
-
-  meta = gst_buffer_get_video_meta (frame->buffer);
-  if (meta)
-    meta->format = GST_VIDEO_INFO_FORMAT (&filter->out_info);
-  return ret;
+  /* a chain from a format back to the same one, into the same bytes */
+  image_from_frame (&image, self->in_layout, frame);
+  return gst_umat_convert_process (self, &image, &image);
 }
