@@ -177,6 +177,17 @@ const Name names[] = {
   C (BGRA2YUV_YV12),
 };
 
+/* Hands a result to C: a malloc()ed, tightly packed copy. */
+void
+copy_out (const cv::Mat &out, CvrefImage *dst)
+{
+  dst->rows = out.rows;
+  dst->cols = out.cols;
+  dst->channels = out.channels ();
+  dst->data = (uint8_t *) malloc (out.total () * out.elemSize ());
+  memcpy (dst->data, out.data, out.total () * out.elemSize ());
+}
+
 }  /* namespace */
 
 extern "C" int
@@ -196,11 +207,7 @@ cvref_cvt_color (const uint8_t *src, int rows, int cols, int channels,
     cv::Mat in (rows, cols, CV_8UC (channels), (void *) src);
     cv::Mat out;
     cv::cvtColor (in, out, code);
-    dst->rows = out.rows;
-    dst->cols = out.cols;
-    dst->channels = out.channels ();
-    dst->data = (uint8_t *) malloc (out.total () * out.elemSize ());
-    memcpy (dst->data, out.data, out.total () * out.elemSize ());
+    copy_out (out, dst);
     return 0;
   } catch (const cv::Exception &) {
     return -1;
@@ -248,11 +255,7 @@ cvref_cvt_color_opencl (const uint8_t *src, int rows, int cols, int channels,
     in.copyTo (uin);
     cv::cvtColor (uin, uout, code);
     uout.copyTo (out);
-    dst->rows = out.rows;
-    dst->cols = out.cols;
-    dst->channels = out.channels ();
-    dst->data = (uint8_t *) malloc (out.total () * out.elemSize ());
-    memcpy (dst->data, out.data, out.total () * out.elemSize ());
+    copy_out (out, dst);
     return 0;
   } catch (const cv::Exception &) {
     return -1;
