@@ -85,7 +85,7 @@ struct _GstUmatConvert
   ChainSetting *converter_chain;        /* what the converter runs */
   UmatcvLayout in_layout, out_layout;
   guint64 frame_index;          /* frames seen since start or flush */
-  gboolean refusal_posted;
+  gint refusal_posted;          /* atomic: once per negotiation */
   gboolean stale_chain_warned;
 };
 
@@ -104,8 +104,6 @@ static gboolean gst_umat_convert_start (GstBaseTransform * trans);
 static gboolean gst_umat_convert_stop (GstBaseTransform * trans);
 static GstCaps *gst_umat_convert_transform_caps (GstBaseTransform * trans,
     GstPadDirection direction, GstCaps * caps, GstCaps * filter);
-static gboolean gst_umat_convert_accept_caps (GstBaseTransform * trans,
-    GstPadDirection direction, GstCaps * caps);
 static gboolean gst_umat_convert_query (GstBaseTransform * trans,
     GstPadDirection direction, GstQuery * query);
 static gboolean gst_umat_convert_sink_event (GstBaseTransform * trans,
@@ -294,7 +292,6 @@ gst_umat_convert_class_init (GstUmatConvertClass * klass)
   trans_class->stop = GST_DEBUG_FUNCPTR (gst_umat_convert_stop);
   trans_class->transform_caps =
       GST_DEBUG_FUNCPTR (gst_umat_convert_transform_caps);
-  trans_class->accept_caps = GST_DEBUG_FUNCPTR (gst_umat_convert_accept_caps);
   trans_class->query = GST_DEBUG_FUNCPTR (gst_umat_convert_query);
   trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_umat_convert_sink_event);
   trans_class->submit_input_buffer =
@@ -315,9 +312,16 @@ gst_umat_convert_class_init (GstUmatConvertClass * klass)
   gst_type_mark_as_plugin_api (GST_TYPE_UMAT_CONVERT_DEVICE, 0);
 }
 
+static GstPadProbeReturn gst_umat_convert_caps_probe (GstPad * pad,
+    GstPadProbeInfo * info, gpointer user_data);
+
 static void
 gst_umat_convert_init (GstUmatConvert * self)
 {
+  /* sees CAPS events before the pad refuses them (see the probe) */
+  gst_pad_add_probe (GST_BASE_TRANSFORM_SINK_PAD (self),
+      GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, gst_umat_convert_caps_probe, self,
+      NULL);
   self->chain = chain_setting_new (DEFAULT_PROP_CHAIN, NULL);
   self->selection_rate = DEFAULT_PROP_SELECTION_RATE;
   self->queue_size = DEFAULT_PROP_QUEUE_SIZE;
@@ -335,21 +339,30 @@ gst_umat_convert_finalize (GObject * object)
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
-/* Whether `setting` can convert what the sink pad currently receives. */
+/* Whether `setting` can convert what the sink pad currently receives (and,
+ * with `keep_output`, into what the src pad currently sends). */
 static gboolean
-chain_takes_current_caps (GstUmatConvert * self, ChainSetting * setting)
+chain_takes_current_caps (GstUmatConvert * self, ChainSetting * setting,
+    gboolean keep_output)
 {
   GstCaps *incaps = gst_pad_get_current_caps (GST_BASE_TRANSFORM_SINK_PAD (self));
-  GstCaps *out;
+  GstCaps *outcaps = NULL, *out;
   gboolean ok;
 
   if (incaps == NULL)
     return FALSE;
-  out = gst_umat_transform_caps (setting->info, self->selection_rate,
-      GST_PAD_SINK, incaps);
-  ok = !gst_caps_is_empty (out);
+  out = gst_umat_transform_caps (setting->info,
+      g_atomic_int_get (&self->selection_rate), GST_PAD_SINK, incaps);
+  if (keep_output) {
+    outcaps = gst_pad_get_current_caps (GST_BASE_TRANSFORM_SRC_PAD (self));
+    ok = outcaps && gst_caps_can_intersect (out, outcaps);
+  } else {
+    ok = !gst_caps_is_empty (out);
+  }
   gst_caps_unref (out);
   gst_caps_unref (incaps);
+  if (outcaps)
+    gst_caps_unref (outcaps);
   return ok;
 }
 
@@ -385,7 +398,8 @@ gst_umat_convert_set_chain (GstUmatConvert * self, const gchar * text)
   setting = chain_setting_new (text, info);
   GST_OBJECT_LOCK (self);
   old = self->chain;
-  g_atomic_pointer_set (&self->chain, setting);
+  /* the element's reference; ours lives to the end of this function */
+  g_atomic_pointer_set (&self->chain, g_atomic_rc_box_acquire (setting));
   GST_OBJECT_UNLOCK (self);
   chain_setting_unref (old);
   GST_DEBUG_OBJECT (self, "chain is now \"%s\"", text);
@@ -393,8 +407,9 @@ gst_umat_convert_set_chain (GstUmatConvert * self, const gchar * text)
   /* Ask upstream for formats the new chain takes; renegotiate our output
    * now only if the current input suits it, else when new caps arrive. */
   gst_base_transform_reconfigure_sink (GST_BASE_TRANSFORM (self));
-  if (chain_takes_current_caps (self, setting))
+  if (chain_takes_current_caps (self, setting, FALSE))
     gst_base_transform_reconfigure_src (GST_BASE_TRANSFORM (self));
+  chain_setting_unref (setting);
 }
 
 static void
@@ -487,7 +502,7 @@ gst_umat_convert_start (GstBaseTransform * trans)
   self->frames_processed = self->frames_dropped = 0;
   GST_OBJECT_UNLOCK (self);
   self->frame_index = 0;
-  self->refusal_posted = FALSE;
+  g_atomic_int_set (&self->refusal_posted, FALSE);
   self->stale_chain_warned = FALSE;
 
   status = umatcv_engine_new ((UmatcvDevice) device, &self->engine, note,
@@ -567,7 +582,7 @@ gst_umat_convert_post_refusal (GstUmatConvert * self, GstCaps * caps,
   GstCaps *peer = NULL;
   gchar *why;
 
-  if (self->refusal_posted)
+  if (g_atomic_int_get (&self->refusal_posted))
     return;
   if (downstream)
     peer = gst_pad_peer_query_caps (GST_BASE_TRANSFORM_SRC_PAD (self), NULL);
@@ -576,29 +591,38 @@ gst_umat_convert_post_refusal (GstUmatConvert * self, GstCaps * caps,
   if (peer)
     gst_caps_unref (peer);
   chain_setting_unref (setting);
-  if (why == NULL)
+  if (why == NULL || !g_atomic_int_compare_and_exchange (&self->refusal_posted,
+          FALSE, TRUE)) {
+    g_free (why);
     return;
-  self->refusal_posted = TRUE;
+  }
   GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, ("%s", why),
       ("refused caps %" GST_PTR_FORMAT, caps));
   g_free (why);
 }
 
-static gboolean
-gst_umat_convert_accept_caps (GstBaseTransform * trans,
-    GstPadDirection direction, GstCaps * caps)
+/* A CAPS event that the pad will refuse (its accept-caps check runs after
+ * the probes): that is a real negotiation failure, so say why. Accept-caps
+ * and caps queries alone are questions, often exploratory, and post
+ * nothing. */
+static GstPadProbeReturn
+gst_umat_convert_caps_probe (GstPad * pad, GstPadProbeInfo * info,
+    gpointer user_data)
 {
-  GstUmatConvert *self = GST_UMAT_CONVERT (trans);
-  gboolean ok = GST_BASE_TRANSFORM_CLASS (parent_class)->accept_caps (trans,
-      direction, caps);
+  GstUmatConvert *self = GST_UMAT_CONVERT (user_data);
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  GstCaps *caps;
 
-  if (!ok && direction == GST_PAD_SINK)
+  if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
+    return GST_PAD_PROBE_OK;
+  gst_event_parse_caps (event, &caps);
+  if (!gst_pad_query_accept_caps (pad, caps))
     gst_umat_convert_post_refusal (self, caps, FALSE);
-  return ok;
+  return GST_PAD_PROBE_OK;
 }
 
-/* Upstream that can only offer formats we refuse never sends caps: it asks
- * for ours with a single-format filter and gets nothing. Say why then. */
+/* A chain that can never work makes every caps query empty and upstream
+ * gives up without sending caps: say why then. */
 static gboolean
 gst_umat_convert_query (GstBaseTransform * trans, GstPadDirection direction,
     GstQuery * query)
@@ -606,17 +630,16 @@ gst_umat_convert_query (GstBaseTransform * trans, GstPadDirection direction,
   GstUmatConvert *self = GST_UMAT_CONVERT (trans);
   gboolean ok = GST_BASE_TRANSFORM_CLASS (parent_class)->query (trans,
       direction, query);
-  GstCaps *filter = NULL, *result = NULL;
+  ChainSetting *setting;
+  GstCaps *filter = NULL;
 
   if (!ok || direction != GST_PAD_SINK || GST_QUERY_TYPE (query) != GST_QUERY_CAPS)
     return ok;
+  setting = gst_umat_convert_get_chain (self);
   gst_query_parse_caps (query, &filter);
-  gst_query_parse_caps_result (query, &result);
-  if (filter && result && gst_caps_is_empty (result)
-      && gst_caps_get_size (filter) == 1
-      && gst_structure_get_string (gst_caps_get_structure (filter, 0),
-          "format"))
+  if (setting->info && setting->info->problem && filter)
     gst_umat_convert_post_refusal (self, filter, FALSE);
+  chain_setting_unref (setting);
   return ok;
 }
 
@@ -683,8 +706,10 @@ gst_umat_convert_generate_output (GstBaseTransform * trans, GstBuffer ** outbuf)
   GstUmatConvert *self = GST_UMAT_CONVERT (trans);
   GstFlowReturn ret;
 
-  if (trans->queued_buf != NULL && !gst_umat_convert_follow_chain (self))
+  if (trans->queued_buf != NULL && !gst_umat_convert_follow_chain (self)) {
+    gst_buffer_replace (&trans->queued_buf, NULL);
     return GST_FLOW_NOT_NEGOTIATED;
+  }
   ret = GST_BASE_TRANSFORM_CLASS (parent_class)->generate_output (trans,
       outbuf);
   if (ret == GST_FLOW_OK && *outbuf != NULL)
@@ -770,7 +795,7 @@ gst_umat_convert_configure (GstUmatConvert * self, ChainSetting * setting,
   } else if (!gst_umat_convert_build (self, setting, in_info, out_info)) {
     return FALSE;
   }
-  self->refusal_posted = FALSE;
+  g_atomic_int_set (&self->refusal_posted, FALSE);
   self->stale_chain_warned = FALSE;
   return TRUE;
 }
@@ -781,11 +806,24 @@ gst_umat_convert_set_info (GstVideoFilter * filter, GstCaps * incaps,
 {
   GstUmatConvert *self = GST_UMAT_CONVERT (filter);
   ChainSetting *setting = gst_umat_convert_get_chain (self);
+  GstUmatConversion conv;
   gboolean ok;
 
   self->in_layout = gst_umat_layout_from_format (GST_VIDEO_INFO_FORMAT (in_info));
   self->out_layout =
       gst_umat_layout_from_format (GST_VIDEO_INFO_FORMAT (out_info));
+  /* caps made for the previous chain, which changed since: keep it for
+   * these caps; the new one renegotiates (set_chain asked for it) */
+  gst_umat_conversion (setting->info, self->in_layout, self->out_layout, &conv);
+  if (!conv.possible && self->converter_chain) {
+    GstUmatConversion previous;
+    gst_umat_conversion (self->converter_chain->info, self->in_layout,
+        self->out_layout, &previous);
+    if (previous.possible) {
+      chain_setting_unref (setting);
+      setting = g_atomic_rc_box_acquire (self->converter_chain);
+    }
+  }
   ok = gst_umat_convert_configure (self, setting, in_info, out_info);
   chain_setting_unref (setting);
   return ok;
@@ -798,19 +836,17 @@ gst_umat_convert_follow_chain (GstUmatConvert * self)
 {
   GstVideoFilter *filter = GST_VIDEO_FILTER (self);
   ChainSetting *setting;
-  GstUmatConversion conv;
   gboolean ok = TRUE;
 
   if (G_LIKELY (g_atomic_pointer_get (&self->chain) == self->converter_chain))
     return TRUE;
 
   setting = gst_umat_convert_get_chain (self);
-  gst_umat_conversion (setting->info, self->in_layout, self->out_layout, &conv);
   if (setting->info && setting->info->problem) {
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, ("%s", setting->info->problem),
         ("chain \"%s\"", setting->text));
     ok = FALSE;
-  } else if (conv.possible) {
+  } else if (chain_takes_current_caps (self, setting, TRUE)) {
     ok = gst_umat_convert_configure (self, setting, &filter->in_info,
         &filter->out_info);
   } else if (!self->stale_chain_warned) {

@@ -1251,6 +1251,70 @@ GST_START_TEST (test_upstream_pool_survives)
 
 GST_END_TEST;
 
+/* Questions are not failures: an accept-caps query with a format the chain
+ * does not take (an application or an autoplugger probing) answers no and
+ * leaves the running pipeline alone. */
+GST_START_TEST (test_probing_query_posts_nothing)
+{
+  Pipeline p = pipeline_new ("video/x-raw,format=BGR,width=32,height=8,"
+      "framerate=30/1", "chain=BGR2HSV,HSV2BGR");
+  GstPad *sinkpad = gst_element_get_static_pad (p.convert, "sink");
+  GstCaps *nv12 = gst_caps_from_string ("video/x-raw,format=NV12,width=32,"
+      "height=8,framerate=30/1");
+  guint64 processed;
+
+  gst_element_set_state (p.pipeline, GST_STATE_PLAYING);
+  pipeline_push (&p, GST_VIDEO_FORMAT_BGR, 32, 8, 2);
+  fail_if (gst_pad_query_accept_caps (sinkpad, nv12));
+  pipeline_push (&p, GST_VIDEO_FORMAT_BGR, 32, 8, 2);
+  fail_unless (pipeline_finish (&p, NULL) == NULL);
+  g_object_get (p.convert, "frames-processed", &processed, NULL);
+  fail_unless_equals_uint64 (processed, 4);
+  gst_caps_unref (nv12);
+  gst_object_unref (sinkpad);
+  pipeline_free (&p);
+}
+
+GST_END_TEST;
+
+/* A chain set while playing that the current caps cannot take (4:2:0 on
+ * the way needs an even width) waits for new caps; upstream cannot give
+ * them here, so frames keep the previous chain, and nothing fails. */
+GST_START_TEST (test_chain_change_unfit_keeps_previous)
+{
+  Pipeline p = pipeline_new ("video/x-raw,format=BGR,width=1277,height=9,"
+      "framerate=30/1", "! video/x-raw,format=RGB");
+  GstVideoInfo info;
+
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_BGR, 1277, 9);
+  gst_element_set_state (p.pipeline, GST_STATE_PLAYING);
+  for (guint i = 0; i < 3; i++) {
+    GstBuffer *frame = make_frame (&info, 0, i + 1);
+    Packed in = pack (frame, &info), want, got;
+    GstVideoInfo out_info;
+    GstSample *sample;
+    gsize where;
+
+    if (i == 1)
+      g_object_set (p.convert, "chain", "BGR2YUV_I420,YUV2RGB_I420", NULL);
+    gst_app_src_push_buffer (GST_APP_SRC (p.src), frame);
+    sample = pull_sample (&p);
+    gst_video_info_from_caps (&out_info, gst_sample_get_caps (sample));
+    got = pack (gst_sample_get_buffer (sample), &out_info);
+    want = cvt (&in, "BGR2RGB");
+    fail_unless_equals_int (max_difference (&got, &want, GST_VIDEO_FORMAT_RGB,
+            &where), 0);
+    g_free (in.data);
+    g_free (got.data);
+    free (want.data);
+    gst_sample_unref (sample);
+  }
+  fail_unless (pipeline_finish (&p, NULL) == NULL);
+  pipeline_free (&p);
+}
+
+GST_END_TEST;
+
 /* The backend says what runs: the CPU for device=cpu, an OpenCL device
  * (PoCL's CPU device where there is no GPU) for device=opencl. */
 GST_START_TEST (test_backend)
@@ -1341,6 +1405,8 @@ umatconvert_suite (void)
   tcase_add_test (tc, test_chain_change_while_playing);
   tcase_add_test (tc, test_chain_change_renegotiates_upstream);
   tcase_add_test (tc, test_upstream_pool_survives);
+  tcase_add_test (tc, test_probing_query_posts_nothing);
+  tcase_add_test (tc, test_chain_change_unfit_keeps_previous);
   tcase_add_test (tc, test_backend);
   tcase_add_test (tc, test_properties);
   return s;
