@@ -132,6 +132,32 @@ void umatcv_converter_free (UmatcvConverter *converter);
  * since it was made: constant after _new() unless something regressed. */
 uint64_t umatcv_converter_allocations (const UmatcvConverter *converter);
 
+/* Host memory that an engine's device reads and writes at full speed.
+ *
+ * On OpenCL it is pinned (page-locked) memory from a buffer made with
+ * CL_MEM_ALLOC_HOST_PTR and mapped once for its whole life: uploads from it
+ * and downloads into it are DMA transfers, several times faster than from
+ * pageable memory. On the CPU it is plain page-aligned memory.
+ *
+ * Lifetimes are independent: an allocator keeps what it needs of the engine
+ * (context and queue) and may outlive it; a block keeps what it needs of the
+ * allocator and may outlive it, so frames handed to other elements can come
+ * back after the element stopped. Any thread may free either. */
+typedef struct UmatcvHostAllocator UmatcvHostAllocator;
+typedef struct UmatcvHostMemory UmatcvHostMemory;
+
+UmatcvStatus umatcv_host_allocator_new (UmatcvEngine *engine,
+    UmatcvHostAllocator **allocator, char *error, size_t error_size);
+void umatcv_host_allocator_free (UmatcvHostAllocator *allocator);
+/* Whether blocks are pinned for an OpenCL device (else plain memory). */
+int umatcv_host_allocator_pinned (const UmatcvHostAllocator *allocator);
+/* A block of `size` bytes, page aligned. Safe from any thread. */
+UmatcvStatus umatcv_host_memory_new (UmatcvHostAllocator *allocator,
+    size_t size, UmatcvHostMemory **memory, char *error, size_t error_size);
+uint8_t *umatcv_host_memory_data (const UmatcvHostMemory *memory);
+size_t umatcv_host_memory_size (const UmatcvHostMemory *memory);
+void umatcv_host_memory_free (UmatcvHostMemory *memory);
+
 #ifdef __cplusplus
 }
 #endif

@@ -34,6 +34,7 @@
 
 #include "gstumatconvert.h"
 #include "gstumatcaps.h"
+#include "gstumatpool.h"
 #include "umatcv.h"
 
 #include <string.h>
@@ -87,6 +88,11 @@ struct _GstUmatConvert
   guint64 frame_index;          /* frames seen since start or flush */
   gint refusal_posted;          /* atomic: once per negotiation */
   gboolean stale_chain_warned;
+
+  /* OpenCL only: pinned frames to copy through when upstream's or
+   * downstream's buffers are not pinned; made on first need per caps */
+  GstBuffer *staging_in, *staging_out;
+  gboolean staging_logged;
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
@@ -120,6 +126,10 @@ static GstFlowReturn gst_umat_convert_transform_frame (GstVideoFilter * filter,
 static GstFlowReturn gst_umat_convert_transform_frame_ip (GstVideoFilter *
     filter, GstVideoFrame * frame);
 static gboolean gst_umat_convert_follow_chain (GstUmatConvert * self);
+static gboolean gst_umat_convert_propose_allocation (GstBaseTransform * trans,
+    GstQuery * decide_query, GstQuery * query);
+static gboolean gst_umat_convert_decide_allocation (GstBaseTransform * trans,
+    GstQuery * query);
 
 #define gst_umat_convert_parent_class parent_class
 G_DEFINE_TYPE (GstUmatConvert, gst_umat_convert, GST_TYPE_VIDEO_FILTER);
@@ -294,6 +304,10 @@ gst_umat_convert_class_init (GstUmatConvertClass * klass)
       GST_DEBUG_FUNCPTR (gst_umat_convert_transform_caps);
   trans_class->query = GST_DEBUG_FUNCPTR (gst_umat_convert_query);
   trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_umat_convert_sink_event);
+  trans_class->propose_allocation =
+      GST_DEBUG_FUNCPTR (gst_umat_convert_propose_allocation);
+  trans_class->decide_allocation =
+      GST_DEBUG_FUNCPTR (gst_umat_convert_decide_allocation);
   trans_class->submit_input_buffer =
       GST_DEBUG_FUNCPTR (gst_umat_convert_submit_input_buffer);
   trans_class->generate_output =
@@ -485,6 +499,9 @@ gst_umat_convert_drop_converter (GstUmatConvert * self)
 {
   umatcv_converter_free (self->converter);
   self->converter = NULL;
+  gst_clear_buffer (&self->staging_in);
+  gst_clear_buffer (&self->staging_out);
+  self->staging_logged = FALSE;
   chain_setting_unref (self->converter_chain);
   self->converter_chain = NULL;
 }
@@ -858,6 +875,96 @@ gst_umat_convert_follow_chain (GstUmatConvert * self)
   return ok;
 }
 
+static guint
+gst_umat_convert_get_queue_size (GstUmatConvert * self)
+{
+  guint queue_size;
+
+  GST_OBJECT_LOCK (self);
+  queue_size = self->queue_size;
+  GST_OBJECT_UNLOCK (self);
+  return queue_size;
+}
+
+/* On OpenCL, offers upstream the bounded pool of pinned frames, so that a
+ * decoder or a queue writes frames where the GPU reads them by DMA. */
+static gboolean
+gst_umat_convert_propose_allocation (GstBaseTransform * trans,
+    GstQuery * decide_query, GstQuery * query)
+{
+  GstUmatConvert *self = GST_UMAT_CONVERT (trans);
+  GstBufferPool *pool = NULL;
+  GstCaps *caps;
+  guint queue_size;
+
+  if (gst_base_transform_is_passthrough (trans) || self->engine == NULL
+      || !umatcv_engine_uses_opencl (self->engine))
+    goto chain_up;
+  gst_query_parse_allocation (query, &caps, NULL);
+  if (caps == NULL || gst_query_get_n_allocation_pools (query) > 0)
+    goto chain_up;
+
+  queue_size = gst_umat_convert_get_queue_size (self);
+  pool = gst_umat_pool_new (self->engine, queue_size);
+  if (pool && gst_umat_pool_configure (pool, caps, 0)) {
+    GstStructure *config = gst_buffer_pool_get_config (pool);
+    guint size;
+
+    gst_buffer_pool_config_get_params (config, NULL, &size, NULL, NULL);
+    gst_structure_free (config);
+    gst_query_add_allocation_pool (query, pool, size, 0, queue_size);
+    GST_DEBUG_OBJECT (self, "offering %u pinned frames of %u bytes upstream",
+        queue_size, size);
+  }
+  gst_clear_object (&pool);
+
+chain_up:
+  /* GstVideoFilter adds GstVideoMeta, and a pool only if there is none */
+  return GST_BASE_TRANSFORM_CLASS (parent_class)->propose_allocation (trans,
+      decide_query, query);
+}
+
+/* On OpenCL, downloads go into pinned frames too: the element's own pool
+ * replaces a plain system-memory pool (or none) from downstream. A pool of
+ * special memory (a hardware encoder's) is kept. This pool has no bound of
+ * its own: how many frames downstream holds (an appsink's queue) is
+ * downstream's business, and a bound would stall it. */
+static gboolean
+gst_umat_convert_decide_allocation (GstBaseTransform * trans, GstQuery * query)
+{
+  GstUmatConvert *self = GST_UMAT_CONVERT (trans);
+  GstBufferPool *theirs = NULL, *pool;
+  GstCaps *caps;
+  guint size = 0, min = 0, max = 0;
+  gboolean plain;
+
+  gst_query_parse_allocation (query, &caps, NULL);
+  if (self->engine == NULL || !umatcv_engine_uses_opencl (self->engine)
+      || caps == NULL)
+    goto chain_up;
+
+  if (gst_query_get_n_allocation_pools (query) > 0)
+    gst_query_parse_nth_allocation_pool (query, 0, &theirs, &size, &min, &max);
+  plain = theirs == NULL || G_OBJECT_TYPE (theirs) == GST_TYPE_BUFFER_POOL
+      || G_OBJECT_TYPE (theirs) == GST_TYPE_VIDEO_BUFFER_POOL;
+  gst_clear_object (&theirs);
+  if (!plain)
+    goto chain_up;
+
+  pool = gst_umat_pool_new (self->engine, 0);
+  if (pool) {
+    if (gst_query_get_n_allocation_pools (query) > 0)
+      gst_query_set_nth_allocation_pool (query, 0, pool, size, min, 0);
+    else
+      gst_query_add_allocation_pool (query, pool, size, min, 0);
+    gst_object_unref (pool);
+  }
+
+chain_up:
+  return GST_BASE_TRANSFORM_CLASS (parent_class)->decide_allocation (trans,
+      query);
+}
+
 static void
 image_from_frame (UmatcvImage * image, UmatcvLayout layout,
     GstVideoFrame * frame)
@@ -904,26 +1011,95 @@ failed:
   }
 }
 
+/* A pinned frame of `info` to copy through, made on first use. */
+static gboolean
+gst_umat_convert_map_staging (GstUmatConvert * self, GstBuffer ** staging,
+    const GstVideoInfo * info, GstVideoFrame * frame)
+{
+  if (*staging == NULL) {
+    *staging = gst_umat_frame_new (self->engine, info);
+    if (*staging == NULL)
+      return FALSE;
+  }
+  if (!self->staging_logged) {
+    self->staging_logged = TRUE;
+    GST_INFO_OBJECT (self, "frames are not pinned memory: copying them "
+        "through a pinned frame (use the pool umatconvert offers upstream)");
+  }
+  return gst_video_frame_map (frame, info, *staging, GST_MAP_READWRITE);
+}
+
+/* The OpenCL path: a frame that is not pinned goes through a pinned
+ * staging frame, a memcpy on the CPU instead of a transfer from pageable
+ * memory. In place when `out_frame` is `in_frame`. */
+static GstFlowReturn
+gst_umat_convert_process_frames (GstUmatConvert * self,
+    GstVideoFrame * in_frame, GstVideoFrame * out_frame)
+{
+  GstVideoFilter *filter = GST_VIDEO_FILTER (self);
+  GstVideoFrame in_stage, out_stage;
+  GstVideoFrame *in = in_frame, *out = out_frame;
+  gboolean in_place = in_frame == out_frame;
+  UmatcvImage in_image, out_image;
+  GstFlowReturn ret;
+
+  if (self->engine && umatcv_engine_uses_opencl (self->engine)) {
+    if (!gst_umat_buffer_is_pinned (in_frame->buffer)) {
+      if (!gst_umat_convert_map_staging (self, &self->staging_in,
+              &filter->in_info, &in_stage))
+        goto no_staging;
+      gst_video_frame_copy (&in_stage, in_frame);
+      in = &in_stage;
+      if (in_place)
+        out = in;
+    }
+    if (!in_place && !gst_umat_buffer_is_pinned (out_frame->buffer)) {
+      if (!gst_umat_convert_map_staging (self, &self->staging_out,
+              &filter->out_info, &out_stage)) {
+        if (in != in_frame)
+          gst_video_frame_unmap (in);
+        goto no_staging;
+      }
+      out = &out_stage;
+    }
+  }
+
+  image_from_frame (&in_image, self->in_layout, in);
+  image_from_frame (&out_image, self->out_layout, out);
+  ret = gst_umat_convert_process (self, &in_image, &out_image);
+
+  if (out != out_frame) {
+    if (ret == GST_FLOW_OK)
+      gst_video_frame_copy (out_frame, out);
+    if (out != in)
+      gst_video_frame_unmap (out);
+  }
+  if (in != in_frame)
+    gst_video_frame_unmap (in);
+  return ret;
+
+  /* ERRORS */
+no_staging:
+  {
+    GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT,
+        ("Cannot allocate a pinned staging frame"), (NULL));
+    return GST_FLOW_ERROR;
+  }
+}
+
 static GstFlowReturn
 gst_umat_convert_transform_frame (GstVideoFilter * filter,
     GstVideoFrame * in_frame, GstVideoFrame * out_frame)
 {
-  GstUmatConvert *self = GST_UMAT_CONVERT (filter);
-  UmatcvImage in, out;
-
-  image_from_frame (&in, self->in_layout, in_frame);
-  image_from_frame (&out, self->out_layout, out_frame);
-  return gst_umat_convert_process (self, &in, &out);
+  return gst_umat_convert_process_frames (GST_UMAT_CONVERT (filter), in_frame,
+      out_frame);
 }
 
 static GstFlowReturn
 gst_umat_convert_transform_frame_ip (GstVideoFilter * filter,
     GstVideoFrame * frame)
 {
-  GstUmatConvert *self = GST_UMAT_CONVERT (filter);
-  UmatcvImage image;
-
   /* a chain from a format back to the same one, into the same bytes */
-  image_from_frame (&image, self->in_layout, frame);
-  return gst_umat_convert_process (self, &image, &image);
+  return gst_umat_convert_process_frames (GST_UMAT_CONVERT (filter), frame,
+      frame);
 }
