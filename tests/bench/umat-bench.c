@@ -22,6 +22,8 @@
  *   umatcv-pinned      umatcv's converter in a bare loop from and to pinned
  *                      memory, no GStreamer: the ceiling for umat-opencl
  *   umatcv-pageable    the same from and to malloc'd memory
+ *   gst-floor          appsrc ! identity ! fakesink: what GStreamer itself
+ *                      costs per frame in these pipelines, converting nothing
  * Frames per second count frames out of the conversion, timed from the
  * 10th frame to the last, for at least --seconds (default 1.0) per figure.
  */
@@ -68,12 +70,13 @@ typedef enum
   PATH_OPENCV_CPU,
   PATH_UMATCV_PINNED,
   PATH_UMATCV_PAGEABLE,
+  PATH_GST_FLOOR,
   N_PATHS
 } Path;
 
 static const gchar *path_names[N_PATHS] = {
   "videoconvert", "umat-cpu", "umat-opencl", "umat-opencl-plain",
-  "opencv-cpu", "umatcv-pinned", "umatcv-pageable",
+  "opencv-cpu", "umatcv-pinned", "umatcv-pageable", "gst-floor",
 };
 
 typedef struct
@@ -164,6 +167,8 @@ element_text (Path path, const Conversion * conv)
       return g_strdup_printf ("umatconvert name=umat device=%s%s%s",
           path == PATH_UMAT_CPU ? "cpu" : "opencl",
           conv->chain ? " chain=" : "", conv->chain ? conv->chain : "");
+    case PATH_GST_FLOOR:
+      return g_strdup ("identity");
     default:
       return NULL;
   }
@@ -234,7 +239,8 @@ run_pipeline (Result * r, const Conversion * conv, const SourceFrames * frames)
       "max-bytes=%" G_GSIZE_FORMAT " caps=\"%s\" ! %s ! "
       "video/x-raw,format=%s ! fakesink name=sink sync=false "
       "signal-handoffs=true", 3 * GST_VIDEO_INFO_SIZE (&frames->info),
-      caps_text, element, conv->out_format);
+      caps_text, element, r->path == PATH_GST_FLOOR ? conv->in_format
+      : conv->out_format);
   GError *err = NULL;
   GstElement *pipeline = gst_parse_launch (launch, &err);
   GstElement *src, *sink;

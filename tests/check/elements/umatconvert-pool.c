@@ -1,0 +1,338 @@
+/* GStreamer
+ * Copyright (C) 2026 gst-umat authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * umatconvert's frame pools: on OpenCL it offers upstream a bounded pool
+ * of pinned frames and downloads into pinned frames of its own; frames come
+ * back by refcount and are never handed out while held; pinned frames and
+ * plain ones give the same bytes.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <gst/video/video.h>
+#include <string.h>
+
+static const gchar *device = "cpu";
+
+#define WIDTH 318               /* odd chroma width, rows not 4-aligned */
+#define HEIGHT 240
+#define QUEUE_SIZE 3
+
+static gboolean
+on_opencl (void)
+{
+  return strcmp (device, "opencl") == 0;
+}
+
+static GstCaps *
+bgr_caps (const gchar * format)
+{
+  return gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, format,
+      "width", G_TYPE_INT, WIDTH, "height", G_TYPE_INT, HEIGHT,
+      "framerate", GST_TYPE_FRACTION, 30, 1, NULL);
+}
+
+/* Whether device=opencl can start here (an OpenCL device exists). Asked
+ * inside each test: OpenCL set up before check forks would hang. */
+static gboolean
+opencl_starts (void)
+{
+  GstElement *e = gst_element_factory_make ("umatconvert", NULL);
+  gboolean ok;
+
+  g_object_set (e, "device", 2 /* opencl */ , NULL);
+  ok = gst_element_set_state (e, GST_STATE_PAUSED) != GST_STATE_CHANGE_FAILURE;
+  gst_element_set_state (e, GST_STATE_NULL);
+  gst_object_unref (e);
+  return ok;
+}
+
+/* A harness on umatconvert, NULL where the OpenCL checks must be skipped
+ * (no OpenCL device, and UMAT_REQUIRE_OPENCL unset). */
+static GstHarness *
+new_harness (const gchar * chain, const gchar * in, const gchar * out)
+{
+  gchar *line = g_strdup_printf ("umatconvert device=%s queue-size=%d%s%s",
+      device, QUEUE_SIZE, chain ? " chain=" : "", chain ? chain : "");
+  GstHarness *h;
+
+  if (on_opencl () && !g_getenv ("UMAT_REQUIRE_OPENCL") && !opencl_starts ()) {
+    g_print ("no OpenCL device: skipped\n");
+    g_free (line);
+    return NULL;
+  }
+  h = gst_harness_new_parse (line);
+  gst_harness_set_caps (h, bgr_caps (in), bgr_caps (out));
+  g_free (line);
+  return h;
+}
+
+/* What umatconvert offers upstream for `caps`, as a decoder would ask. */
+static GstBufferPool *
+offered_pool (GstHarness * h, const gchar * format, guint * max)
+{
+  GstCaps *caps = bgr_caps (format);
+  GstQuery *query = gst_query_new_allocation (caps, TRUE);
+  GstBufferPool *pool = NULL;
+
+  fail_unless (gst_pad_peer_query (h->srcpad, query));
+  if (gst_query_get_n_allocation_pools (query) > 0)
+    gst_query_parse_nth_allocation_pool (query, 0, &pool, NULL, NULL, max);
+  gst_query_unref (query);
+  gst_caps_unref (caps);
+  return pool;
+}
+
+static void
+fill_pattern (GstBuffer * buffer, guint seed)
+{
+  GstMapInfo map;
+
+  fail_unless (gst_buffer_map (buffer, &map, GST_MAP_WRITE));
+  for (gsize i = 0; i < map.size; i++)
+    map.data[i] = (guint8) (i * 7 + seed * 13 + (i / 977));
+  gst_buffer_unmap (buffer, &map);
+}
+
+/* BGR to RGB by hand: the independent reference for the byte swap. */
+static void
+assert_swapped (GstBuffer * bgr, GstBuffer * rgb)
+{
+  GstVideoInfo info;
+  GstVideoFrame in, out;
+  GstCaps *caps = bgr_caps ("BGR");
+
+  gst_video_info_from_caps (&info, caps);
+  gst_caps_unref (caps);
+  fail_unless (gst_video_frame_map (&in, &info, bgr, GST_MAP_READ));
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, WIDTH, HEIGHT);
+  fail_unless (gst_video_frame_map (&out, &info, rgb, GST_MAP_READ));
+  for (gint y = 0; y < HEIGHT; y++) {
+    const guint8 *s = (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&in, 0)
+        + y * GST_VIDEO_FRAME_PLANE_STRIDE (&in, 0);
+    const guint8 *d = (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&out, 0)
+        + y * GST_VIDEO_FRAME_PLANE_STRIDE (&out, 0);
+    for (gint x = 0; x < WIDTH; x++)
+      fail_unless (d[3 * x] == s[3 * x + 2] && d[3 * x + 1] == s[3 * x + 1]
+          && d[3 * x + 2] == s[3 * x], "pixel %d,%d differs", x, y);
+  }
+  gst_video_frame_unmap (&in);
+  gst_video_frame_unmap (&out);
+}
+
+static gboolean
+same_bytes (GstBuffer * a, GstBuffer * b)
+{
+  GstMapInfo ma, mb;
+  gboolean same;
+
+  fail_unless (gst_buffer_map (a, &ma, GST_MAP_READ));
+  fail_unless (gst_buffer_map (b, &mb, GST_MAP_READ));
+  same = ma.size == mb.size && memcmp (ma.data, mb.data, ma.size) == 0;
+  gst_buffer_unmap (a, &ma);
+  gst_buffer_unmap (b, &mb);
+  return same;
+}
+
+/* On OpenCL the pool offered upstream is the element's pinned one, bounded
+ * by queue-size: the (queue-size + 1)th frame waits until one comes back,
+ * and what comes back is the same memory, not a new allocation. */
+GST_START_TEST (test_offered_pool_is_bounded)
+{
+  GstHarness *h;
+  GstBuffer *held[QUEUE_SIZE], *again;
+  GstBufferPoolAcquireParams dontwait = {.flags =
+        GST_BUFFER_POOL_ACQUIRE_FLAG_DONTWAIT };
+  GstBufferPool *pool;
+  GstMapInfo map;
+  gpointer first_data;
+  guint max = 0;
+
+  if (!(h = new_harness (NULL, "BGR", "RGB")))
+    return;
+  pool = offered_pool (h, "BGR", &max);
+  if (!on_opencl ()) {
+    /* the CPU reads any memory as fast: no pinned pool to offer */
+    fail_if (pool && !strcmp (G_OBJECT_TYPE_NAME (pool), "GstUmatPool"));
+    gst_clear_object (&pool);
+    gst_harness_teardown (h);
+    return;
+  }
+  fail_unless (pool != NULL, "no pool offered on OpenCL");
+  fail_unless_equals_string (G_OBJECT_TYPE_NAME (pool), "GstUmatPool");
+  fail_unless_equals_int (max, QUEUE_SIZE);
+  fail_unless (gst_buffer_pool_set_active (pool, TRUE));
+
+  for (guint i = 0; i < QUEUE_SIZE; i++)
+    fail_unless_equals_int (gst_buffer_pool_acquire_buffer (pool, &held[i],
+            &dontwait), GST_FLOW_OK);
+  fail_unless_equals_int (gst_buffer_pool_acquire_buffer (pool, &again,
+          &dontwait), GST_FLOW_EOS);
+
+  fail_unless (gst_buffer_map (held[0], &map, GST_MAP_READ));
+  first_data = map.data;
+  gst_buffer_unmap (held[0], &map);
+  gst_buffer_unref (held[0]);
+  fail_unless_equals_int (gst_buffer_pool_acquire_buffer (pool, &again,
+          &dontwait), GST_FLOW_OK);
+  fail_unless (gst_buffer_map (again, &map, GST_MAP_READ));
+  fail_unless (map.data == first_data, "the pool made a new frame");
+  gst_buffer_unmap (again, &map);
+
+  gst_buffer_unref (again);
+  for (guint i = 1; i < QUEUE_SIZE; i++)
+    gst_buffer_unref (held[i]);
+  gst_buffer_pool_set_active (pool, FALSE);
+  gst_object_unref (pool);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* Frames from the offered pool convert correctly, and a frame that the
+ * application still holds is never handed out again and overwritten,
+ * however many frames pass after it. */
+GST_START_TEST (test_pool_frames_convert_and_stay_intact)
+{
+  GstHarness *h;
+  GstBufferPool *pool;
+  GstBuffer *kept, *kept_copy, *out;
+
+  if (!(h = new_harness (NULL, "BGR", "RGB")))
+    return;
+  pool = offered_pool (h, "BGR", NULL);
+  if (pool == NULL) {
+    fail_if (on_opencl (), "no pool offered on OpenCL");
+    gst_harness_teardown (h);
+    return;
+  }
+  fail_unless (gst_buffer_pool_set_active (pool, TRUE));
+  fail_unless_equals_int (gst_buffer_pool_acquire_buffer (pool, &kept, NULL),
+      GST_FLOW_OK);
+  fill_pattern (kept, 1);
+  kept_copy = gst_buffer_copy_deep (kept);
+
+  fail_unless_equals_int (gst_harness_push (h, gst_buffer_ref (kept)),
+      GST_FLOW_OK);
+  out = gst_harness_pull (h);
+  assert_swapped (kept, out);
+  gst_buffer_unref (out);
+
+  for (guint i = 0; i < 4 * QUEUE_SIZE; i++) {
+    GstBuffer *frame;
+    fail_unless_equals_int (gst_buffer_pool_acquire_buffer (pool, &frame,
+            NULL), GST_FLOW_OK);
+    fail_if (frame == kept, "a held frame was handed out again");
+    fill_pattern (frame, i + 2);
+    fail_unless_equals_int (gst_harness_push (h, frame), GST_FLOW_OK);
+    gst_buffer_unref (gst_harness_pull (h));
+  }
+  fail_unless (same_bytes (kept, kept_copy), "a held frame was overwritten");
+
+  gst_buffer_unref (kept_copy);
+  gst_buffer_unref (kept);
+  gst_buffer_pool_set_active (pool, FALSE);
+  gst_object_unref (pool);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* On OpenCL, downstream without a pool of its own gets frames from the
+ * element's pinned pool, so the download is a DMA transfer too. */
+GST_START_TEST (test_output_frames_are_pinned)
+{
+  GstHarness *h;
+  GstBuffer *in, *out;
+  GstVideoInfo info;
+
+  if (!(h = new_harness (NULL, "BGR", "RGB")))
+    return;
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_BGR, WIDTH, HEIGHT);
+  in = gst_harness_create_buffer (h, GST_VIDEO_INFO_SIZE (&info));
+  fill_pattern (in, 3);
+  fail_unless_equals_int (gst_harness_push (h, gst_buffer_ref (in)),
+      GST_FLOW_OK);
+  out = gst_harness_pull (h);
+  assert_swapped (in, out);
+  if (on_opencl ()) {
+    fail_unless (out->pool != NULL, "the output frame has no pool");
+    fail_unless_equals_string (G_OBJECT_TYPE_NAME (out->pool), "GstUmatPool");
+  }
+  gst_buffer_unref (out);
+  gst_buffer_unref (in);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* A pinned frame (from the pool, converted in place) and a plain one
+ * (copied through the staging frame) give the same bytes. */
+GST_START_TEST (test_pinned_and_plain_frames_agree)
+{
+  GstHarness *h;
+  GstBufferPool *pool;
+  GstBuffer *plain, *pinned, *from_plain, *from_pinned;
+  GstMapInfo map;
+  gpointer pinned_data;
+
+  if (!(h = new_harness ("BGR2HSV,HSV2BGR", "BGR", "BGR")))
+    return;
+  pool = offered_pool (h, "BGR", NULL);
+  if (pool == NULL) {
+    fail_if (on_opencl (), "no pool offered on OpenCL");
+    gst_harness_teardown (h);
+    return;
+  }
+  fail_unless (gst_buffer_pool_set_active (pool, TRUE));
+  fail_unless_equals_int (gst_buffer_pool_acquire_buffer (pool, &pinned, NULL),
+      GST_FLOW_OK);
+  fill_pattern (pinned, 4);
+  plain = gst_buffer_copy_deep (pinned);
+  fail_unless (gst_buffer_map (pinned, &map, GST_MAP_READ));
+  pinned_data = map.data;
+  gst_buffer_unmap (pinned, &map);
+
+  fail_unless_equals_int (gst_harness_push (h, plain), GST_FLOW_OK);
+  from_plain = gst_harness_pull (h);
+  fail_unless_equals_int (gst_harness_push (h, pinned), GST_FLOW_OK);
+  from_pinned = gst_harness_pull (h);
+
+  /* the format stays, so the pinned frame was converted in place */
+  fail_unless (gst_buffer_map (from_pinned, &map, GST_MAP_READ));
+  fail_unless (map.data == pinned_data, "not converted in place");
+  gst_buffer_unmap (from_pinned, &map);
+  fail_unless (same_bytes (from_plain, from_pinned));
+
+  gst_buffer_unref (from_plain);
+  gst_buffer_unref (from_pinned);
+  gst_buffer_pool_set_active (pool, FALSE);
+  gst_object_unref (pool);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+static Suite *
+umatconvert_pool_suite (void)
+{
+  Suite *s = suite_create ("umatconvert-pool");
+  TCase *tc = tcase_create ("general");
+  const gchar *env = g_getenv ("UMAT_TEST_DEVICE");
+
+  if (env)
+    device = env;
+  suite_add_tcase (s, tc);
+
+  tcase_add_test (tc, test_offered_pool_is_bounded);
+  tcase_add_test (tc, test_pool_frames_convert_and_stay_intact);
+  tcase_add_test (tc, test_output_frames_are_pinned);
+  tcase_add_test (tc, test_pinned_and_plain_frames_agree);
+  return s;
+}
+
+GST_CHECK_MAIN (umatconvert_pool);
