@@ -5,7 +5,8 @@
  *
  *   umat-process [--chain CODES] [--selection-rate N] [--queue-size N]
  *                [--prefetch N] [--device auto|cpu|opencl]
- *                [--encoder 'NAME [PROP=VALUE ...]'] INPUT OUTPUT
+ *                [--encoder 'NAME [PROP=VALUE ...]'] [--stats-period S]
+ *                INPUT OUTPUT
  *
  * Builds
  *
@@ -42,6 +43,7 @@
 #define DEFAULT_QUEUE_SIZE 4
 #define DEFAULT_PREFETCH 8
 #define DEFAULT_DEVICE "auto"
+#define DEFAULT_STATS_PERIOD 1.0
 
 /* x264enc's own default (medium) makes the encoder the slowest element by
  * far; as the fallback it runs with the preset the main job always used. */
@@ -80,6 +82,7 @@ typedef struct
   gint selection_rate;
   gint queue_size;
   gint prefetch;
+  gdouble stats_period;
   gchar *device;
   gchar *encoder_desc;
   const gchar *input;
@@ -100,12 +103,20 @@ typedef struct
   gboolean on_terminal;
   gint64 start_us;
   gint64 end_us;
+  gboolean finished;            /* EOS reached the file */
   GstClockTime duration;
-  GstClockTime position;
+  GstClockTime position;        /* stream time encoded so far */
+
+  /* written by the probe on the encoder's output (streaming thread) */
+  GMutex lock;
+  GstSegment encoded_segment;
+  GstClockTime encoded_end;     /* running maximum of pts + duration */
 } App;
 
 static void
 fail (const gchar * format, ...) G_GNUC_PRINTF (1, 2) G_GNUC_NORETURN;
+static GstPadProbeReturn on_encoded (GstPad * pad, GstPadProbeInfo * info,
+    App * app);
 
 static void
 fail (const gchar * format, ...)
@@ -468,6 +479,15 @@ build_pipeline (App * app)
     fail ("cannot build the pipeline: %s does not link to %s",
         app->encoder_name, container->factory ? container->factory : "a file");
 
+  {
+    GstPad *encoded = gst_element_get_static_pad (app->encoder, "src");
+
+    gst_segment_init (&app->encoded_segment, GST_FORMAT_TIME);
+    gst_pad_add_probe (encoded, GST_PAD_PROBE_TYPE_BUFFER
+        | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+        (GstPadProbeCallback) on_encoded, app, NULL);
+    gst_object_unref (encoded);
+  }
   g_signal_connect (app->decode, "pad-added", G_CALLBACK (on_pad_added), app);
   g_signal_connect (app->decode, "no-more-pads", G_CALLBACK (on_no_more_pads),
       app);
@@ -486,6 +506,41 @@ counts (App * app, guint64 * in, guint64 * out)
   *out = processed;
 }
 
+/* Progress is measured where the encoded frames leave the encoder, as
+ * ffmpeg does: the encoder's own delay (x264's lookahead) is part of the
+ * work still to do. */
+static GstPadProbeReturn
+on_encoded (GstPad * pad, GstPadProbeInfo * info, App * app)
+{
+  GstBuffer *buf;
+  GstEvent *event;
+  GstClockTime end;
+
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
+    buf = GST_PAD_PROBE_INFO_BUFFER (info);
+    if (!GST_BUFFER_PTS_IS_VALID (buf))
+      return GST_PAD_PROBE_OK;
+    end = GST_BUFFER_PTS (buf);
+    if (GST_BUFFER_DURATION_IS_VALID (buf))
+      end += GST_BUFFER_DURATION (buf);
+    g_mutex_lock (&app->lock);
+    end = gst_segment_to_stream_time (&app->encoded_segment, GST_FORMAT_TIME,
+        end);
+    if (GST_CLOCK_TIME_IS_VALID (end) && (!GST_CLOCK_TIME_IS_VALID
+            (app->encoded_end) || end > app->encoded_end))
+      app->encoded_end = end;
+    g_mutex_unlock (&app->lock);
+  } else {
+    event = GST_PAD_PROBE_INFO_EVENT (info);
+    if (GST_EVENT_TYPE (event) == GST_EVENT_SEGMENT) {
+      g_mutex_lock (&app->lock);
+      gst_event_copy_segment (event, &app->encoded_segment);
+      g_mutex_unlock (&app->lock);
+    }
+  }
+  return GST_PAD_PROBE_OK;
+}
+
 static void
 poll_position (App * app)
 {
@@ -499,11 +554,12 @@ poll_position (App * app)
       app->duration = value;
     gst_object_unref (pad);
   }
-  /* GstBaseTransform answers with the end of the last buffer it pushed */
-  pad = gst_element_get_static_pad (app->umat, "src");
-  if (gst_pad_query_position (pad, GST_FORMAT_TIME, &value) && value >= 0)
-    app->position = MAX (app->position, (GstClockTime) value);
-  gst_object_unref (pad);
+  g_mutex_lock (&app->lock);
+  if (GST_CLOCK_TIME_IS_VALID (app->encoded_end))
+    app->position = app->encoded_end;
+  g_mutex_unlock (&app->lock);
+  if (app->finished && GST_CLOCK_TIME_IS_VALID (app->duration))
+    app->position = app->duration;
 }
 
 static gdouble
@@ -517,9 +573,10 @@ elapsed_s (App * app)
 static gchar *
 clock_text (gdouble seconds)
 {
-  guint s = (guint) (seconds + 0.5);
+  guint tenths = (guint) (seconds * 10 + 0.5), s = tenths / 10;
 
-  return g_strdup_printf ("%02u:%02u:%02u", s / 3600, s / 60 % 60, s % 60);
+  return g_strdup_printf ("%02u:%02u:%02u.%u", s / 3600, s / 60 % 60, s % 60,
+      tenths % 10);
 }
 
 static gboolean
@@ -539,7 +596,7 @@ on_progress (App * app)
       eta = ((gdouble) app->duration / GST_SECOND - media) / speed;
   }
   elapsed_text = clock_text (elapsed);
-  eta_text = eta >= 0 ? clock_text (eta) : g_strdup ("--:--:--");
+  eta_text = eta >= 0 ? clock_text (eta) : g_strdup ("--:--:--.-");
 
   if (app->on_terminal) {
     gchar bar[31];
@@ -596,6 +653,7 @@ on_bus_message (GstBus * bus, GstMessage * msg, App * app)
 
   switch (GST_MESSAGE_TYPE (msg)) {
     case GST_MESSAGE_EOS:
+      app->finished = !app->interrupted;
       g_main_loop_quit (app->loop);
       break;
     case GST_MESSAGE_ERROR:
@@ -643,7 +701,8 @@ run (App * app)
   app->loop = g_main_loop_new (NULL, FALSE);
   bus_watch = gst_bus_add_watch (bus, (GstBusFunc) on_bus_message, app);
   sigint = g_unix_signal_add (SIGINT, (GSourceFunc) on_sigint, app);
-  progress = g_timeout_add (app->on_terminal ? 250 : 1000,
+  /* the bar redraws 4 times a second; lines come every stats period */
+  progress = g_timeout_add (app->on_terminal ? 250 : app->stats_period * 1000,
       (GSourceFunc) on_progress, app);
 
   app->start_us = g_get_monotonic_time ();
@@ -719,7 +778,9 @@ main (int argc, char **argv)
     .selection_rate = DEFAULT_SELECTION_RATE,
     .queue_size = DEFAULT_QUEUE_SIZE,
     .prefetch = DEFAULT_PREFETCH,
+    .stats_period = DEFAULT_STATS_PERIOD,
     .duration = GST_CLOCK_TIME_NONE,
+    .encoded_end = GST_CLOCK_TIME_NONE,
   };
   GOptionEntry entries[] = {
     {"chain", 'c', 0, G_OPTION_ARG_STRING, &app.chain,
@@ -737,6 +798,9 @@ main (int argc, char **argv)
         "Encoder element, with properties if wanted (default: a hardware "
           "H.264 encoder that opens, else '" SOFTWARE_ENCODER "')",
         "'NAME [PROP=VALUE ...]'"},
+    {"stats-period", 0, 0, G_OPTION_ARG_DOUBLE, &app.stats_period,
+        "Seconds between progress lines when stderr is not a terminal "
+          "(default 1)", "S"},
     {NULL}
   };
   GOptionContext *context;
@@ -767,6 +831,11 @@ main (int argc, char **argv)
       || !check_positive ("--queue-size", app.queue_size, 64)
       || !check_positive ("--prefetch", app.prefetch, 1000))
     return 2;
+  if (!(app.stats_period >= 0.01 && app.stats_period <= 3600)) {
+    fprintf (stderr, PROG ": error: --stats-period must be between 0.01 "
+        "and 3600 seconds\n");
+    return 2;
+  }
   if (!g_str_equal (app.device, "auto") && !g_str_equal (app.device, "cpu")
       && !g_str_equal (app.device, "opencl")) {
     fprintf (stderr, PROG ": error: --device must be auto, cpu or opencl, "
@@ -789,6 +858,7 @@ main (int argc, char **argv)
   free (in_path);
   g_free (out_path);
 
+  g_mutex_init (&app.lock);
   find_plugin ();
   build_pipeline (&app);
   fprintf (stderr, PROG ": %s -> %s\n", app.input, app.output);
@@ -811,9 +881,14 @@ main (int argc, char **argv)
       g_unlink (app.output);
     fail ("%s", app.error);
   }
-  if (app.position == 0 && !app.interrupted) {
-    g_unlink (app.output);
-    fail ("no video frames reached umatconvert");
+  {
+    guint64 in, out;
+
+    counts (&app, &in, &out);
+    if (in == 0 && !app.interrupted) {
+      g_unlink (app.output);
+      fail ("no video frames reached umatconvert");
+    }
   }
   print_summary (&app);
   if (app.interrupted)
@@ -824,5 +899,6 @@ main (int argc, char **argv)
   g_free (app.chain);
   g_free (app.device);
   g_free (app.encoder_desc);
+  g_mutex_clear (&app.lock);
   return status;
 }
