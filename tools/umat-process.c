@@ -100,10 +100,10 @@ typedef struct
   gchar *error;                 /* the first error; NULL while all is well */
   gboolean interrupted;
   gboolean sink_failed;         /* the error is filesink's: keep the file */
+  gboolean finished;            /* EOS reached the file */
   gboolean on_terminal;
   gint64 start_us;
   gint64 end_us;
-  gboolean finished;            /* EOS reached the file */
   GstClockTime duration;
   GstClockTime position;        /* stream time encoded so far */
 
@@ -209,8 +209,9 @@ element_opens (GstElement * element)
   return ok;
 }
 
-/* A quiet bus for probing: a hardware encoder that cannot open posts an
- * error to the bus of its parent, and we have none yet. */
+/* The encoder `description` ("x264enc speed-preset=fast") names, once it
+ * has shown that it opens. must_open: it was asked for, so failing to make
+ * or open it ends the program; otherwise NULL says "try the next one". */
 static GstElement *
 make_encoder (const gchar * description, gboolean must_open, gchar ** name)
 {
@@ -304,10 +305,9 @@ make (const gchar * factory, const gchar * name)
   GstElement *element = gst_element_factory_make (factory, name);
 
   if (element == NULL)
-    fail ("GStreamer's '%s' element is missing (%s)", factory,
-        g_str_equal (factory, "mp4mux") || g_str_equal (factory, "qtmux")
-        || g_str_equal (factory, "matroskamux") ?
-        "gstreamer1.0-plugins-good" : "gstreamer1.0-plugins-base or -bad");
+    fail ("GStreamer's '%s' element is missing: install the GStreamer "
+        "plugin package that has it (scripts/deps.sh lists what the project "
+        "uses)", factory);
   return element;
 }
 

@@ -199,6 +199,20 @@ class UmatProcess(unittest.TestCase):
         self.assertEqual(rc, 0, stderr)
         self.assertEqual(len(umattest.decode(out)), 60)
 
+    def test_audio_is_left_out(self):
+        both = self.out("av.mkv")
+        umattest.run_to_eos(
+            "videotestsrc num-buffers=45 ! video/x-raw,width=320,height=240,"
+            "framerate=30/1 ! x264enc speed-preset=ultrafast ! h264parse ! "
+            "matroskamux name=mux ! filesink location=%s "
+            "audiotestsrc num-buffers=80 ! audioconvert ! vorbisenc ! mux."
+            % umattest.quote(both))
+        out = self.out("video-only.mp4")
+        rc, stdout, stderr = umattest.run([PROG, "--device", DEVICE, both, out])
+        self.assertEqual(rc, 0, stderr)
+        self.assertEqual(summary_value(stdout, "frames in"), "45")
+        self.assertEqual(len(umattest.decode(out)), 45)
+
     def test_raw_h264_output(self):
         out = self.out("raw.h264")
         rc, _, stderr = umattest.run([PROG, "--device", DEVICE, self.clip, out])
