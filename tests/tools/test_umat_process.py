@@ -52,6 +52,9 @@ class UmatProcess(unittest.TestCase):
         cls.clip_frames = umattest.decode(cls.clip)
         cls.clip_bgr = umattest.decode(cls.clip, "BGR")
         assert len(cls.clip_frames) == len(cls.clip_bgr) == 60
+        # 10 s, for the tests that need a run long enough to watch
+        cls.long_clip = os.path.join(cls.tmp.name, "long.mp4")
+        umattest.make_h264_clip(cls.long_clip, 300)
 
     @classmethod
     def tearDownClass(cls):
@@ -114,7 +117,7 @@ class UmatProcess(unittest.TestCase):
         out = self.out("lines.mp4")
         rc, stdout, stderr = umattest.run(
             [PROG, "--device", DEVICE, "--stats-period", "0.05",
-             "--encoder", "x264enc speed-preset=slow", self.clip, out])
+             "--encoder", "x264enc speed-preset=slow", self.long_clip, out])
         self.assertEqual(rc, 0, stderr)
         lines = [PROGRESS_LINE.match(line) for line in stderr.splitlines()
                  if re.match(r"^umat-process: +\d+%", line)]
@@ -129,13 +132,14 @@ class UmatProcess(unittest.TestCase):
         self.assertNotIn("%", stdout)
         self.assertNotIn("\r", stderr)
         self.assertIn("encoder:     x264enc", stdout)
+        self.assertEqual(summary_value(stdout, "frames in"), "300")
 
     def test_progress_bar_on_a_terminal(self):
         out = self.out("bar.mp4")
         pid, fd = pty.fork()
         if pid == 0:
             os.execv(PROG, [PROG, "--device", DEVICE, "--encoder",
-                            "x264enc speed-preset=slow", self.clip, out])
+                            "x264enc speed-preset=slow", self.long_clip, out])
         text = b""
         while True:
             ready, _, _ = select.select([fd], [], [], 120)
@@ -157,13 +161,12 @@ class UmatProcess(unittest.TestCase):
         self.assertTrue(bars, text)
         last_bar, last_percent, last_frames, _ = bars[-1]
         self.assertEqual((last_bar, last_percent, last_frames),
-                         ("#" * 30, "100", "60"))
-        self.assertIn("frames in:   60", text)
+                         ("#" * 30, "100", "300"))
+        self.assertIn("frames in:   300", text)
 
     def test_ctrl_c_finishes_the_file(self):
         out = self.out("interrupted.mkv")
-        long_clip = self.out("long.mp4")
-        umattest.make_h264_clip(long_clip, 300)
+        long_clip = self.long_clip
         proc = subprocess.Popen(
             [PROG, "--device", DEVICE, "--stats-period", "0.05",
              "--encoder", "x264enc speed-preset=slower", long_clip, out],
