@@ -74,8 +74,10 @@ demux="filesrc location=$clip ! qtdemux ! h264parse ! $decoder"
 x264="x264enc speed-preset=$preset"
 
 echo "== reference points"
-time_it "decode only ($decoder ! fakesink)" \
-  gst-launch-1.0 -q $demux ! fakesink sync=false
+# system memory, as every pipeline below gets it (fakesink alone would let
+# nvh264dec keep frames in CUDA memory and skip the download)
+time_it "decode only ($decoder ! $yuv in system memory)" \
+  gst-launch-1.0 -q $demux ! video/x-raw,format="$yuv" ! fakesink sync=false
 time_it "decode + x264enc $preset, no umatconvert" \
   gst-launch-1.0 -q $demux ! $x264 ! fakesink sync=false
 
