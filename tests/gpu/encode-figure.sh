@@ -70,40 +70,43 @@ time_it () {
     'BEGIN { printf "%-58s %5d frames %7.2f s %7.1f fps\n", name, n, t1 - t0, n / (t1 - t0) }'
 }
 
-demux="filesrc location=$clip ! qtdemux ! h264parse ! $decoder"
-x264="x264enc speed-preset=$preset"
+# shellcheck disable=SC2054   # commas inside gst-launch arguments
+demux=(filesrc location="$clip" ! qtdemux ! h264parse ! "$decoder")
+x264=(x264enc speed-preset="$preset")
 
 echo "== reference points"
 # system memory, as every pipeline below gets it (fakesink alone would let
 # nvh264dec keep frames in CUDA memory and skip the download)
 time_it "decode only ($decoder ! $yuv in system memory)" \
-  gst-launch-1.0 -q $demux ! video/x-raw,format="$yuv" ! fakesink sync=false
+  gst-launch-1.0 -q "${demux[@]}" ! video/x-raw,format="$yuv" ! fakesink sync=false
 time_it "decode + x264enc $preset, no umatconvert" \
-  gst-launch-1.0 -q $demux ! $x264 ! fakesink sync=false
+  gst-launch-1.0 -q "${demux[@]}" ! "${x264[@]}" ! fakesink sync=false
 
 for device in $devices; do
   echo "== device=$device"
   # umatconvert reads NV12 itself: NV12 -> BGR -> HSV -> BGR in one chain
+  # shellcheck disable=SC2054
   direct=(video/x-raw,format="$yuv" ! queue max-size-buffers=8 ! \
-    umatconvert device="$device" chain=YUV2BGR_"$yuv",$chain)
+    umatconvert device="$device" chain=YUV2BGR_"$yuv","$chain")
   # for a BT.709 clip: videoconvert to BGR first (what umat-process does)
+  # shellcheck disable=SC2054
   viaconv=(videoconvert n-threads="$(nproc)" ! video/x-raw,format=BGR ! \
-    queue max-size-buffers=8 ! umatconvert device="$device" chain=$chain)
+    queue max-size-buffers=8 ! umatconvert device="$device" chain="$chain")
   note=""
   if ! time_it "decode + umatconvert chain, no encode (vs ANCHORS ~405)" \
-      gst-launch-1.0 -q $demux ! "${direct[@]}" ! fakesink sync=false; then
+      gst-launch-1.0 -q "${demux[@]}" ! "${direct[@]}" ! fakesink sync=false; then
     direct=("${viaconv[@]}")
     note=" [videoconvert to BGR in front]"
     time_it "decode + umatconvert chain, no encode$note" \
-      gst-launch-1.0 -q $demux ! "${direct[@]}" ! fakesink sync=false
+      gst-launch-1.0 -q "${demux[@]}" ! "${direct[@]}" ! fakesink sync=false
   fi
   time_it "decode + umatconvert + x264enc $preset + mp4mux$note" \
-    gst-launch-1.0 -q $demux ! "${direct[@]}" ! umatconvert device="$device" ! \
-      video/x-raw,format=I420 ! $x264 ! mp4mux ! filesink location="$work/gst.mp4"
+    gst-launch-1.0 -q "${demux[@]}" ! "${direct[@]}" ! umatconvert device="$device" ! \
+      video/x-raw,format=I420 ! "${x264[@]}" ! mp4mux ! filesink location="$work/gst.mp4"
   if [[ -n $process ]]; then
     if [[ -z $note ]]; then pchain=YUV2BGR_$yuv,$chain; else pchain=$chain; fi
     time_it "umat-process --chain $pchain (x264enc $preset)" \
-      "$process" --device "$device" --chain "$pchain" --encoder "$x264" \
+      "$process" --device "$device" --chain "$pchain" --encoder "${x264[*]}" \
         "$clip" "$work/process.mp4"
     sed -n 's/^  \(fps\|speed\|backend\|encoder\): */    umat-process \1: /p' "$work/out.txt"
   else

@@ -13,7 +13,6 @@ import select
 import signal
 import subprocess
 import tempfile
-import time
 import unittest
 
 import numpy as np
