@@ -7,27 +7,29 @@
 #   scripts/main-job.sh [options] [INPUT]
 #
 # With no INPUT: makes a 10 s H.264 test clip in the output folder, then
-# processes it. With INPUT: processes that file. Either way the result is
-# <output folder>/<name>-umat.mp4:
+# processes it. Either way it runs build/tools/umat-process (tools/
+# umat-process.c), which writes <output folder>/<name>-umat.mp4:
 #
-#   filesrc ! decodebin ! videoconvert ! video/x-raw,format=BGR ! queue !
+#   uridecodebin ! videoconvert ! queue !
 #   umatconvert chain=BGR2HSV,HSV2RGB selection-rate=2 !
-#   umatconvert ! video/x-raw,format=I420 ! x264enc ! mp4mux ! filesink
+#   umatconvert ! <H.264 encoder> ! h264parse ! mp4mux ! filesink
+#
+# The encoder is the first hardware one that opens (nvh264enc, vah264enc,
+# ...), else x264enc speed-preset=veryfast.
 #
 # Options (or the environment variable in brackets):
 #   -d, --device auto|cpu|opencl   where umatconvert converts [DEVICE, auto]
 #   -o, --out DIR                  output folder [OUT_DIR, out]
 #   -s, --seconds N                length of the test clip [CLIP_SECONDS, 10]
 #   -h, --help
-# Also: UMAT_BUILD_DIR (build folder, default build), UMAT_SKIP_APT=1,
-# UMAT_PYTHON (default /usr/bin/python3).
+# Also: UMAT_BUILD_DIR (build folder, default build), UMAT_SKIP_APT=1.
 set -euo pipefail
 
 # shellcheck source=scripts/deps.sh
 source "$(dirname "${BASH_SOURCE[0]}")/deps.sh"
 
 usage() {
-  sed -n '/^#   scripts/,/^# UMAT_PYTHON/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '/^#   scripts/,/^# Also:/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 device=${DEVICE:-auto}
@@ -74,18 +76,26 @@ cd "$UMAT_ROOT"
 
 umat_install_deps
 umat_configure "$UMAT_BUILD_DIR"
-umat_say "building the plugin in $UMAT_BUILD_DIR"
-ninja -C "$UMAT_BUILD_DIR" gst/umatconvert/libgstumat.so \
+umat_say "building the plugin and umat-process in $UMAT_BUILD_DIR"
+ninja -C "$UMAT_BUILD_DIR" gst/umatconvert/libgstumat.so tools/umat-process \
   || umat_die "the build failed (ninja -C $UMAT_BUILD_DIR)"
 
 plugin_dir=$(cd "$UMAT_BUILD_DIR/gst/umatconvert" && pwd)
 export GST_PLUGIN_PATH=$plugin_dir${GST_PLUGIN_PATH:+:$GST_PLUGIN_PATH}
-demo=("$UMAT_PYTHON" "$UMAT_ROOT/scripts/umat_demo.py")
 
 if [[ -z $input ]]; then
   input=$out_dir/testclip.mp4
-  "${demo[@]}" clip "$input" --seconds "$clip_seconds"
+  frames=$(awk -v s="$clip_seconds" 'BEGIN { n = int(s * 30 + 0.5); print (n < 1 ? 1 : n) }')
+  umat_say "making a test clip of $frames frames: $input"
+  # 640x360, 30 fps, moving SMPTE bars, H.264 High, a key frame a second
+  gst-launch-1.0 -q videotestsrc pattern=smpte horizontal-speed=4 num-buffers="$frames" ! \
+    video/x-raw,format=I420,width=640,height=360,framerate=30/1 ! \
+    x264enc speed-preset=veryfast key-int-max=30 ! video/x-h264,profile=high ! \
+    mp4mux ! filesink location="$input" </dev/null \
+    || umat_die "making the test clip failed (gst-launch-1.0 above)"
 fi
 name=$(basename "$input")
 name=${name%.*}
-"${demo[@]}" run --device "$device" "$input" "$out_dir/$name-umat.mp4"
+"$UMAT_BUILD_DIR/tools/umat-process" --device "$device" \
+  --chain BGR2HSV,HSV2RGB --selection-rate 2 --prefetch 8 \
+  "$input" "$out_dir/$name-umat.mp4"

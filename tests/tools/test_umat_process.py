@@ -1,0 +1,286 @@
+#!/usr/bin/python3
+# umat-process as a user runs it: what it writes (decoded back with
+# GStreamer's own decoders and compared with the input), what it prints,
+# Ctrl-C, and its errors.
+#
+# Copyright (C) 2026 gst-umat authors
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
+import os
+import pty
+import re
+import select
+import signal
+import subprocess
+import tempfile
+import unittest
+
+import numpy as np
+
+import umattest
+
+PROG = umattest.build_path("tools", "umat-process")
+DEVICE = os.environ.get("UMAT_TEST_DEVICE", "cpu")
+
+# "umat-process:  42%  frames 126 in, 63 out  elapsed 00:00:01.2  ETA ..."
+PROGRESS_LINE = re.compile(
+    r"^umat-process: +(\d+)%  frames (\d+) in, (\d+) out  "
+    r"elapsed \d\d:\d\d:\d\d\.\d  ETA (?:\d\d:\d\d:\d\d\.\d|--:--:--\.-)  "
+    r"speed (\d+\.\d\d)x$")
+
+
+def summary_value(stdout, key):
+    match = re.search(r"^  %s: +(.*)$" % key, stdout, re.M)
+    assert match, "no '%s' in the summary:\n%s" % (key, stdout)
+    return match.group(1)
+
+
+def error_lines(stderr):
+    return [line for line in stderr.splitlines()
+            if line.startswith("umat-process: error:")]
+
+
+class UmatProcess(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory(prefix="umat-process-")
+        cls.clip = os.path.join(cls.tmp.name, "clip.mp4")
+        # 2 s, 30 fps, SMPTE bars (colour: the chroma is far from neutral)
+        umattest.make_h264_clip(cls.clip, 60)
+        cls.clip_frames = umattest.decode(cls.clip)
+        cls.clip_bgr = umattest.decode(cls.clip, "BGR")
+        assert len(cls.clip_frames) == len(cls.clip_bgr) == 60
+        # 10 s, for the tests that need a run long enough to watch
+        cls.long_clip = os.path.join(cls.tmp.name, "long.mp4")
+        umattest.make_h264_clip(cls.long_clip, 300)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def out(self, name):
+        return os.path.join(self.tmp.name, name)
+
+    def test_chain_and_selection_reach_the_file(self):
+        out = self.out("gray.mp4")
+        rc, stdout, stderr = umattest.run(
+            [PROG, "--device", DEVICE, "--chain", "BGR2GRAY",
+             "--selection-rate", "2", self.clip, out])
+        self.assertEqual(rc, 0, stderr)
+
+        frames = umattest.decode(out)
+        self.assertEqual(len(frames), 30)
+        caps = frames[0].caps.get_structure(0)
+        self.assertEqual((caps.get_int("width")[1], caps.get_int("height")[1]),
+                         (320, 240))
+        self.assertEqual(caps.get_fraction("framerate")[1:], (15, 1))
+        # every second frame, at its own time (relative to the first:
+        # GStreamer 1.22's mp4mux shifts a stream with B-frames, which
+        # x264enc's veryfast preset makes, by the encoder's delay,
+        # and the container's timescale rounds to the nanosecond)
+        got = [f.pts - frames[0].pts for f in frames]
+        want = [f.pts - self.clip_frames[0].pts for f in self.clip_frames[::2]]
+        self.assertLessEqual(max(abs(g - w) for g, w in zip(got, want)),
+                             1000, (got, want))
+        for k, frame in enumerate(frames):
+            source = self.clip_frames[2 * k]
+            self.assertEqual(frame.format, "I420")
+            # the chain made it grey: chroma neutral, where the input has
+            # strong colour...
+            self.assertGreater(np.abs(source.planes[1].astype(int) - 128)
+                               .max(), 60)
+            for chroma in frame.planes[1:]:
+                self.assertLessEqual(
+                    np.abs(chroma.astype(int) - 128).mean(), 1.5,
+                    "frame %d is not grey" % k)
+            # ...and its luma is the grey of the input as videoconvert
+            # decodes it to BGR (OpenCV's BGR2GRAY weights), in the video
+            # range the I420 output uses, within what an encode loses
+            bgr = self.clip_bgr[2 * k].planes[0].reshape(240, 320, 3)
+            grey = np.round(bgr.astype(float) @ [0.114, 0.587, 0.299])
+            diff = np.abs(frame.planes[0] - (16 + grey * 219 / 255)).mean()
+            self.assertLess(diff, 1.0, "frame %d: luma off by %.2f" % (k, diff))
+
+        self.assertEqual(summary_value(stdout, "frames in"), "60")
+        self.assertEqual(summary_value(stdout, "frames out"),
+                         "30 (selection-rate 2)")
+        self.assertRegex(summary_value(stdout, "speed"),
+                         r"^\d+\.\d\dx realtime \(2\.00 s of video\)$")
+        self.assertRegex(summary_value(stdout, "backend"),
+                         "^cpu$" if DEVICE == "cpu" else "^opencl:")
+        self.assertEqual(summary_value(stdout, "encoder"), "x264enc")
+        self.assertEqual(error_lines(stderr), [])
+
+    def test_progress_lines_when_not_on_a_terminal(self):
+        out = self.out("lines.mp4")
+        rc, stdout, stderr = umattest.run(
+            [PROG, "--device", DEVICE, "--stats-period", "0.05",
+             "--encoder", "x264enc speed-preset=slow", self.long_clip, out])
+        self.assertEqual(rc, 0, stderr)
+        lines = [PROGRESS_LINE.match(line) for line in stderr.splitlines()
+                 if re.match(r"^umat-process: +\d+%", line)]
+        self.assertGreaterEqual(len(lines), 2, stderr)
+        self.assertTrue(all(lines), stderr)
+        percents = [int(m.group(1)) for m in lines]
+        frames = [int(m.group(2)) for m in lines]
+        self.assertEqual(percents, sorted(percents))
+        self.assertEqual(frames, sorted(frames))
+        self.assertTrue(all(0 <= p <= 100 for p in percents))
+        # progress goes to stderr, the summary to stdout
+        self.assertNotIn("%", stdout)
+        self.assertNotIn("\r", stderr)
+        self.assertIn("encoder:     x264enc", stdout)
+        self.assertEqual(summary_value(stdout, "frames in"), "300")
+
+    def test_progress_bar_on_a_terminal(self):
+        out = self.out("bar.mp4")
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execv(PROG, [PROG, "--device", DEVICE, "--encoder",
+                            "x264enc speed-preset=slow", self.long_clip, out])
+        text = b""
+        while True:
+            ready, _, _ = select.select([fd], [], [], 120)
+            if not ready:
+                break
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:         # the child has closed the terminal
+                break
+            if not chunk:
+                break
+            text += chunk
+        _, status = os.waitpid(pid, 0)
+        self.assertEqual(os.waitstatus_to_exitcode(status), 0, text)
+        text = text.decode()
+        bars = re.findall(r"\r\x1b\[K\[([#.]{30})\] +(\d+)%  frames (\d+)  "
+                          r"\d\d:\d\d:\d\d\.\d  ETA [-:.\d]+  (\d+\.\d\d)x",
+                          text)
+        self.assertTrue(bars, text)
+        last_bar, last_percent, last_frames, _ = bars[-1]
+        self.assertEqual((last_bar, last_percent, last_frames),
+                         ("#" * 30, "100", "300"))
+        self.assertIn("frames in:   300", text)
+
+    def test_ctrl_c_finishes_the_file(self):
+        out = self.out("interrupted.mkv")
+        long_clip = self.long_clip
+        proc = subprocess.Popen(
+            [PROG, "--device", DEVICE, "--stats-period", "0.05",
+             "--encoder", "x264enc speed-preset=slower", long_clip, out],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # wait for frames to flow, then Ctrl-C
+        for line in proc.stderr:
+            match = PROGRESS_LINE.match(line.rstrip("\n"))
+            if match and int(match.group(2)) >= 10:
+                break
+        proc.send_signal(signal.SIGINT)
+        stderr = line + proc.stderr.read()
+        stdout = proc.stdout.read()
+        rc = proc.wait(timeout=120)
+        self.assertEqual(rc, 130, stderr)
+        self.assertIn("interrupted: finishing the file", stderr)
+        self.assertEqual(error_lines(stderr), [])
+
+        frames = umattest.decode(out)
+        written = int(summary_value(stdout, "frames out").split()[0])
+        self.assertGreaterEqual(len(frames), 10)
+        self.assertLess(len(frames), 300)
+        self.assertEqual(len(frames), written)
+        with open(out, "rb") as f:
+            self.assertEqual(f.read(4), b"\x1a\x45\xdf\xa3")   # Matroska
+
+    def test_finds_the_plugin_next_to_it_without_plugin_path(self):
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("GST_PLUGIN_PATH", "GST_PLUGIN_PATH_1_0")}
+        env["GST_REGISTRY_1_0"] = self.out("no-plugin-path.registry")
+        out = self.out("found.mp4")
+        rc, stdout, stderr = umattest.run(
+            [PROG, "--device", DEVICE, self.clip, out], env=env)
+        self.assertEqual(rc, 0, stderr)
+        self.assertEqual(len(umattest.decode(out)), 60)
+
+    def test_audio_is_left_out(self):
+        both = self.out("av.mkv")
+        umattest.run_to_eos(
+            "videotestsrc num-buffers=45 ! video/x-raw,width=320,height=240,"
+            "framerate=30/1 ! x264enc speed-preset=ultrafast ! h264parse ! "
+            "matroskamux name=mux ! filesink location=%s "
+            "audiotestsrc num-buffers=80 ! audioconvert ! vorbisenc ! mux."
+            % umattest.quote(both))
+        out = self.out("video-only.mp4")
+        rc, stdout, stderr = umattest.run([PROG, "--device", DEVICE, both, out])
+        self.assertEqual(rc, 0, stderr)
+        self.assertEqual(summary_value(stdout, "frames in"), "45")
+        self.assertEqual(len(umattest.decode(out)), 45)
+
+    def test_raw_h264_output(self):
+        out = self.out("raw.h264")
+        rc, _, stderr = umattest.run([PROG, "--device", DEVICE, self.clip, out])
+        self.assertEqual(rc, 0, stderr)
+        with open(out, "rb") as f:
+            self.assertEqual(f.read(4), b"\x00\x00\x00\x01")   # Annex B
+        self.assertEqual(len(umattest.decode(out)), 60)
+
+    def check_error(self, argv, expected, status=1):
+        out = argv[-1]
+        existed = os.path.exists(out)
+        rc, stdout, stderr = umattest.run([PROG] + argv)
+        self.assertEqual(rc, status, stderr)
+        errors = error_lines(stderr)
+        self.assertEqual(len(errors), 1, stderr)
+        self.assertRegex(errors[0], expected)
+        self.assertEqual(stderr.splitlines()[-1], errors[0])
+        self.assertEqual(stdout, "")
+        if not existed:
+            self.assertFalse(os.path.exists(out), "%s left behind" % out)
+
+    def test_missing_input(self):
+        self.check_error([self.out("nothing.mp4"), self.out("e1.mp4")],
+                         r"^umat-process: error: no such file: .*nothing\.mp4$")
+
+    def test_undecodable_input(self):
+        text = self.out("notes.mp4")
+        with open(text, "w") as f:
+            f.write("not a video\n" * 100)
+        self.check_error([text, self.out("e2.mp4")],
+                         r"^umat-process: error: cannot decode .*notes\.mp4: ")
+
+    def test_audio_only_input(self):
+        audio = self.out("tone.mkv")
+        umattest.run_to_eos("audiotestsrc num-buffers=20 ! audioconvert ! "
+                            "matroskamux ! filesink location=%s"
+                            % umattest.quote(audio))
+        self.check_error([audio, self.out("e3.mp4")],
+                         r"^umat-process: error: .*tone\.mkv has no video "
+                         r"stream GStreamer can decode$")
+
+    def test_bad_chain(self):
+        self.check_error(["--chain", "BGR2HSV,HSV2FOO", self.clip,
+                          self.out("e4.mp4")],
+                         r"^umat-process: error: bad --chain: .*'HSV2FOO' "
+                         r"\(step 2\) is not an OpenCV cvtColor code$")
+        self.check_error(["--chain", "BGR2HSV,RGB2GRAY", self.clip,
+                          self.out("e5.mp4")],
+                         r"^umat-process: error: bad --chain: chain step 2 "
+                         r"\(RGB2GRAY\) takes RGB but step 1 \(BGR2HSV\) "
+                         r"gives HSV$")
+
+    def test_bad_arguments(self):
+        self.check_error(["--device", "gpu", self.clip, self.out("e6.mp4")],
+                         r"--device must be auto, cpu or opencl", status=2)
+        self.check_error(["--selection-rate", "0", self.clip,
+                          self.out("e7.mp4")],
+                         r"--selection-rate must be between 1 and", status=2)
+        self.check_error([self.clip, self.out("e8.avi")],
+                         r"cannot tell the container from the name")
+        self.check_error(["--encoder", "nosuchenc", self.clip,
+                          self.out("e9.mp4")],
+                         r"^umat-process: error: no encoder 'nosuchenc'")
+        self.check_error([self.clip, self.clip],
+                         r"the output would overwrite the input")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
