@@ -151,7 +151,8 @@ UmatcvStatus umatcv_host_allocator_new (UmatcvEngine *engine,
 void umatcv_host_allocator_free (UmatcvHostAllocator *allocator);
 /* Whether blocks are pinned for an OpenCL device (else plain memory). */
 int umatcv_host_allocator_pinned (const UmatcvHostAllocator *allocator);
-/* A block of `size` bytes, page aligned. Safe from any thread. */
+/* A block of `size` bytes, aligned to at least 64 bytes (a page on the
+ * CPU). Safe from any thread. */
 UmatcvStatus umatcv_host_memory_new (UmatcvHostAllocator *allocator,
     size_t size, UmatcvHostMemory **memory, char *error, size_t error_size);
 uint8_t *umatcv_host_memory_data (const UmatcvHostMemory *memory);
