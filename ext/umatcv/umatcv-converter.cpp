@@ -13,9 +13,12 @@
  * OpenCL: a pool of slots, each the UMats one frame needs (its input and the
  * output of each step), used round robin. A frame is uploaded plane by plane
  * into its slot, converted on the device and downloaded into the output
- * frame, whose strides the download honours.
+ * frame, whose strides the download honours. Frames of one plane that
+ * are big enough go in stripes whose transfers overlap the kernels
+ * (umatcv-overlap.cpp).
  */
 #include "umatcv-private.hpp"
+#include "umatcv-overlap.hpp"
 
 #include <opencv2/imgproc.hpp>
 
@@ -168,6 +171,8 @@ struct UmatcvConverter {
   };
   std::vector<Slot> slots;
   size_t next_slot;
+  std::unique_ptr<StripeQueues> stripe_queues;  /* NULL: no overlap */
+  int n_stripes;
 
   cv::Mat new_mat (UmatcvLayout layout)
   {
@@ -250,6 +255,10 @@ struct UmatcvConverter {
   {
     Slot &slot = slots[next_slot];
     next_slot = (next_slot + 1) % slots.size ();
+    if (stripe_queues) {
+      process_opencl_striped (slot, in_image, out_image);
+      return;
+    }
 
     wrap (frame_in, in_image, in_shapes, in_planes);
     wrap (frame_out, out_image, out_shapes, out_planes);
@@ -262,6 +271,38 @@ struct UmatcvConverter {
     }
     for (int p = 0; p < out_planes; p++)
       src->planes[p].copyTo (frame_out.planes[p]);
+  }
+
+  /* One plane in, one out, and stripes of rows: upload of stripe k+1,
+   * kernels of stripe k and download of stripe k-1 run at once. */
+  void process_opencl_striped (Slot &slot, const UmatcvImage *in_image,
+      const UmatcvImage *out_image)
+  {
+    const int rows_per_stripe = (height + n_stripes - 1) / n_stripes;
+    try {
+      for (int row0 = 0; row0 < height; row0 += rows_per_stripe) {
+        int rows = std::min (rows_per_stripe, height - row0);
+        stripe_queues->upload (in_image->planes[0], in_image->strides[0],
+            slot.in.whole, row0, rows);
+        Img<cv::UMat> src, dst;
+        src.whole = slot.in.whole.rowRange (row0, row0 + rows);
+        for (size_t i = 0; i < ops.size (); i++) {
+          dst.whole = slot.steps[i].whole.rowRange (row0, row0 + rows);
+          run_op (ops[i], src, dst);
+          src.whole = dst.whole;
+        }
+        stripe_queues->download (slot.steps.back ().whole,
+            out_image->planes[0], out_image->strides[0], row0, rows);
+      }
+      stripe_queues->finish ();
+    } catch (...) {
+      /* never return while a transfer may still touch the frames */
+      try {
+        stripe_queues->finish ();
+      } catch (...) {
+      }
+      throw;
+    }
   }
 
   void setup_cpu ()
@@ -302,6 +343,14 @@ struct UmatcvConverter {
         img_from_whole (slot.steps[i], new_umat (layout), layout, width, height);
       }
     }
+    bool one_plane = layout_info (in).shape == Shape::PACKED;
+    for (const Op &op : ops)
+      one_plane = one_plane && op.kind != OpKind::REPACK_420
+          && layout_info (op.output).shape == Shape::PACKED;
+    n_stripes = stripes_for (slots[0].in.whole.total ()
+        * slots[0].in.whole.elemSize ());
+    if (one_plane && n_stripes > 1 && n_stripes <= height)
+      stripe_queues = StripeQueues::create (engine->context);
     /* Compile the kernels now, not on the first frame. */
     slots[0].in.whole.setTo (cv::Scalar::all (0));
     const Img<cv::UMat> *src = &slots[0].in;
@@ -380,12 +429,14 @@ umatcv_converter_new (UmatcvEngine *engine, const UmatcvChain *chain,
     c->host_allocator.set_delegate (cv::Mat::getDefaultAllocator ());
     c->in_needs_whole = c->out_needs_whole = false;
     c->next_slot = 0;
+    c->n_stripes = 1;
     if (engine->opencl && !ops.empty ()) {
       cv::ocl::OpenCLExecutionContextScope scope (engine->context);
       c->device_allocator.set_delegate (cv::ocl::getOpenCLAllocator ());
       try {
         c->setup_opencl (pool_size);
       } catch (...) {
+        c->stripe_queues.reset ();
         c->slots.clear ();      /* release the UMats while bound */
         throw;
       }
@@ -427,6 +478,7 @@ umatcv_converter_free (UmatcvConverter *c)
     if (!c->slots.empty ()) {
       /* OpenCV releases UMats through the context current on this thread */
       cv::ocl::OpenCLExecutionContextScope scope (c->engine->context);
+      c->stripe_queues.reset ();
       c->slots.clear ();
     }
   } catch (...) {

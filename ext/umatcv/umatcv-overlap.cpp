@@ -1,0 +1,154 @@
+/* umatcv overlap: uploads, kernels and downloads of one frame in stripes.
+ *
+ * Copyright (C) 2026 gst-umat authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * OpenCV runs every kernel on the context's one in-order queue, so a frame
+ * uploaded, converted and downloaded through OpenCV alone is strictly
+ * sequential: the copy engines and the compute units take turns. Here the
+ * copies go on queues of their own, and events order each stripe's
+ * upload -> kernels -> download while different stripes overlap. The OpenCL
+ * calls go through OpenCV's loader, like umatcv-hostmem.cpp.
+ */
+#include "umatcv-overlap.hpp"
+
+#ifndef HAVE_OPENCL
+#define HAVE_OPENCL 1
+#endif
+#include <opencv2/core/opencl/runtime/opencl_core.hpp>
+
+#include <cstdlib>
+#include <stdexcept>
+
+namespace umatcv {
+
+int
+stripes_for (size_t bytes)
+{
+  const char *env = getenv ("UMATCV_OVERLAP_STRIPES");
+  if (env && *env) {
+    int n = atoi (env);
+    return n < 1 ? 1 : n > 64 ? 64 : n;
+  }
+  /* about 1 MB per stripe, at most 8: a 1080p BGR frame gets 5 */
+  size_t n = bytes / (1u << 20);
+  return n < 2 ? 1 : n > 8 ? 8 : (int) n;
+}
+
+std::unique_ptr<StripeQueues>
+StripeQueues::create (const cv::ocl::OpenCLExecutionContext &context)
+{
+  cl_context ctx = (cl_context) context.getContext ().ptr ();
+  cl_device_id device = (cl_device_id) context.getDevice ().ptr ();
+  cl_command_queue main = (cl_command_queue) context.getQueue ().ptr ();
+  if (ctx == nullptr || device == nullptr || main == nullptr)
+    return nullptr;
+
+  std::unique_ptr<StripeQueues> q (new StripeQueues ());
+  cl_int err = CL_SUCCESS;
+  q->up_ = clCreateCommandQueue (ctx, device, 0, &err);
+  if (err == CL_SUCCESS)
+    q->down_ = clCreateCommandQueue (ctx, device, 0, &err);
+  if (err != CL_SUCCESS)
+    return nullptr;             /* the destructor releases what was made */
+  clRetainCommandQueue (main);
+  q->main_ = main;
+  return q;
+}
+
+StripeQueues::~StripeQueues ()
+{
+  try {
+    finish ();
+  } catch (...) {
+  }
+  if (up_)
+    clReleaseCommandQueue ((cl_command_queue) up_);
+  if (down_)
+    clReleaseCommandQueue ((cl_command_queue) down_);
+  if (main_)
+    clReleaseCommandQueue ((cl_command_queue) main_);
+}
+
+void
+StripeQueues::check (int err, const char *what)
+{
+  if (err != CL_SUCCESS)
+    throw std::runtime_error (std::string (what) + " failed with OpenCL error "
+        + std::to_string (err));
+}
+
+void
+StripeQueues::upload (const uint8_t *host, size_t host_stride, cv::UMat &dst,
+    int row0, int rows)
+{
+  cl_mem mem = (cl_mem) dst.handle (cv::ACCESS_WRITE);
+  size_t row_bytes = dst.cols * dst.elemSize ();
+  cl_event done = nullptr;
+  cl_int err;
+
+  if (host_stride == dst.step && dst.step == row_bytes) {
+    err = clEnqueueWriteBuffer ((cl_command_queue) up_, mem, CL_FALSE,
+        dst.offset + row0 * dst.step, rows * row_bytes,
+        host + row0 * host_stride, 0, nullptr, &done);
+  } else {
+    size_t buffer_origin[3] = {dst.offset, (size_t) row0, 0};
+    size_t host_origin[3] = {0, (size_t) row0, 0};
+    size_t region[3] = {row_bytes, (size_t) rows, 1};
+    err = clEnqueueWriteBufferRect ((cl_command_queue) up_, mem, CL_FALSE,
+        buffer_origin, host_origin, region, dst.step, 0, host_stride, 0,
+        host, 0, nullptr, &done);
+  }
+  check (err, "uploading a stripe");
+  events_.push_back (done);
+  clFlush ((cl_command_queue) up_);
+  check (clEnqueueBarrierWithWaitList ((cl_command_queue) main_, 1, &done,
+          nullptr), "waiting for an upload");
+}
+
+void
+StripeQueues::download (const cv::UMat &src, uint8_t *host,
+    size_t host_stride, int row0, int rows)
+{
+  cl_mem mem = (cl_mem) src.handle (cv::ACCESS_READ);
+  size_t row_bytes = src.cols * src.elemSize ();
+  cl_event kernels_done = nullptr, done = nullptr;
+  cl_int err;
+
+  check (clEnqueueMarkerWithWaitList ((cl_command_queue) main_, 0, nullptr,
+          &kernels_done), "marking the kernels");
+  events_.push_back (kernels_done);
+  clFlush ((cl_command_queue) main_);
+  if (host_stride == src.step && src.step == row_bytes) {
+    err = clEnqueueReadBuffer ((cl_command_queue) down_, mem, CL_FALSE,
+        src.offset + row0 * src.step, rows * row_bytes,
+        host + row0 * host_stride, 1, &kernels_done, &done);
+  } else {
+    size_t buffer_origin[3] = {src.offset, (size_t) row0, 0};
+    size_t host_origin[3] = {0, (size_t) row0, 0};
+    size_t region[3] = {row_bytes, (size_t) rows, 1};
+    err = clEnqueueReadBufferRect ((cl_command_queue) down_, mem, CL_FALSE,
+        buffer_origin, host_origin, region, src.step, 0, host_stride, 0,
+        host, 1, &kernels_done, &done);
+  }
+  check (err, "downloading a stripe");
+  events_.push_back (done);
+  clFlush ((cl_command_queue) down_);
+}
+
+void
+StripeQueues::finish ()
+{
+  cl_int err = CL_SUCCESS;
+  if (down_)
+    err = clFinish ((cl_command_queue) down_);
+  /* an upload can fail with no download after it: wait for those too */
+  if (up_ && err == CL_SUCCESS)
+    err = clFinish ((cl_command_queue) up_);
+  for (void *e : events_)
+    clReleaseEvent ((cl_event) e);
+  events_.clear ();
+  check (err, "finishing a frame");
+}
+
+}  /* namespace umatcv */
