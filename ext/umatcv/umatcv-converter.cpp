@@ -255,7 +255,11 @@ struct UmatcvConverter {
   {
     Slot &slot = slots[next_slot];
     next_slot = (next_slot + 1) % slots.size ();
-    if (stripe_queues) {
+    /* In place goes in one piece: a failure half way through the stripes
+     * would leave a frame half converted, and the element redoes a failed
+     * frame on the CPU from its input. */
+    if (stripe_queues && !images_overlap (in_image, out_image, in_shapes,
+            in_planes, out_shapes, out_planes)) {
       process_opencl_striped (slot, in_image, out_image);
       return;
     }
