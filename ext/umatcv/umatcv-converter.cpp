@@ -13,9 +13,11 @@
  * OpenCL: a pool of slots, each the UMats one frame needs (its input and the
  * output of each step), used round robin. A frame is uploaded plane by plane
  * into its slot, converted on the device and downloaded into the output
- * frame, whose strides the download honours.
+ * frame, whose strides the download honours. When the generator covers
+ * every step (umatcv-fused.cpp), the slot holds only the input and output
+ * UMats and one generated kernel turns one into the other.
  */
-#include "umatcv-private.hpp"
+#include "umatcv-fused.hpp"
 
 #include <opencv2/imgproc.hpp>
 
@@ -168,6 +170,8 @@ struct UmatcvConverter {
   };
   std::vector<Slot> slots;
   size_t next_slot;
+  std::unique_ptr<FusedKernel> fused;
+  YuvCoefficients decode, encode;
 
   cv::Mat new_mat (UmatcvLayout layout)
   {
@@ -255,11 +259,7 @@ struct UmatcvConverter {
     wrap (frame_out, out_image, out_shapes, out_planes);
     for (int p = 0; p < in_planes; p++)
       frame_in.planes[p].copyTo (slot.in.planes[p]);
-    const Img<cv::UMat> *src = &slot.in;
-    for (size_t i = 0; i < ops.size (); i++) {
-      run_op (ops[i], *src, slot.steps[i]);
-      src = &slot.steps[i];
-    }
+    const Img<cv::UMat> *src = run_steps (slot);
     for (int p = 0; p < out_planes; p++)
       src->planes[p].copyTo (frame_out.planes[p]);
   }
@@ -289,26 +289,39 @@ struct UmatcvConverter {
           height);
   }
 
-  void setup_opencl (unsigned pool_size)
+  /* The slot's input through the chain: one fused kernel or the steps. */
+  const Img<cv::UMat> *run_steps (Slot &slot)
+  {
+    if (fused) {
+      fused->run (slot.in.whole, slot.steps.back ().whole);
+      return &slot.steps.back ();
+    }
+    const Img<cv::UMat> *src = &slot.in;
+    for (size_t i = 0; i < ops.size (); i++) {
+      run_op (ops[i], *src, slot.steps[i]);
+      src = &slot.steps[i];
+    }
+    return src;
+  }
+
+  void setup_opencl (unsigned pool_size, bool fuse)
   {
     img_set_chroma (frame_in, in);
     img_set_chroma (frame_out, out);
+    if (fuse)
+      fused = FusedKernel::build (ops, in, out, width, height, decode, encode);
     slots.resize (pool_size);
     for (Slot &slot : slots) {
       img_from_whole (slot.in, new_umat (in), in, width, height);
-      slot.steps.resize (ops.size ());
-      for (size_t i = 0; i < ops.size (); i++) {
-        UmatcvLayout layout = i + 1 == ops.size ()? out : ops[i].output;
+      slot.steps.resize (fused ? 1 : ops.size ());
+      for (size_t i = 0; i < slot.steps.size (); i++) {
+        UmatcvLayout layout = i + 1 == slot.steps.size ()? out : ops[i].output;
         img_from_whole (slot.steps[i], new_umat (layout), layout, width, height);
       }
     }
     /* Compile the kernels now, not on the first frame. */
     slots[0].in.whole.setTo (cv::Scalar::all (0));
-    const Img<cv::UMat> *src = &slots[0].in;
-    for (size_t i = 0; i < ops.size (); i++) {
-      run_op (ops[i], *src, slots[0].steps[i]);
-      src = &slots[0].steps[i];
-    }
+    run_steps (slots[0]);
     cv::ocl::finish ();
   }
 
@@ -333,6 +346,17 @@ umatcv_converter_new (UmatcvEngine *engine, const UmatcvChain *chain,
     UmatcvLayout in, UmatcvLayout out, int width, int height,
     unsigned pool_size, UmatcvConverter **converter, char *error,
     size_t error_size)
+{
+  return umatcv_converter_new_full (engine, chain, in, out, width, height,
+      pool_size, nullptr, nullptr, 1, converter, error, error_size);
+}
+
+UmatcvStatus
+umatcv_converter_new_full (UmatcvEngine *engine, const UmatcvChain *chain,
+    UmatcvLayout in, UmatcvLayout out, int width, int height,
+    unsigned pool_size, const UmatcvColorimetry *in_colorimetry,
+    const UmatcvColorimetry *out_colorimetry, int fuse,
+    UmatcvConverter **converter, char *error, size_t error_size)
 {
   if (converter == nullptr)
     return UMATCV_ERROR_INVALID_ARGUMENT;
@@ -380,13 +404,19 @@ umatcv_converter_new (UmatcvEngine *engine, const UmatcvChain *chain,
     c->host_allocator.set_delegate (cv::Mat::getDefaultAllocator ());
     c->in_needs_whole = c->out_needs_whole = false;
     c->next_slot = 0;
+    const UmatcvColorimetry bt601 = {UMATCV_MATRIX_BT601, UMATCV_RANGE_LIMITED};
+    const UmatcvColorimetry &ci = in_colorimetry ? *in_colorimetry : bt601;
+    const UmatcvColorimetry &co = out_colorimetry ? *out_colorimetry : bt601;
+    c->decode = yuv_coefficients (ci.matrix, ci.range);
+    c->encode = yuv_coefficients (co.matrix, co.range);
     if (engine->opencl && !ops.empty ()) {
       cv::ocl::OpenCLExecutionContextScope scope (engine->context);
       c->device_allocator.set_delegate (cv::ocl::getOpenCLAllocator ());
       try {
-        c->setup_opencl (pool_size);
+        c->setup_opencl (pool_size, fuse != 0);
       } catch (...) {
         c->slots.clear ();      /* release the UMats while bound */
+        c->fused.reset ();
         throw;
       }
     } else {
@@ -428,10 +458,17 @@ umatcv_converter_free (UmatcvConverter *c)
       /* OpenCV releases UMats through the context current on this thread */
       cv::ocl::OpenCLExecutionContextScope scope (c->engine->context);
       c->slots.clear ();
+      c->fused.reset ();
     }
   } catch (...) {
   }
   delete c;
+}
+
+int
+umatcv_converter_is_fused (const UmatcvConverter *c)
+{
+  return c != nullptr && c->fused != nullptr;
 }
 
 uint64_t

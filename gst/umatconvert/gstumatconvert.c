@@ -55,6 +55,7 @@ enum
   PROP_QUEUE_SIZE,
   PROP_DEVICE,
   PROP_BACKEND,
+  PROP_FUSED,
   PROP_FRAMES_PROCESSED,
   PROP_FRAMES_DROPPED,
 };
@@ -76,6 +77,7 @@ struct _GstUmatConvert
   guint queue_size;
   GstUmatConvertDevice device;
   gchar *backend;
+  gboolean fused;
   guint64 frames_processed;
   guint64 frames_dropped;
 
@@ -258,6 +260,19 @@ gst_umat_convert_class_init (GstUmatConvertClass * klass)
       g_param_spec_string ("backend", "Backend",
           "What conversions run on: cpu or opencl:<device name>",
           "", G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstUmatConvert:fused:
+   *
+   * Whether the current chain runs as one generated OpenCL kernel (one
+   * read and one write of each frame on the device) rather than as
+   * OpenCV's kernels step by step. FALSE on the CPU, in passthrough, and
+   * for chains with a step the generator does not cover.
+   */
+  g_object_class_install_property (gobject_class, PROP_FUSED,
+      g_param_spec_boolean ("fused", "Fused",
+          "Whether the chain runs as one generated OpenCL kernel", FALSE,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   /**
    * GstUmatConvert:frames-processed:
@@ -467,6 +482,9 @@ gst_umat_convert_get_property (GObject * object, guint prop_id,
     case PROP_BACKEND:
       g_value_set_string (value, self->backend);
       break;
+    case PROP_FUSED:
+      g_value_set_boolean (value, self->fused);
+      break;
     case PROP_FRAMES_PROCESSED:
       g_value_set_uint64 (value, self->frames_processed);
       break;
@@ -485,6 +503,9 @@ gst_umat_convert_drop_converter (GstUmatConvert * self)
 {
   umatcv_converter_free (self->converter);
   self->converter = NULL;
+  GST_OBJECT_LOCK (self);
+  self->fused = FALSE;
+  GST_OBJECT_UNLOCK (self);
   chain_setting_unref (self->converter_chain);
   self->converter_chain = NULL;
 }
@@ -752,11 +773,14 @@ gst_umat_convert_build (GstUmatConvert * self, ChainSetting * setting,
     goto failed;
 
   self->converter_chain = g_atomic_rc_box_acquire (setting);
+  GST_OBJECT_LOCK (self);
+  self->fused = umatcv_converter_is_fused (self->converter);
+  GST_OBJECT_UNLOCK (self);
   GST_DEBUG_OBJECT (self, "converting %s to %s at %dx%d with %s chain, pool "
-      "of %u", umatcv_layout_name (self->in_layout),
+      "of %u%s", umatcv_layout_name (self->in_layout),
       umatcv_layout_name (self->out_layout), GST_VIDEO_INFO_WIDTH (in_info),
       GST_VIDEO_INFO_HEIGHT (in_info), setting->info ? setting->text : "auto",
-      pool_size);
+      pool_size, umatcv_converter_is_fused (self->converter) ? ", fused" : "");
   return TRUE;
 
   /* ERRORS */
