@@ -190,11 +190,22 @@ const char *const prelude = R"CLC(
 #pragma OPENCL FP_CONTRACT OFF
 #define DESCALE(x,n) (((x) + (1 << ((n)-1))) >> (n))
 #define SAT8(v) ((int) convert_uchar_sat (v))
+/* convert_uchar_sat_rte / convert_uchar_sat of a float, spelt so that PoCL
+ * vectorises them (its rounding-mode conversions are scalar calls) */
+#define U8_RTE(x) ((int) clamp (rint (x), 0.f, 255.f))
+#define U8_RTZ(x) ((int) clamp ((x), 0.f, 255.f))
 #define BLUE(p, bidx) ((bidx) == 0 ? (p).x : (p).z)
 #define RED(p, bidx) ((bidx) == 0 ? (p).z : (p).x)
 
-__constant int sector_data[][3] = { { 1, 3, 0 }, { 1, 0, 2 }, { 3, 0, 1 },
-  { 0, 2, 1 }, { 0, 1, 3 }, { 2, 1, 0 } };
+/* tab[sector_data[sector][c]] without indexing a private array (which
+ * keeps PoCL from vectorising): the same choice, by comparisons */
+inline float3 sector_pick (int sector, float t0, float t1, float t2, float t3)
+{
+  float b = sector < 2 ? t1 : sector == 2 ? t3 : sector < 5 ? t0 : t2;
+  float g = sector < 1 ? t3 : sector < 3 ? t0 : sector == 3 ? t2 : t1;
+  float r = sector < 1 ? t0 : sector == 1 ? t2 : sector < 4 ? t1 : sector == 4 ? t3 : t0;
+  return (float3) (b, g, r);
+}
 
 inline int4 put_bgr (int b, int g, int r, int bidx)
 {
@@ -255,45 +266,33 @@ inline int4 rgb2hsv (int4 p, int bidx, int hrange, __constant int *sdiv_table,
  * OpenCL kernel always rounds. We follow the CPU. */
 inline int4 hsv2rgb (int4 p, int bidx, float hscale, int truncate)
 {
+  /* Branch-free (PoCL vectorises only that), same values: for s == 0
+   * every entry of the table is v, as the kernel's else branch gives.
+   * 8-bit hues are >= 0 and below 255 * 6/180 = 8.5, so the kernel's
+   * "do h -= 6 while (h >= 6)" runs at most once and the sector is < 6. */
   float h = p.x, s = p.y * (1 / 255.f), v = p.z * (1 / 255.f);
-  float b, g, r;
-
-  if (s != 0) {
-    float tab[4];
-    int sector;
-    h *= hscale;
-    if (h < 0)
-      do h += 6; while (h < 0);
-    else if (h >= 6)
-      do h -= 6; while (h >= 6);
-    sector = convert_int_sat_rtn (h);
-    h -= sector;
-    if ((unsigned) sector >= 6u) {
-      sector = 0;
-      h = 0.f;
-    }
-    tab[0] = v;
-    tab[1] = v * (1.f - s);
-    if (truncate && HSV_SIMD_FMA) {
-      /* GCC contracts OpenCV's AVX2 loop: 1 - s h is one fused op there */
-      tab[2] = v * fma (-s, h, 1.f);
-      tab[3] = v * fma (-s, 1.f - h, 1.f);
-    } else {
-      tab[2] = v * (1.f - s * h);
-      tab[3] = v * (1.f - s * (1.f - h));
-    }
-    b = tab[sector_data[sector][0]];
-    g = tab[sector_data[sector][1]];
-    r = tab[sector_data[sector][2]];
-  } else
-    b = g = r = v;
-
-  if (truncate)
-    return put_bgr (convert_uchar_sat (b * 255.f), convert_uchar_sat (g * 255.f),
-        convert_uchar_sat (r * 255.f), bidx);
-  return put_bgr (convert_uchar_sat_rte (b * 255.f),
-      convert_uchar_sat_rte (g * 255.f), convert_uchar_sat_rte (r * 255.f),
-      bidx);
+  h *= hscale;
+  h = h >= 6 ? h - 6 : h;
+  int sector = (int) h;         /* convert_int_sat_rtn: h >= 0 */
+  h -= sector;
+  float t2, t3;
+  if (truncate && HSV_SIMD_FMA) {
+    /* GCC contracts OpenCV's AVX2 loop: 1 - s h is one fused op there */
+    t2 = v * fma (-s, h, 1.f);
+    t3 = v * fma (-s, 1.f - h, 1.f);
+  } else {
+    t2 = v * (1.f - s * h);
+    t3 = v * (1.f - s * (1.f - h));
+  }
+  float t1 = v * (1.f - s);
+  float b = (sector < 2 ? t1 : sector == 2 ? t3 : sector < 5 ? v : t2) * 255.f;
+  float g = (sector < 1 ? t3 : sector < 3 ? v : sector == 3 ? t2 : t1) * 255.f;
+  float r = (sector < 1 ? v : sector == 1 ? t2 : sector < 4 ? t1
+      : sector == 4 ? t3 : v) * 255.f;
+  int qb = truncate ? U8_RTZ (b) : U8_RTE (b);
+  int qg = truncate ? U8_RTZ (g) : U8_RTE (g);
+  int qr = truncate ? U8_RTZ (r) : U8_RTE (r);
+  return put_bgr (qb, qg, qr, bidx);
 }
 
 /* color_hsv.cl: RGB2HLS, 8 bits */
@@ -327,8 +326,8 @@ inline int4 rgb2hls (int4 p, int bidx, float hscale)
     if (h < 0.f)
       h += 360.f;
   }
-  return (int4) (convert_uchar_sat_rte (h * hscale),
-      convert_uchar_sat_rte (l * 255.f), convert_uchar_sat_rte (s * 255.f), 0);
+  return (int4) (U8_RTE (h * hscale),
+      U8_RTE (l * 255.f), U8_RTE (s * 255.f), 0);
 }
 
 /* color_hsv.cl: HLS2RGB, 8 bits */
@@ -338,33 +337,26 @@ inline int4 hls2rgb (int4 p, int bidx, float hscale)
   float b, g, r;
 
   if (s != 0) {
-    float tab[4];
-
     float p2 = l <= 0.5f ? l * (1 + s) : l + s - l * s;
     float p1 = 2 * l - p2;
 
     h *= hscale;
-    if (h < 0)
-      do h += 6; while (h < 0);
-    else if (h >= 6)
-      do h -= 6; while (h >= 6);
+    if (h >= 6)     /* once at most, as in hsv2rgb */
+      h -= 6;
 
-    int sector = convert_int_sat_rtn (h);
+    int sector = (int) h;       /* convert_int_sat_rtn: h >= 0 here */
     h -= sector;
 
-    tab[0] = p2;
-    tab[1] = p1;
-    tab[2] = fma (p2 - p1, 1 - h, p1);
-    tab[3] = fma (p2 - p1, h, p1);
-
-    b = tab[sector_data[sector][0]];
-    g = tab[sector_data[sector][1]];
-    r = tab[sector_data[sector][2]];
+    float3 bgr = sector_pick (sector, p2, p1, fma (p2 - p1, 1 - h, p1),
+        fma (p2 - p1, h, p1));
+    b = bgr.x;
+    g = bgr.y;
+    r = bgr.z;
   } else
     b = g = r = l;
 
-  return put_bgr (convert_uchar_sat_rte (b * 255.f),
-      convert_uchar_sat_rte (g * 255.f), convert_uchar_sat_rte (r * 255.f),
+  return put_bgr (U8_RTE (b * 255.f),
+      U8_RTE (g * 255.f), U8_RTE (r * 255.f),
       bidx);
 }
 
@@ -732,10 +724,10 @@ FusedKernel::build (const std::vector<Op> &ops, UmatcvLayout in,
     int cn = in_info.channels;
     for (int k = 0; k < npix; k++) {
       body << "  {\n    int at = mad24 (Y0 + " << k / bw << ", src_step, (X0 + "
-          << k % bw << ") * " << cn << ");\n    p[" << k << "] = (int4) (src[at], "
-          << (cn > 1 ? "src[at + 1]" : "0") << ", "
-          << (cn > 2 ? "src[at + 2]" : "0") << ", "
-          << (cn > 3 ? "src[at + 3]" : "0") << ");\n  }\n";
+          << k % bw << ") * " << cn << ");\n    p[" << k << "] = "
+          << (cn == 4 ? "convert_int4 (vload4 (0, src + at))"
+              : cn == 3 ? "(int4) (convert_int3 (vload3 (0, src + at)), 0)"
+              : "(int4) (src[at], 0, 0, 0)") << ";\n  }\n";
     }
   }
 
@@ -812,9 +804,14 @@ FusedKernel::build (const std::vector<Op> &ops, UmatcvLayout in,
     for (int k = 0; k < npix; k++) {
       body << "  {\n    int at = mad24 (Y0 + " << k / bw << ", dst_step, (X0 + "
           << k % bw << ") * " << cn << ");\n";
-      for (int c = 0; c < cn; c++)
-        body << "    dst[at + " << c << "] = (uchar) p[" << k << "]." << comp[c]
-            << ";\n";
+      if (cn == 4)
+        body << "    vstore4 (convert_uchar4 (p[" << k << "]), 0, dst + at);\n";
+      else if (cn == 3)
+        body << "    vstore3 (convert_uchar3 (p[" << k << "].xyz), 0, dst + at);\n";
+      else
+        for (int c = 0; c < cn; c++)
+          body << "    dst[at + " << c << "] = (uchar) p[" << k << "]."
+              << comp[c] << ";\n";
       body << "  }\n";
     }
   }
