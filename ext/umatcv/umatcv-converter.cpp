@@ -22,6 +22,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <memory>
+#include <stdexcept>
 
 using namespace umatcv;
 
@@ -172,6 +173,8 @@ struct UmatcvConverter {
   size_t next_slot;
   std::unique_ptr<FusedKernel> fused;
   YuvCoefficients decode, encode;
+  /* a YUV matrix step must apply other coefficients than OpenCV's */
+  bool own_yuv_matrix;
 
   cv::Mat new_mat (UmatcvLayout layout)
   {
@@ -241,10 +244,16 @@ struct UmatcvConverter {
     if (overwrites_input || (out_needs_whole && frame_out.whole.empty ()))
       last = &scratch_out;
 
+    UmatcvLayout layout = in;
     for (size_t i = 0; i < ops.size (); i++) {
       Img<cv::Mat> *dst = i + 1 == ops.size ()? last : &steps[i];
-      run_op (ops[i], *src, *dst);
+      if (own_yuv_matrix && yuv_matrix_step (ops[i], layout))
+        yuv_cpu_step (ops[i], layout, src->whole, dst->whole, width, height,
+            decode, encode);
+      else
+        run_op (ops[i], *src, *dst);
       src = dst;
+      layout = ops[i].output;
     }
     if (last == &scratch_out)
       copy_planes (scratch_out, frame_out);
@@ -308,8 +317,12 @@ struct UmatcvConverter {
   {
     img_set_chroma (frame_in, in);
     img_set_chroma (frame_out, out);
-    if (fuse)
+    if (fuse || own_yuv_matrix)
       fused = FusedKernel::build (ops, in, out, width, height, decode, encode);
+    if (own_yuv_matrix && !fused)
+      throw std::runtime_error ("this chain cannot apply BT.709 or full-range "
+          "YUV on OpenCL: only chains that run as one generated kernel can "
+          "(OpenCV's own YUV codes are BT.601 limited range)");
     slots.resize (pool_size);
     for (Slot &slot : slots) {
       img_from_whole (slot.in, new_umat (in), in, width, height);
@@ -409,6 +422,15 @@ umatcv_converter_new_full (UmatcvEngine *engine, const UmatcvChain *chain,
     const UmatcvColorimetry &co = out_colorimetry ? *out_colorimetry : bt601;
     c->decode = yuv_coefficients (ci.matrix, ci.range);
     c->encode = yuv_coefficients (co.matrix, co.range);
+    bool custom = ci.matrix != bt601.matrix || ci.range != bt601.range
+        || co.matrix != bt601.matrix || co.range != bt601.range;
+    c->own_yuv_matrix = false;
+    UmatcvLayout layout = in;
+    for (const Op &op : ops) {
+      c->own_yuv_matrix = c->own_yuv_matrix
+          || (custom && yuv_matrix_step (op, layout));
+      layout = op.output;
+    }
     if (engine->opencl && !ops.empty ()) {
       cv::ocl::OpenCLExecutionContextScope scope (engine->context);
       c->device_allocator.set_delegate (cv::ocl::getOpenCLAllocator ());

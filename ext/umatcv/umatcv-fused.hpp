@@ -24,6 +24,16 @@ struct YuvCoefficients {
 
 YuvCoefficients yuv_coefficients (UmatcvMatrix matrix, UmatcvRange range);
 
+/* Whether `op`, receiving `from`, is a 4:2:0/4:2:2 matrix (decode to colour
+ * or encode from it): the steps whose colorimetry OpenCV cannot change. */
+bool yuv_matrix_step (const Op &op, UmatcvLayout from);
+
+/* Runs such a step on the CPU with the given coefficients
+ * (umatcv-yuv.cpp); src and dst are whole images as cvtColor takes them. */
+void yuv_cpu_step (const Op &op, UmatcvLayout from, const cv::Mat &src,
+    cv::Mat &dst, int width, int height, const YuvCoefficients &decode,
+    const YuvCoefficients &encode);
+
 /* One chain compiled into one kernel for one frame size and pair of
  * layouts: reads each pixel (each 2x2 block where 4:2:0 is on the way) once
  * and writes it once, every step in registers, each intermediate rounded to

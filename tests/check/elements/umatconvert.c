@@ -1054,9 +1054,11 @@ GST_START_TEST (test_chain_wrong_input)
 
 GST_END_TEST;
 
-/* OpenCV's YUV codes are BT.601 limited range: BT.709 input cannot become
- * RGB (the error says why), but may be repacked (colorimetry kept); YUV
- * written from RGB says bt601. */
+/* YUV through a matrix may be BT.601 or BT.709, either range (values are
+ * checked against videoconvert in tests/check/colorimetry); other matrices
+ * are refused with the reason, but may be repacked (colorimetry kept); YUV
+ * written from RGB takes what downstream asks for, else GStreamer's default
+ * for its size, and says so. */
 GST_START_TEST (test_colorimetry)
 {
   GstHarness *h = new_harness (NULL);
@@ -1067,7 +1069,7 @@ GST_START_TEST (test_colorimetry)
   GstVideoInfo info;
   Pipeline p;
   GError *error;
-  const gchar *words[] = { "bt709", "BT.601", "I420", NULL };
+  const gchar *words[] = { "bt2020", "BT.709", "I420", NULL };
 
   /* bt709 I420 can only be repacked */
   gst_video_info_set_format (&info, GST_VIDEO_FORMAT_I420, 64, 48);
@@ -1099,9 +1101,47 @@ GST_START_TEST (test_colorimetry)
   gst_caps_unref (out);
   gst_harness_teardown (h);
 
-  /* bt709 to RGB is refused, with the reason */
+  /* HD gets BT.709 (GStreamer's default above 576 lines) */
+  h = new_harness (NULL);
+  gst_harness_set_src_caps (h, caps_for (GST_VIDEO_FORMAT_BGR, 1280, 720));
+  gst_harness_set_sink_caps_str (h, "video/x-raw,format=NV12");
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_BGR, 1280, 720);
+  fail_unless_equals_int (gst_harness_push (h, make_frame (&info, 0, 1)),
+      GST_FLOW_OK);
+  out = gst_pad_get_current_caps (h->sinkpad);
+  s = gst_caps_get_structure (out, 0);
+  fail_unless_equals_string (gst_structure_get_string (s, "colorimetry"),
+      "bt709");
+  gst_caps_unref (out);
+  gst_harness_teardown (h);
+
+  /* what downstream asks for wins, full range included */
+  h = new_harness (NULL);
+  gst_harness_set_src_caps (h, caps_for (GST_VIDEO_FORMAT_BGR, 64, 48));
+  gst_harness_set_sink_caps_str (h, "video/x-raw,format=I420,"
+      "colorimetry=1:3:5:1");
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_BGR, 64, 48);
+  fail_unless_equals_int (gst_harness_push (h, make_frame (&info, 0, 1)),
+      GST_FLOW_OK);
+  out = gst_pad_get_current_caps (h->sinkpad);
+  s = gst_caps_get_structure (out, 0);
+  fail_unless_equals_string (gst_structure_get_string (s, "colorimetry"),
+      "1:3:5:1");
+  gst_caps_unref (out);
+  gst_harness_teardown (h);
+
+  /* bt709 to RGB converts */
+  h = new_harness (NULL);
+  gst_harness_set_src_caps (h, gst_caps_ref (bt709));
+  gst_harness_set_sink_caps_str (h, "video/x-raw,format=BGR");
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_I420, 64, 48);
+  fail_unless_equals_int (gst_harness_push (h, make_frame (&info, 0, 1)),
+      GST_FLOW_OK);
+  gst_harness_teardown (h);
+
+  /* bt2020 to RGB is refused, with the reason */
   p = pipeline_new ("video/x-raw,format=I420,width=64,height=48,"
-      "framerate=30/1,colorimetry=bt709", "! video/x-raw,format=BGR");
+      "framerate=30/1,colorimetry=bt2020", "! video/x-raw,format=BGR");
   gst_element_set_state (p.pipeline, GST_STATE_PLAYING);
   pipeline_push (&p, GST_VIDEO_FORMAT_I420, 64, 48, 1);
   error = pipeline_finish (&p, NULL);
