@@ -363,6 +363,23 @@ GST_START_TEST (test_uncovered_step_runs_step_by_step)
   fail_if (umatcv_converter_is_fused (converter));
   umatcv_converter_free (converter);
   umatcv_chain_free (chain);
+
+  /* BT.709 needs the fused kernel on OpenCL: an uncovered chain that
+   * decodes YUV is refused, and says why */
+  {
+    const UmatcvColorimetry bt709 = { UMATCV_MATRIX_BT709,
+      UMATCV_RANGE_LIMITED
+    };
+    gchar error[256] = "";
+    fail_unless (umatcv_chain_parse ("YUV2BGR_I420,BGR2Lab,Lab2BGR", &chain,
+            NULL, 0) == UMATCV_OK);
+    fail_if (umatcv_converter_new_full (engine, chain, L (I420), L (BGR), 64,
+            32, 2, &bt709, NULL, 1, &converter, error,
+            sizeof (error)) == UMATCV_OK);
+    fail_unless (converter == NULL);
+    fail_unless (strstr (error, "BT.709") != NULL, "error: %s", error);
+    umatcv_chain_free (chain);
+  }
   umatcv_engine_free (engine);
 }
 
