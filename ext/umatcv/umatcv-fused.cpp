@@ -12,11 +12,14 @@
  * Each step's arithmetic is copied from OpenCV 4.6's own 8-bit OpenCL kernel
  * (modules/imgproc/src/opencl/color_{rgb,hsv,lab,yuv}.cl), tables and
  * constants included, built the way the host side (color_*.cpp) builds
- * them; so the fused kernel equals OpenCV's OpenCL result, which equals the
- * CPU's for channel order, GRAY, HSV, YCrCb and XYZ. The 4:2:0/4:2:2 matrix
- * steps use the CPU's 20-bit fixed point instead of OpenCV's float kernels,
- * so they equal the CPU exactly, with the coefficients of the colorimetry
- * the converter was given.
+ * them, except where that kernel and OpenCV's CPU code disagree: there the
+ * CPU wins. HSV2BGR truncates as the CPU's SIMD loop does (hsv2rgb), the
+ * HSV/HLS scales are the CPU's exact floats, and the 4:2:0/4:2:2 matrix
+ * steps use the CPU's 20-bit fixed point with the coefficients of the
+ * converter's colorimetry. Result: equal to cvtColor on the CPU for every
+ * covered code but the HLS ones (within 1); tests/check/fused checks every
+ * code on all 2^24 colours. Lab2BGR (an integer algorithm of its own on the
+ * CPU), Luv, 4:4:4 YUV, LBGR/LRGB and mRGBA are not covered.
  */
 #include "umatcv-fused.hpp"
 
@@ -184,7 +187,8 @@ hsv_simd_columns (int width, bool full)
 /* --- per-step device functions ----------------------------------------- */
 
 /* One pixel is an int4 of channel values in memory order (GRAY in .x).
- * Bodies follow OpenCV 4.6's 8-bit kernels line by line: do not "simplify"
+ * Bodies follow OpenCV 4.6's 8-bit kernels line by line (but where a
+ * comment says otherwise): do not "simplify"
  * them, the rounding is the point. */
 const char *const prelude = R"CLC(
 #pragma OPENCL FP_CONTRACT OFF
