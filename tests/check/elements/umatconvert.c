@@ -1382,6 +1382,42 @@ GST_START_TEST (test_chain_change_unfit_keeps_previous)
 
 GST_END_TEST;
 
+/* `fused` says whether the chain runs as one generated kernel: on OpenCL
+ * for a chain the generator covers (and auto mode's routes), never on the
+ * CPU, never for a chain with Lab2BGR, and not before caps. */
+GST_START_TEST (test_fused_property)
+{
+  const struct
+  {
+    const gchar *properties;
+    GstVideoFormat from, to;
+    gboolean fused_on_opencl;
+  } cases[] = {
+    {"chain=BGR2HSV,HSV2BGR", GST_VIDEO_FORMAT_BGR, GST_VIDEO_FORMAT_BGR, TRUE},
+    {"", GST_VIDEO_FORMAT_NV12, GST_VIDEO_FORMAT_RGBA, TRUE},
+    {"chain=BGR2Lab,Lab2BGR", GST_VIDEO_FORMAT_BGR, GST_VIDEO_FORMAT_BGR,
+        FALSE},
+  };
+  gboolean opencl = strcmp (device, "opencl") == 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    GstHarness *h = new_harness (cases[i].properties);
+    GstVideoInfo info;
+    GstBuffer *out;
+
+    fail_if (element_fused (h->element), "fused before caps");
+    gst_video_info_set_format (&info, cases[i].from, 64, 48);
+    out = push_one (h, caps_for (cases[i].from, 64, 48),
+        sink_caps_for (cases[i].to, 64, 48), make_frame (&info, 0, i));
+    fail_unless_equals_int (element_fused (h->element),
+        opencl && cases[i].fused_on_opencl);
+    gst_buffer_unref (out);
+    gst_harness_teardown (h);
+  }
+}
+
+GST_END_TEST;
+
 /* The backend says what runs: the CPU for device=cpu, an OpenCL device
  * (PoCL's CPU device where there is no GPU) for device=opencl. */
 GST_START_TEST (test_backend)
@@ -1475,6 +1511,7 @@ umatconvert_suite (void)
   tcase_add_test (tc, test_probing_query_posts_nothing);
   tcase_add_test (tc, test_chain_change_unfit_keeps_previous);
   tcase_add_test (tc, test_backend);
+  tcase_add_test (tc, test_fused_property);
   tcase_add_test (tc, test_properties);
   return s;
 }
