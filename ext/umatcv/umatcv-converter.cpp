@@ -13,16 +13,19 @@
  * OpenCL: a pool of slots, each the UMats one frame needs (its input and the
  * output of each step), used round robin. A frame is uploaded plane by plane
  * into its slot, converted on the device and downloaded into the output
- * frame, whose strides the download honours. Frames of one plane that
- * are big enough go in stripes whose transfers overlap the kernels
- * (umatcv-overlap.cpp).
+ * frame, whose strides the download honours. When the generator covers
+ * every step (umatcv-fused.cpp), the slot holds only the input and output
+ * UMats and one generated kernel turns one into the other. Frames of one
+ * plane that are big enough go in stripes whose transfers overlap the
+ * kernels (umatcv-overlap.cpp).
  */
-#include "umatcv-private.hpp"
+#include "umatcv-fused.hpp"
 #include "umatcv-overlap.hpp"
 
 #include <opencv2/imgproc.hpp>
 
 #include <memory>
+#include <stdexcept>
 
 using namespace umatcv;
 
@@ -173,6 +176,10 @@ struct UmatcvConverter {
   size_t next_slot;
   std::unique_ptr<StripeQueues> stripe_queues;  /* NULL: no overlap */
   int n_stripes;
+  std::unique_ptr<FusedKernel> fused;
+  YuvCoefficients decode, encode;
+  /* a YUV matrix step must apply other coefficients than OpenCV's */
+  bool own_yuv_matrix;
 
   cv::Mat new_mat (UmatcvLayout layout)
   {
@@ -242,10 +249,16 @@ struct UmatcvConverter {
     if (overwrites_input || (out_needs_whole && frame_out.whole.empty ()))
       last = &scratch_out;
 
+    UmatcvLayout layout = in;
     for (size_t i = 0; i < ops.size (); i++) {
       Img<cv::Mat> *dst = i + 1 == ops.size ()? last : &steps[i];
-      run_op (ops[i], *src, *dst);
+      if (own_yuv_matrix && yuv_matrix_step (ops[i], layout))
+        yuv_cpu_step (ops[i], layout, src->whole, dst->whole, width, height,
+            decode, encode);
+      else
+        run_op (ops[i], *src, *dst);
       src = dst;
+      layout = ops[i].output;
     }
     if (last == &scratch_out)
       copy_planes (scratch_out, frame_out);
@@ -268,11 +281,7 @@ struct UmatcvConverter {
     wrap (frame_out, out_image, out_shapes, out_planes);
     for (int p = 0; p < in_planes; p++)
       frame_in.planes[p].copyTo (slot.in.planes[p]);
-    const Img<cv::UMat> *src = &slot.in;
-    for (size_t i = 0; i < ops.size (); i++) {
-      run_op (ops[i], *src, slot.steps[i]);
-      src = &slot.steps[i];
-    }
+    const Img<cv::UMat> *src = run_steps (slot);
     for (int p = 0; p < out_planes; p++)
       src->planes[p].copyTo (frame_out.planes[p]);
   }
@@ -288,12 +297,17 @@ struct UmatcvConverter {
         int rows = std::min (rows_per_stripe, height - row0);
         stripe_queues->upload (in_image->planes[0], in_image->strides[0],
             slot.in.whole, row0, rows);
-        Img<cv::UMat> src, dst;
-        src.whole = slot.in.whole.rowRange (row0, row0 + rows);
-        for (size_t i = 0; i < ops.size (); i++) {
-          dst.whole = slot.steps[i].whole.rowRange (row0, row0 + rows);
-          run_op (ops[i], src, dst);
-          src.whole = dst.whole;
+        if (fused) {
+          fused->enqueue_rows (stripe_queues->kernel_queue (), slot.in.whole,
+              slot.steps.back ().whole, row0, rows);
+        } else {
+          Img<cv::UMat> src, dst;
+          src.whole = slot.in.whole.rowRange (row0, row0 + rows);
+          for (size_t i = 0; i < ops.size (); i++) {
+            dst.whole = slot.steps[i].whole.rowRange (row0, row0 + rows);
+            run_op (ops[i], src, dst);
+            src.whole = dst.whole;
+          }
         }
         stripe_queues->download (slot.steps.back ().whole,
             out_image->planes[0], out_image->strides[0], row0, rows);
@@ -334,16 +348,37 @@ struct UmatcvConverter {
           height);
   }
 
-  void setup_opencl (unsigned pool_size)
+  /* The slot's input through the chain: one fused kernel or the steps. */
+  const Img<cv::UMat> *run_steps (Slot &slot)
+  {
+    if (fused) {
+      fused->run (slot.in.whole, slot.steps.back ().whole);
+      return &slot.steps.back ();
+    }
+    const Img<cv::UMat> *src = &slot.in;
+    for (size_t i = 0; i < ops.size (); i++) {
+      run_op (ops[i], *src, slot.steps[i]);
+      src = &slot.steps[i];
+    }
+    return src;
+  }
+
+  void setup_opencl (unsigned pool_size, bool fuse)
   {
     img_set_chroma (frame_in, in);
     img_set_chroma (frame_out, out);
+    if (fuse || own_yuv_matrix)
+      fused = FusedKernel::build (ops, in, out, width, height, decode, encode);
+    if (own_yuv_matrix && !fused)
+      throw std::runtime_error ("this chain cannot apply BT.709 or full-range "
+          "YUV on OpenCL: only chains that run as one generated kernel can "
+          "(OpenCV's own YUV codes are BT.601 limited range)");
     slots.resize (pool_size);
     for (Slot &slot : slots) {
       img_from_whole (slot.in, new_umat (in), in, width, height);
-      slot.steps.resize (ops.size ());
-      for (size_t i = 0; i < ops.size (); i++) {
-        UmatcvLayout layout = i + 1 == ops.size ()? out : ops[i].output;
+      slot.steps.resize (fused ? 1 : ops.size ());
+      for (size_t i = 0; i < slot.steps.size (); i++) {
+        UmatcvLayout layout = i + 1 == slot.steps.size ()? out : ops[i].output;
         img_from_whole (slot.steps[i], new_umat (layout), layout, width, height);
       }
     }
@@ -357,11 +392,7 @@ struct UmatcvConverter {
       stripe_queues = StripeQueues::create (engine->context);
     /* Compile the kernels now, not on the first frame. */
     slots[0].in.whole.setTo (cv::Scalar::all (0));
-    const Img<cv::UMat> *src = &slots[0].in;
-    for (size_t i = 0; i < ops.size (); i++) {
-      run_op (ops[i], *src, slots[0].steps[i]);
-      src = &slots[0].steps[i];
-    }
+    run_steps (slots[0]);
     cv::ocl::finish ();
   }
 
@@ -386,6 +417,17 @@ umatcv_converter_new (UmatcvEngine *engine, const UmatcvChain *chain,
     UmatcvLayout in, UmatcvLayout out, int width, int height,
     unsigned pool_size, UmatcvConverter **converter, char *error,
     size_t error_size)
+{
+  return umatcv_converter_new_full (engine, chain, in, out, width, height,
+      pool_size, nullptr, nullptr, 1, converter, error, error_size);
+}
+
+UmatcvStatus
+umatcv_converter_new_full (UmatcvEngine *engine, const UmatcvChain *chain,
+    UmatcvLayout in, UmatcvLayout out, int width, int height,
+    unsigned pool_size, const UmatcvColorimetry *in_colorimetry,
+    const UmatcvColorimetry *out_colorimetry, int fuse,
+    UmatcvConverter **converter, char *error, size_t error_size)
 {
   if (converter == nullptr)
     return UMATCV_ERROR_INVALID_ARGUMENT;
@@ -434,14 +476,29 @@ umatcv_converter_new (UmatcvEngine *engine, const UmatcvChain *chain,
     c->in_needs_whole = c->out_needs_whole = false;
     c->next_slot = 0;
     c->n_stripes = 1;
+    const UmatcvColorimetry bt601 = {UMATCV_MATRIX_BT601, UMATCV_RANGE_LIMITED};
+    const UmatcvColorimetry &ci = in_colorimetry ? *in_colorimetry : bt601;
+    const UmatcvColorimetry &co = out_colorimetry ? *out_colorimetry : bt601;
+    c->decode = yuv_coefficients (ci.matrix, ci.range);
+    c->encode = yuv_coefficients (co.matrix, co.range);
+    bool custom = ci.matrix != bt601.matrix || ci.range != bt601.range
+        || co.matrix != bt601.matrix || co.range != bt601.range;
+    c->own_yuv_matrix = false;
+    UmatcvLayout layout = in;
+    for (const Op &op : ops) {
+      c->own_yuv_matrix = c->own_yuv_matrix
+          || (custom && yuv_matrix_step (op, layout));
+      layout = op.output;
+    }
     if (engine->opencl && !ops.empty ()) {
       cv::ocl::OpenCLExecutionContextScope scope (engine->context);
       c->device_allocator.set_delegate (cv::ocl::getOpenCLAllocator ());
       try {
-        c->setup_opencl (pool_size);
+        c->setup_opencl (pool_size, fuse != 0);
       } catch (...) {
         c->stripe_queues.reset ();
         c->slots.clear ();      /* release the UMats while bound */
+        c->fused.reset ();
         throw;
       }
     } else {
@@ -484,10 +541,17 @@ umatcv_converter_free (UmatcvConverter *c)
       cv::ocl::OpenCLExecutionContextScope scope (c->engine->context);
       c->stripe_queues.reset ();
       c->slots.clear ();
+      c->fused.reset ();
     }
   } catch (...) {
   }
   delete c;
+}
+
+int
+umatcv_converter_is_fused (const UmatcvConverter *c)
+{
+  return c != nullptr && c->fused != nullptr;
 }
 
 uint64_t

@@ -34,6 +34,8 @@ public:
       int row0, int rows);
   /* Waits for every download; the frame is complete on return. */
   void finish ();
+  /* The context's queue (cl_command_queue), where the kernels go. */
+  void *kernel_queue () const { return main_; }
 
 private:
   StripeQueues () = default;

@@ -63,10 +63,29 @@ typedef enum {
   UMATCV_DEVICE_OPENCL     /* an OpenCL GPU, else any OpenCL device */
 } UmatcvDevice;
 
-/* Chain flags: how a chain treats Y'CbCr video (OpenCV's 4:2:0 and 4:2:2
- * codes use BT.601 limited range). */
-#define UMATCV_CHAIN_READS_BT601  (1u << 0)  /* decodes YUV input with it */
-#define UMATCV_CHAIN_WRITES_BT601 (1u << 1)  /* encodes YUV output with it */
+/* Chain flags: how a chain treats Y'CbCr video. A chain that reads or
+ * writes 4:2:0/4:2:2 through a matrix applies the converter's colorimetry
+ * there (OpenCV's own codes are BT.601 limited range; the others are
+ * umatcv's). The names are historical: "BT601" means "through a matrix". */
+#define UMATCV_CHAIN_READS_BT601  (1u << 0)  /* decodes YUV input with a matrix */
+#define UMATCV_CHAIN_WRITES_BT601 (1u << 1)  /* encodes YUV output with one */
+
+/* The Y'CbCr matrix and range a converter decodes its YUV input with and
+ * encodes its YUV output with. */
+typedef enum {
+  UMATCV_MATRIX_BT601 = 0,
+  UMATCV_MATRIX_BT709
+} UmatcvMatrix;
+
+typedef enum {
+  UMATCV_RANGE_LIMITED = 0,   /* Y' 16-235, Cb/Cr 16-240 */
+  UMATCV_RANGE_FULL           /* 0-255 */
+} UmatcvRange;
+
+typedef struct {
+  UmatcvMatrix matrix;
+  UmatcvRange range;
+} UmatcvColorimetry;
 
 /* One video frame: up to 3 planes in the order GStreamer numbers them. */
 typedef struct {
@@ -123,6 +142,16 @@ UmatcvStatus umatcv_converter_new (UmatcvEngine *engine,
     const UmatcvChain *chain, UmatcvLayout in, UmatcvLayout out, int width,
     int height, unsigned pool_size, UmatcvConverter **converter,
     char *error, size_t error_size);
+/* The same, with the colorimetry of YUV input and output (NULL: BT.601
+ * limited range) and whether to compile the chain into one OpenCL kernel
+ * when it can (fuse = 0 keeps OpenCV's kernels, step by step). */
+UmatcvStatus umatcv_converter_new_full (UmatcvEngine *engine,
+    const UmatcvChain *chain, UmatcvLayout in, UmatcvLayout out, int width,
+    int height, unsigned pool_size, const UmatcvColorimetry *in_colorimetry,
+    const UmatcvColorimetry *out_colorimetry, int fuse,
+    UmatcvConverter **converter, char *error, size_t error_size);
+/* 1 when the chain runs as one generated OpenCL kernel. */
+int umatcv_converter_is_fused (const UmatcvConverter *converter);
 /* in and out may be the same memory (in-place); out is complete on return. */
 UmatcvStatus umatcv_converter_process (UmatcvConverter *converter,
     const UmatcvImage *in, const UmatcvImage *out, char *error,

@@ -4,12 +4,13 @@
  *
  * Caps negotiation for umatconvert. Formats are only half the story:
  *  - 4:2:0 needs even sizes, and so does any chain that passes through it;
- *  - OpenCV's 4:2:0 and 4:2:2 codes use BT.601 limited range, so YUV input
- *    that goes through a matrix must be BT.601 (absent colorimetry on a fixed
- *    frame taller than 576 lines means BT.709 to GStreamer), and YUV output
- *    from RGB says colorimetry=bt601 and chroma-site=cosited (OpenCV keeps
- *    the top-left sample of each 2x2 block); repacking YUV into YUV keeps the
- *    input's colorimetry;
+ *  - YUV that goes through a matrix must have the BT.601 or BT.709 matrix,
+ *    limited or full range (the converter applies it: OpenCV's codes for
+ *    BT.601 limited range, umatcv's own for the rest); YUV output from RGB
+ *    takes what downstream asks for, else GStreamer's default for its size
+ *    (fixated by the element: BT.709 above 576 lines, BT.601 below), with
+ *    chroma-site=cosited (OpenCV keeps the top-left sample of each 2x2
+ *    block); repacking YUV into YUV keeps the input's colorimetry;
  *  - selection-rate N divides the framerate by N.
  */
 #ifdef HAVE_CONFIG_H
@@ -200,34 +201,22 @@ gst_umat_chain_info_free (GstUmatChainInfo * info)
   g_free (info);
 }
 
+/* Whether YUV described by `s` has a matrix the converter applies: BT.601
+ * or BT.709, either range. Without colorimetry, GStreamer's default for the
+ * size is one of them; unfixed caps may still settle on one. */
 static gboolean
-field_is_fixed (GQuark field, const GValue * value, gpointer unused)
-{
-  return gst_value_is_fixed (value);
-}
-
-/* Whether YUV described by `s` may go through OpenCV's BT.601 codes. */
-static gboolean
-structure_is_bt601 (const GstStructure * s, GstPadDirection direction)
+structure_has_known_matrix (const GstStructure * s)
 {
   const gchar *text = gst_structure_get_string (s, "colorimetry");
   GstVideoColorimetry c;
-  gint height;
 
-  if (text != NULL) {
-    if (!gst_video_colorimetry_from_string (&c, text))
-      return FALSE;
-    return (c.matrix == GST_VIDEO_COLOR_MATRIX_BT601
-        || c.matrix == GST_VIDEO_COLOR_MATRIX_UNKNOWN)
-        && (c.range == GST_VIDEO_COLOR_RANGE_16_235
-        || c.range == GST_VIDEO_COLOR_RANGE_UNKNOWN);
-  }
-  if (gst_structure_has_field (s, "colorimetry"))
-    return TRUE;                /* unfixed: may still settle on bt601 */
-  /* Fixed input without colorimetry gets GStreamer's default for its size;
-   * unfixed caps may still settle on bt601. */
-  return direction != GST_PAD_SINK || !gst_structure_foreach (s, field_is_fixed, NULL)
-      || !gst_structure_get_int (s, "height", &height) || height <= 576;
+  if (text == NULL)
+    return TRUE;
+  if (!gst_video_colorimetry_from_string (&c, text))
+    return FALSE;
+  return c.matrix == GST_VIDEO_COLOR_MATRIX_BT601
+      || c.matrix == GST_VIDEO_COLOR_MATRIX_BT709
+      || c.matrix == GST_VIDEO_COLOR_MATRIX_UNKNOWN;
 }
 
 static gboolean
@@ -314,12 +303,10 @@ set_colorimetry (GstStructure * t, const FormatEntry * target,
     /* GStreamer's default for RGB, said out loud so peers that state it
      * match */
     gst_structure_set (t, "colorimetry", G_TYPE_STRING, "sRGB", NULL);
-  } else if (target->family != FAMILY_RGB
-      && (flags & (direction == GST_PAD_SINK ? UMATCV_CHAIN_WRITES_BT601 :
-              UMATCV_CHAIN_READS_BT601))) {
-    gst_structure_set (t, "colorimetry", G_TYPE_STRING, "bt601", NULL);
-    if (direction == GST_PAD_SINK)
-      gst_structure_set (t, "chroma-site", G_TYPE_STRING, "cosited", NULL);
+  } else if (direction == GST_PAD_SINK && target->family != FAMILY_RGB
+      && (flags & UMATCV_CHAIN_WRITES_BT601)) {
+    /* any matrix downstream asks for; fixate_caps picks the default */
+    gst_structure_set (t, "chroma-site", G_TYPE_STRING, "cosited", NULL);
   }
 }
 
@@ -389,8 +376,7 @@ transform_structure (const GstUmatChainInfo * info, guint rate,
           continue;
         if ((conv.flags & (direction == GST_PAD_SINK ?
                     UMATCV_CHAIN_READS_BT601 : UMATCV_CHAIN_WRITES_BT601))
-            && from->family != FAMILY_RGB
-            && !structure_is_bt601 (s, direction))
+            && from->family != FAMILY_RGB && !structure_has_known_matrix (s))
           continue;
 
         t = gst_structure_copy (s);
@@ -499,7 +485,7 @@ gst_umat_explain_refusal (const GstUmatChainInfo * info, GstCaps * caps,
       continue;
     any = TRUE;
     if ((conv.flags & UMATCV_CHAIN_READS_BT601) && from->family != FAMILY_RGB
-        && !structure_is_bt601 (s, GST_PAD_SINK)) {
+        && !structure_has_known_matrix (s)) {
       colour_blocked = TRUE;
       continue;
     }
@@ -520,10 +506,9 @@ gst_umat_explain_refusal (const GstUmatChainInfo * info, GstCaps * caps,
       : g_strdup ("umatconvert");
   if (colour_blocked) {
     const gchar *c = gst_structure_get_string (s, "colorimetry");
-    msg = g_strdup_printf ("%s reads %s with OpenCV's BT.601 limited-range "
-        "matrix, but upstream offers colorimetry %s%s; ask upstream for "
-        "colorimetry=bt601 or put videoconvert in front", who, format_name,
-        c ? c : "bt709", c ? "" : " (GStreamer's default above 576 lines)");
+    msg = g_strdup_printf ("%s reads %s with the BT.601 or BT.709 matrix, "
+        "but upstream offers colorimetry %s; ask upstream for bt601 or bt709 "
+        "or put videoconvert in front", who, format_name, c ? c : "(none)");
   } else if (size_blocked) {
     msg = g_strdup_printf ("%s needs a width that is a multiple of %d and a "
         "height that is a multiple of %d (4:2:x chroma), but upstream offers "

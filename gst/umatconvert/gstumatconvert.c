@@ -56,6 +56,7 @@ enum
   PROP_QUEUE_SIZE,
   PROP_DEVICE,
   PROP_BACKEND,
+  PROP_FUSED,
   PROP_FRAMES_PROCESSED,
   PROP_FRAMES_DROPPED,
 };
@@ -77,6 +78,7 @@ struct _GstUmatConvert
   guint queue_size;
   GstUmatConvertDevice device;
   gchar *backend;
+  gboolean fused;
   guint64 frames_processed;
   guint64 frames_dropped;
 
@@ -108,6 +110,8 @@ static void gst_umat_convert_get_property (GObject * object, guint prop_id,
 static void gst_umat_convert_finalize (GObject * object);
 static gboolean gst_umat_convert_start (GstBaseTransform * trans);
 static gboolean gst_umat_convert_stop (GstBaseTransform * trans);
+static GstCaps *gst_umat_convert_fixate_caps (GstBaseTransform * trans,
+    GstPadDirection direction, GstCaps * caps, GstCaps * othercaps);
 static GstCaps *gst_umat_convert_transform_caps (GstBaseTransform * trans,
     GstPadDirection direction, GstCaps * caps, GstCaps * filter);
 static gboolean gst_umat_convert_query (GstBaseTransform * trans,
@@ -270,6 +274,19 @@ gst_umat_convert_class_init (GstUmatConvertClass * klass)
           "", G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   /**
+   * GstUmatConvert:fused:
+   *
+   * Whether the current chain runs as one generated OpenCL kernel (one
+   * read and one write of each frame on the device) rather than as
+   * OpenCV's kernels step by step. FALSE on the CPU, in passthrough, and
+   * for chains with a step the generator does not cover.
+   */
+  g_object_class_install_property (gobject_class, PROP_FUSED,
+      g_param_spec_boolean ("fused", "Fused",
+          "Whether the chain runs as one generated OpenCL kernel", FALSE,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  /**
    * GstUmatConvert:frames-processed:
    *
    * Frames pushed out since the element started.
@@ -302,6 +319,7 @@ gst_umat_convert_class_init (GstUmatConvertClass * klass)
   trans_class->stop = GST_DEBUG_FUNCPTR (gst_umat_convert_stop);
   trans_class->transform_caps =
       GST_DEBUG_FUNCPTR (gst_umat_convert_transform_caps);
+  trans_class->fixate_caps = GST_DEBUG_FUNCPTR (gst_umat_convert_fixate_caps);
   trans_class->query = GST_DEBUG_FUNCPTR (gst_umat_convert_query);
   trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_umat_convert_sink_event);
   trans_class->propose_allocation =
@@ -481,6 +499,9 @@ gst_umat_convert_get_property (GObject * object, guint prop_id,
     case PROP_BACKEND:
       g_value_set_string (value, self->backend);
       break;
+    case PROP_FUSED:
+      g_value_set_boolean (value, self->fused);
+      break;
     case PROP_FRAMES_PROCESSED:
       g_value_set_uint64 (value, self->frames_processed);
       break;
@@ -502,6 +523,9 @@ gst_umat_convert_drop_converter (GstUmatConvert * self)
   gst_clear_buffer (&self->staging_in);
   gst_clear_buffer (&self->staging_out);
   self->staging_logged = FALSE;
+  GST_OBJECT_LOCK (self);
+  self->fused = FALSE;
+  GST_OBJECT_UNLOCK (self);
   chain_setting_unref (self->converter_chain);
   self->converter_chain = NULL;
 }
@@ -587,6 +611,48 @@ gst_umat_convert_transform_caps (GstBaseTransform * trans,
   GST_DEBUG_OBJECT (self, "%s caps %" GST_PTR_FORMAT " become %"
       GST_PTR_FORMAT, direction == GST_PAD_SINK ? "sink" : "src", caps, result);
   return result;
+}
+
+/* YUV output that says nothing of its colorimetry gets GStreamer's default
+ * for its size, written out (as videoconvert's fixation does): BT.709 above
+ * 576 lines, BT.601 (SMPTE 170M) up to 576, so that the matrix the element
+ * applies is the one the caps say. */
+static GstCaps *
+gst_umat_convert_fixate_caps (GstBaseTransform * trans,
+    GstPadDirection direction, GstCaps * caps, GstCaps * othercaps)
+{
+  GstStructure *s;
+  GstVideoInfo info;
+  gchar *colorimetry;
+
+  othercaps = GST_BASE_TRANSFORM_CLASS (parent_class)->fixate_caps (trans,
+      direction, caps, othercaps);
+  if (direction != GST_PAD_SINK || gst_caps_is_empty (othercaps))
+    return othercaps;
+  othercaps = gst_caps_make_writable (othercaps);
+  s = gst_caps_get_structure (othercaps, 0);
+  if (gst_structure_has_field (s, "colorimetry")
+      || !gst_video_info_from_caps (&info, othercaps)
+      || !GST_VIDEO_INFO_IS_YUV (&info))
+    return othercaps;
+  /* gst_video_info_from_caps filled in the default for the size */
+  colorimetry = gst_video_colorimetry_to_string (&info.colorimetry);
+  if (colorimetry)
+    gst_structure_set (s, "colorimetry", G_TYPE_STRING, colorimetry, NULL);
+  g_free (colorimetry);
+  return othercaps;
+}
+
+/* The matrix and range the converter applies to YUV of `info`. */
+static UmatcvColorimetry
+colorimetry_of (const GstVideoInfo * info)
+{
+  UmatcvColorimetry c = { UMATCV_MATRIX_BT601, UMATCV_RANGE_LIMITED };
+  if (info->colorimetry.matrix == GST_VIDEO_COLOR_MATRIX_BT709)
+    c.matrix = UMATCV_MATRIX_BT709;
+  if (info->colorimetry.range == GST_VIDEO_COLOR_RANGE_0_255)
+    c.range = UMATCV_RANGE_FULL;
+  return c;
 }
 
 /* Posts, once per negotiation, why upstream's caps cannot be taken (into
@@ -741,6 +807,7 @@ gst_umat_convert_build (GstUmatConvert * self, ChainSetting * setting,
 {
   UmatcvChain *route = NULL;
   const UmatcvChain *chain;
+  UmatcvColorimetry in_colorimetry, out_colorimetry;
   UmatcvStatus status;
   gchar error[512] = "";
   guint pool_size;
@@ -760,20 +827,25 @@ gst_umat_convert_build (GstUmatConvert * self, ChainSetting * setting,
     }
     chain = route;
   }
-  status = umatcv_converter_new (self->engine, chain, self->in_layout,
+  in_colorimetry = colorimetry_of (in_info);
+  out_colorimetry = colorimetry_of (out_info);
+  status = umatcv_converter_new_full (self->engine, chain, self->in_layout,
       self->out_layout, GST_VIDEO_INFO_WIDTH (in_info),
-      GST_VIDEO_INFO_HEIGHT (in_info), pool_size, &self->converter, error,
-      sizeof (error));
+      GST_VIDEO_INFO_HEIGHT (in_info), pool_size, &in_colorimetry,
+      &out_colorimetry, TRUE, &self->converter, error, sizeof (error));
   umatcv_chain_free (route);
   if (status != UMATCV_OK)
     goto failed;
 
   self->converter_chain = g_atomic_rc_box_acquire (setting);
+  GST_OBJECT_LOCK (self);
+  self->fused = umatcv_converter_is_fused (self->converter);
+  GST_OBJECT_UNLOCK (self);
   GST_DEBUG_OBJECT (self, "converting %s to %s at %dx%d with %s chain, pool "
-      "of %u", umatcv_layout_name (self->in_layout),
+      "of %u%s", umatcv_layout_name (self->in_layout),
       umatcv_layout_name (self->out_layout), GST_VIDEO_INFO_WIDTH (in_info),
       GST_VIDEO_INFO_HEIGHT (in_info), setting->info ? setting->text : "auto",
-      pool_size);
+      pool_size, umatcv_converter_is_fused (self->converter) ? ", fused" : "");
   return TRUE;
 
   /* ERRORS */

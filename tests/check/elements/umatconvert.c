@@ -432,15 +432,41 @@ auto_tolerance (GstVideoFormat from_format, GstVideoFormat to_format)
   return from->family == FAMILY_YUV422 && to->family == FAMILY_YUV420 ? 2 : 1;
 }
 
-/* What a chain must give, and how far it may stray (on OpenCL). Inverse
- * steps can magnify a 1-off (Luv2RGB near black turns it into 30): with
- * more than one inexact step, a chain must equal OpenCV's own OpenCL result
- * on the same device instead; each code's distance to the CPU is tested in
- * ext/. */
+/* How far a chain run as one generated kernel (the element's `fused`) may
+ * stray from OpenCV's CPU code: its steps round as the CPU does, except the
+ * HLS ones, whose CPU code is a SIMD float algorithm of its own
+ * (tests/check/fused measures 1 per step on every colour). */
+static gint
+fused_tolerance (const gchar * const *codes)
+{
+  gint total = 0;
+  for (guint i = 0; codes[i]; i++)
+    if (strstr (codes[i], "HLS"))
+      total++;
+  return total;
+}
+
+static gboolean
+element_fused (GstElement * element)
+{
+  gboolean fused = FALSE;
+  g_object_get (element, "fused", &fused, NULL);
+  return fused;
+}
+
+/* What a chain must give, and how far it may stray (on OpenCL). A fused
+ * chain follows the CPU (see fused_tolerance). Step by step, inverse steps
+ * can magnify a 1-off (Luv2RGB near black turns it into 30): with more than
+ * one inexact step, a chain must equal OpenCV's own OpenCL result on the
+ * same device instead; each code's distance to the CPU is tested in ext/. */
 static Packed
 chain_reference (const Packed * in, const gchar * const *codes,
-    gint * tolerance)
+    gboolean fused, gint * tolerance)
 {
+  if (fused) {
+    *tolerance = fused_tolerance (codes);
+    return cvt_chain (in, codes, FALSE);
+  }
   *tolerance = chain_tolerance (codes);
   if (*tolerance > 1) {
     *tolerance = 0;
@@ -482,7 +508,8 @@ check_conversion (const gchar * properties, GstVideoFormat from,
     tolerance = auto_tolerance (from, to);
   } else {
     what = g_strjoinv (",", (gchar **) chain_codes);
-    want = chain_reference (&in, chain_codes, &tolerance);
+    want = chain_reference (&in, chain_codes, element_fused (h->element),
+        &tolerance);
   }
 
   worst = max_difference (&got, &want, to, &where);
@@ -693,6 +720,7 @@ GST_START_TEST (test_in_place_padded_meta)
   GstVideoMeta *meta;
   Packed in, got, want;
   gsize where;
+  gint tolerance;
 
   gst_video_info_set_format (&info, GST_VIDEO_FORMAT_BGR, 1277, 9);
   frame = make_frame (&info, 64, 3);
@@ -705,9 +733,9 @@ GST_START_TEST (test_in_place_padded_meta)
   fail_unless_equals_int (meta->format, GST_VIDEO_FORMAT_BGR);
   fail_unless_equals_int (meta->stride[0], 1277 * 3 + 1 + 64);
   got = pack (out, &info);
-  want = cvt_chain (&in, codes, chain_tolerance (codes) > 1);
+  want = chain_reference (&in, codes, element_fused (h->element), &tolerance);
   fail_unless (max_difference (&got, &want, GST_VIDEO_FORMAT_BGR, &where)
-      <= (chain_tolerance (codes) > 1 ? 0 : chain_tolerance (codes)));
+      <= tolerance);
   g_free (in.data);
   g_free (got.data);
   free (want.data);
@@ -1026,9 +1054,11 @@ GST_START_TEST (test_chain_wrong_input)
 
 GST_END_TEST;
 
-/* OpenCV's YUV codes are BT.601 limited range: BT.709 input cannot become
- * RGB (the error says why), but may be repacked (colorimetry kept); YUV
- * written from RGB says bt601. */
+/* YUV through a matrix may be BT.601 or BT.709, either range (values are
+ * checked against videoconvert in tests/check/colorimetry); other matrices
+ * are refused with the reason, but may be repacked (colorimetry kept); YUV
+ * written from RGB takes what downstream asks for, else GStreamer's default
+ * for its size, and says so. */
 GST_START_TEST (test_colorimetry)
 {
   GstHarness *h = new_harness (NULL);
@@ -1039,7 +1069,7 @@ GST_START_TEST (test_colorimetry)
   GstVideoInfo info;
   Pipeline p;
   GError *error;
-  const gchar *words[] = { "bt709", "BT.601", "I420", NULL };
+  const gchar *words[] = { "bt2020", "BT.709", "I420", NULL };
 
   /* bt709 I420 can only be repacked */
   gst_video_info_set_format (&info, GST_VIDEO_FORMAT_I420, 64, 48);
@@ -1071,9 +1101,47 @@ GST_START_TEST (test_colorimetry)
   gst_caps_unref (out);
   gst_harness_teardown (h);
 
-  /* bt709 to RGB is refused, with the reason */
+  /* HD gets BT.709 (GStreamer's default above 576 lines) */
+  h = new_harness (NULL);
+  gst_harness_set_src_caps (h, caps_for (GST_VIDEO_FORMAT_BGR, 1280, 720));
+  gst_harness_set_sink_caps_str (h, "video/x-raw,format=NV12");
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_BGR, 1280, 720);
+  fail_unless_equals_int (gst_harness_push (h, make_frame (&info, 0, 1)),
+      GST_FLOW_OK);
+  out = gst_pad_get_current_caps (h->sinkpad);
+  s = gst_caps_get_structure (out, 0);
+  fail_unless_equals_string (gst_structure_get_string (s, "colorimetry"),
+      "bt709");
+  gst_caps_unref (out);
+  gst_harness_teardown (h);
+
+  /* what downstream asks for wins, full range included */
+  h = new_harness (NULL);
+  gst_harness_set_src_caps (h, caps_for (GST_VIDEO_FORMAT_BGR, 64, 48));
+  gst_harness_set_sink_caps_str (h, "video/x-raw,format=I420,"
+      "colorimetry=1:3:5:1");
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_BGR, 64, 48);
+  fail_unless_equals_int (gst_harness_push (h, make_frame (&info, 0, 1)),
+      GST_FLOW_OK);
+  out = gst_pad_get_current_caps (h->sinkpad);
+  s = gst_caps_get_structure (out, 0);
+  fail_unless_equals_string (gst_structure_get_string (s, "colorimetry"),
+      "1:3:5:1");
+  gst_caps_unref (out);
+  gst_harness_teardown (h);
+
+  /* bt709 to RGB converts */
+  h = new_harness (NULL);
+  gst_harness_set_src_caps (h, gst_caps_ref (bt709));
+  gst_harness_set_sink_caps_str (h, "video/x-raw,format=BGR");
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_I420, 64, 48);
+  fail_unless_equals_int (gst_harness_push (h, make_frame (&info, 0, 1)),
+      GST_FLOW_OK);
+  gst_harness_teardown (h);
+
+  /* bt2020 to RGB is refused, with the reason */
   p = pipeline_new ("video/x-raw,format=I420,width=64,height=48,"
-      "framerate=30/1,colorimetry=bt709", "! video/x-raw,format=BGR");
+      "framerate=30/1,colorimetry=bt2020", "! video/x-raw,format=BGR");
   gst_element_set_state (p.pipeline, GST_STATE_PLAYING);
   pipeline_push (&p, GST_VIDEO_FORMAT_I420, 64, 48, 1);
   error = pipeline_finish (&p, NULL);
@@ -1171,7 +1239,8 @@ GST_START_TEST (test_chain_change_while_playing)
 
     g_object_set (p.convert, "chain", chains[i][0], NULL);
     got = push_and_pull (&p, frame, chains[i][1]);
-    want = chain_reference (&in, (const gchar * const *) codes, &tolerance);
+    want = chain_reference (&in, (const gchar * const *) codes,
+        element_fused (p.convert), &tolerance);
     fail_unless (max_difference (&got, &want,
             gst_video_format_from_string (chains[i][1]), &where) <= tolerance,
         "chain %s differs at byte %" G_GSIZE_FORMAT, chains[i][0], where);
@@ -1313,6 +1382,42 @@ GST_START_TEST (test_chain_change_unfit_keeps_previous)
 
 GST_END_TEST;
 
+/* `fused` says whether the chain runs as one generated kernel: on OpenCL
+ * for a chain the generator covers (and auto mode's routes), never on the
+ * CPU, never for a chain with Lab2BGR, and not before caps. */
+GST_START_TEST (test_fused_property)
+{
+  const struct
+  {
+    const gchar *properties;
+    GstVideoFormat from, to;
+    gboolean fused_on_opencl;
+  } cases[] = {
+    {"chain=BGR2HSV,HSV2BGR", GST_VIDEO_FORMAT_BGR, GST_VIDEO_FORMAT_BGR, TRUE},
+    {"", GST_VIDEO_FORMAT_NV12, GST_VIDEO_FORMAT_RGBA, TRUE},
+    {"chain=BGR2Lab,Lab2BGR", GST_VIDEO_FORMAT_BGR, GST_VIDEO_FORMAT_BGR,
+        FALSE},
+  };
+  gboolean opencl = strcmp (device, "opencl") == 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    GstHarness *h = new_harness (cases[i].properties);
+    GstVideoInfo info;
+    GstBuffer *out;
+
+    fail_if (element_fused (h->element), "fused before caps");
+    gst_video_info_set_format (&info, cases[i].from, 64, 48);
+    out = push_one (h, caps_for (cases[i].from, 64, 48),
+        sink_caps_for (cases[i].to, 64, 48), make_frame (&info, 0, i));
+    fail_unless_equals_int (element_fused (h->element),
+        opencl && cases[i].fused_on_opencl);
+    gst_buffer_unref (out);
+    gst_harness_teardown (h);
+  }
+}
+
+GST_END_TEST;
+
 /* The backend says what runs: the CPU for device=cpu, an OpenCL device
  * (PoCL's CPU device where there is no GPU) for device=opencl. */
 GST_START_TEST (test_backend)
@@ -1406,6 +1511,7 @@ umatconvert_suite (void)
   tcase_add_test (tc, test_probing_query_posts_nothing);
   tcase_add_test (tc, test_chain_change_unfit_keeps_previous);
   tcase_add_test (tc, test_backend);
+  tcase_add_test (tc, test_fused_property);
   tcase_add_test (tc, test_properties);
   return s;
 }
