@@ -168,6 +168,7 @@ struct UmatcvConverter {
   };
   std::vector<Slot> slots;
   size_t next_slot;
+  uint64_t opencl_frames = 0;
 
   cv::Mat new_mat (UmatcvLayout layout)
   {
@@ -248,6 +249,7 @@ struct UmatcvConverter {
 
   void process_opencl (const UmatcvImage *in_image, const UmatcvImage *out_image)
   {
+    testhook_opencl_frame (opencl_frames++);
     Slot &slot = slots[next_slot];
     next_slot = (next_slot + 1) % slots.size ();
 
