@@ -6,9 +6,9 @@
 #
 #   scripts/reliability.sh [valgrind|sanitize|fuzz|all]   (default: all)
 #
-# valgrind: the cpu suite under memcheck (meson test --setup=valgrind) in the
+# valgrind: the cpu suite (less the stress tests) under memcheck (meson test --setup=valgrind) in the
 #   normal build folder; any invalid access or definite leak fails it.
-# sanitize: the whole suite (both backends) built with ASan+UBSan in
+# sanitize: the suite (both backends, less stress) built with ASan+UBSan in
 #   build-sanitize; any report fails it.
 # fuzz: the libFuzzer targets in fuzz/ (clang, build-fuzz), each for
 #   UMAT_FUZZ_SECONDS (default 30) from the seed corpus in fuzz/corpus; any
@@ -36,7 +36,8 @@ run_valgrind() {
   umat_configure "$UMAT_BUILD_DIR" -Dtests=enabled
   ninja -C "$UMAT_BUILD_DIR" || umat_die "the build failed"
   umat_say "the cpu suite under valgrind"
-  meson test -C "$UMAT_BUILD_DIR" --setup=valgrind --suite cpu --print-errorlogs
+  meson test -C "$UMAT_BUILD_DIR" --setup=valgrind --suite cpu --no-suite stress \
+    --print-errorlogs
 }
 
 run_sanitize() {
@@ -45,7 +46,7 @@ run_sanitize() {
     -Db_lundef=false -Dc_args=$SANITIZER_FLAGS -Dcpp_args=$SANITIZER_FLAGS
   ninja -C "$dir" || umat_die "the sanitizer build failed"
   umat_say "the suite with ASan+UBSan"
-  env "${SANITIZER_ENV[@]}" meson test -C "$dir" --print-errorlogs
+  env "${SANITIZER_ENV[@]}" meson test -C "$dir" --no-suite stress --print-errorlogs
 }
 
 run_fuzz() {

@@ -677,6 +677,27 @@ gst_umat_convert_count (GstUmatConvert * self, guint64 processed,
   GST_OBJECT_UNLOCK (self);
 }
 
+/* Whether a buffer without GstVideoMeta holds a whole frame of the caps.
+ * GstVideoFilter would only warn about a short one and push its output
+ * buffer unconverted; this drops it, counted, with a warning. */
+static gboolean
+gst_umat_convert_buffer_fits (GstUmatConvert * self, GstBuffer * buffer)
+{
+  GstVideoFilter *filter = GST_VIDEO_FILTER (self);
+  gsize size = gst_buffer_get_size (buffer);
+
+  if (!filter->negotiated || gst_buffer_get_video_meta (buffer) != NULL
+      || G_LIKELY (size >= GST_VIDEO_INFO_SIZE (&filter->in_info)))
+    return TRUE;
+  GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+      ("Dropped a buffer of %" G_GSIZE_FORMAT " bytes: a %dx%d %s frame "
+          "needs %" G_GSIZE_FORMAT, size, GST_VIDEO_INFO_WIDTH (&filter->in_info),
+          GST_VIDEO_INFO_HEIGHT (&filter->in_info),
+          GST_VIDEO_INFO_NAME (&filter->in_info),
+          GST_VIDEO_INFO_SIZE (&filter->in_info)), (NULL));
+  return FALSE;
+}
+
 static GstFlowReturn
 gst_umat_convert_submit_input_buffer (GstBaseTransform * trans,
     gboolean is_discont, GstBuffer * buffer)
@@ -687,6 +708,11 @@ gst_umat_convert_submit_input_buffer (GstBaseTransform * trans,
 
   /* Selection first: a dropped frame costs nothing but this. */
   if (self->frame_index++ % rate != 0) {
+    gst_buffer_unref (buffer);
+    gst_umat_convert_count (self, 0, 1);
+    return GST_FLOW_OK;
+  }
+  if (G_UNLIKELY (!gst_umat_convert_buffer_fits (self, buffer))) {
     gst_buffer_unref (buffer);
     gst_umat_convert_count (self, 0, 1);
     return GST_FLOW_OK;
