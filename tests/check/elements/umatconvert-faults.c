@@ -153,7 +153,8 @@ pipeline_drain (Pipeline * p, GPtrArray * samples, GError ** error,
       if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS) {
         eos = TRUE;
       } else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
-        gst_message_parse_error (msg, error, NULL);
+        if (!failed)            /* the first says why; others follow it */
+          gst_message_parse_error (msg, error, NULL);
         failed = TRUE;
       } else {
         gst_message_parse_warning (msg, &e, NULL);
