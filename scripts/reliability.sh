@@ -8,7 +8,7 @@
 #
 # valgrind: the cpu suite (less the stress tests) under memcheck (meson test --setup=valgrind) in the
 #   normal build folder; any invalid access or definite leak fails it.
-# sanitize: the suite (both backends, less stress) built with ASan+UBSan in
+# sanitize: the whole suite (both backends) built with ASan+UBSan in
 #   build-sanitize; any report fails it.
 # fuzz: the libFuzzer targets in fuzz/ (clang, build-fuzz), each for
 #   UMAT_FUZZ_SECONDS (default 30) from the seed corpus in fuzz/corpus; any
@@ -46,7 +46,7 @@ run_sanitize() {
     -Db_lundef=false -Dc_args=$SANITIZER_FLAGS -Dcpp_args=$SANITIZER_FLAGS
   ninja -C "$dir" || umat_die "the sanitizer build failed"
   umat_say "the suite with ASan+UBSan"
-  env "${SANITIZER_ENV[@]}" meson test -C "$dir" --no-suite stress --print-errorlogs
+  env "${SANITIZER_ENV[@]}" meson test -C "$dir" --print-errorlogs
 }
 
 run_fuzz() {

@@ -251,15 +251,22 @@ GST_END_TEST;
 /* ------------------------------------------------------------------ */
 /* OpenCL failing mid-stream (test hook in ext/umatcv/umatcv-testhook.cpp) */
 
-static const gchar *failing_chains[] = { "BGR2RGB", "BGR2RGB,RGB2BGR" };
+/* A converting chain, an in-place one, and auto mode (no chain). */
+static const struct
+{
+  const gchar *props, *codes, *out_caps;
+  GstVideoFormat out_format;
+} failing[] = {
+  {"chain=BGR2RGB", "BGR2RGB", NULL, GST_VIDEO_FORMAT_RGB},
+  {"chain=BGR2RGB,RGB2BGR", "BGR2RGB,RGB2BGR", NULL, GST_VIDEO_FORMAT_BGR},
+  {"", "BGR2RGB", "video/x-raw,format=RGB", GST_VIDEO_FORMAT_RGB},
+};
 
 GST_START_TEST (test_opencl_failure_falls_back_to_cpu)
 {
-  const gchar *chain = failing_chains[__i__];
-  gchar **codes = g_strsplit (chain, ",", -1);
-  GstVideoFormat out_format = strcmp (chain, "BGR2RGB") == 0 ?
-      GST_VIDEO_FORMAT_RGB : GST_VIDEO_FORMAT_BGR;
-  gchar *props = g_strdup_printf ("device=opencl chain=%s", chain);
+  gchar **codes = g_strsplit (failing[__i__].codes, ",", -1);
+  GstVideoFormat out_format = failing[__i__].out_format;
+  gchar *props = g_strdup_printf ("device=opencl %s", failing[__i__].props);
   Pipeline p;
   GPtrArray *samples = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gst_sample_unref);
@@ -270,6 +277,11 @@ GST_START_TEST (test_opencl_failure_falls_back_to_cpu)
   g_setenv ("UMATCV_TEST_OPENCL_FAIL_AFTER", "7", TRUE);
   p = pipeline_new ("video/x-raw,format=BGR,width=40,height=30,"
       "framerate=30/1", NULL, props);
+  if (failing[__i__].out_caps) {
+    GstCaps *caps = gst_caps_from_string (failing[__i__].out_caps);
+    g_object_set (p.sink, "caps", caps, NULL);
+    gst_caps_unref (caps);
+  }
   gst_element_set_state (p.pipeline, GST_STATE_PLAYING);
   for (guint i = 0; i < G_N_ELEMENTS (frames); i++) {
     frames[i] = bgr_frame (40, 30, i);
@@ -607,7 +619,7 @@ umatconvert_faults_suite (void)
   }
   if (strcmp (device, "opencl") == 0)
     tcase_add_loop_test (tc, test_opencl_failure_falls_back_to_cpu, 0,
-        G_N_ELEMENTS (failing_chains));
+        G_N_ELEMENTS (failing));
   else
     tcase_add_test (tc, test_unallocatable_size);
   tcase_add_test (tc, test_buffer_smaller_than_caps);
