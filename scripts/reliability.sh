@@ -42,8 +42,11 @@ run_valgrind() {
 
 run_sanitize() {
   local dir=build-sanitize
-  umat_configure "$dir" -Dtests=enabled -Db_sanitize=address,undefined \
-    -Db_lundef=false -Dc_args=$SANITIZER_FLAGS -Dcpp_args=$SANITIZER_FLAGS
+  if [[ ! -f $dir/build.ninja ]]; then
+    meson setup "$dir" -Dtests=enabled -Db_sanitize=address,undefined \
+      -Db_lundef=false -Dc_args=$SANITIZER_FLAGS -Dcpp_args=$SANITIZER_FLAGS \
+      || umat_die "meson setup $dir failed"
+  fi
   ninja -C "$dir" || umat_die "the sanitizer build failed"
   umat_say "the suite with ASan+UBSan"
   env "${SANITIZER_ENV[@]}" meson test -C "$dir" --print-errorlogs
