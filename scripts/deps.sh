@@ -19,7 +19,8 @@
 # (x264enc: ugly, mp4mux/qtdemux: good, h264parse: bad, avdec_h264: libav),
 # OpenCV core+imgproc, an OpenCL loader and PoCL (an OpenCL CPU device, so
 # the OpenCL backend runs without a GPU), gst-python and numpy for the
-# Python example (examples/python) and the tests that run it.
+# Python example (examples/python) and the tests that run it, and for
+# scripts/reliability.sh valgrind, clang and its libFuzzer runtime.
 UMAT_APT_PACKAGES=(
   meson ninja-build pkg-config g++
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
@@ -28,6 +29,7 @@ UMAT_APT_PACKAGES=(
   libopencv-core-dev libopencv-imgproc-dev
   ocl-icd-libopencl1 pocl-opencl-icd
   python3-gst-1.0 python3-numpy
+  valgrind clang libclang-rt-dev
 )
 
 # shellcheck disable=SC2034  # used by the scripts that source this file

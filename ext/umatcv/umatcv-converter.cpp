@@ -180,6 +180,7 @@ struct UmatcvConverter {
   YuvCoefficients decode, encode;
   /* a YUV matrix step must apply other coefficients than OpenCV's */
   bool own_yuv_matrix;
+  uint64_t opencl_frames = 0;
 
   cv::Mat new_mat (UmatcvLayout layout)
   {
@@ -266,6 +267,7 @@ struct UmatcvConverter {
 
   void process_opencl (const UmatcvImage *in_image, const UmatcvImage *out_image)
   {
+    testhook_opencl_frame (opencl_frames++);
     Slot &slot = slots[next_slot];
     next_slot = (next_slot + 1) % slots.size ();
     /* In place goes in one piece: a failure half way through the stripes

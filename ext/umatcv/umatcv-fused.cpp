@@ -825,6 +825,10 @@ FusedKernel::build (const std::vector<Op> &ops, UmatcvLayout in,
   }
 
   std::ostringstream src;
+  /* The CPU code rounds every product and sum on its own; a GPU compiler
+   * that fuses them into FMAs moves HLS results by several levels (8 on
+   * the H100 machine before this line). */
+  src << "#pragma OPENCL FP_CONTRACT OFF\n";
   src << "#define FRAME_W " << width << "\n#define FRAME_H " << height << "\n";
   /* how OpenCV's CPU HSV2BGR rounds (see hsv2rgb) */
   src << "#define HSV_SIMD_FMA "
@@ -874,7 +878,12 @@ FusedKernel::build (const std::vector<Op> &ops, UmatcvLayout in,
   k->source_ = src.str ();
   cv::ocl::ProgramSource program (k->source_);
   cv::String errors;
-  k->kernel_.create ("fused", program, "", &errors);
+  /* and divides exactly, as the CPU does, where the device can (OpenCL
+   * allows 2.5 ulp otherwise, and NVIDIA's default takes it) */
+  const char *options = cv::ocl::Device::getDefault ().singleFPConfig ()
+      & cv::ocl::Device::FP_CORRECTLY_ROUNDED_DIVIDE_SQRT
+      ? "-cl-fp32-correctly-rounded-divide-sqrt" : "";
+  k->kernel_.create ("fused", program, options, &errors);
   if (k->kernel_.empty ())
     CV_Error (cv::Error::OpenCLApiCallError,
         "fused chain kernel does not compile: " + errors);

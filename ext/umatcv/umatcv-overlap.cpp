@@ -30,8 +30,11 @@ stripes_for (size_t bytes)
     int n = atoi (env);
     return n < 1 ? 1 : n > 64 ? 64 : n;
   }
-  /* about 1 MB per stripe, at most 8: a 1080p BGR frame gets 5 */
-  size_t n = bytes / (1u << 20);
+  /* about 1.5 MB per stripe, at most 8: a 1080p BGR frame gets 4, a 4K
+   * one 8. On the H100 machine 3 to 6 stripes ran 1080p BGR2RGB at about
+   * 4300 fps against 3100 in one piece, 16 stripes at a third of that:
+   * each stripe costs a barrier and a marker (docs/performance.md). */
+  size_t n = bytes / (3u << 19);
   return n < 2 ? 1 : n > 8 ? 8 : (int) n;
 }
 

@@ -95,6 +95,10 @@ private:
 
 void set_error (char *error, size_t error_size, const std::string &message);
 
+/* Throws an OpenCL error for frame numbers the test environment asks for
+ * (umatcv-testhook.cpp); does nothing otherwise. */
+void testhook_opencl_frame (uint64_t frame);
+
 }  /* namespace umatcv */
 
 struct UmatcvChain {

@@ -323,12 +323,15 @@ structure_formats (const GstStructure * s, GstPadDirection direction,
       if (direction == GST_PAD_SINK || !formats[i].sink_only)
         g_array_append_val (out, formats[i].format);
   } else if (G_VALUE_HOLDS_STRING (v)) {
-    GstVideoFormat format = gst_video_format_from_string (g_value_get_string (v));
+    /* "format=NULL" parses as a NULL string */
+    GstVideoFormat format = g_value_get_string (v) ?
+        gst_video_format_from_string (g_value_get_string (v)) :
+        GST_VIDEO_FORMAT_UNKNOWN;
     g_array_append_val (out, format);
   } else if (GST_VALUE_HOLDS_LIST (v)) {
     for (guint i = 0; i < gst_value_list_get_size (v); i++) {
       const GValue *item = gst_value_list_get_value (v, i);
-      if (G_VALUE_HOLDS_STRING (item)) {
+      if (G_VALUE_HOLDS_STRING (item) && g_value_get_string (item)) {
         GstVideoFormat format =
             gst_video_format_from_string (g_value_get_string (item));
         g_array_append_val (out, format);

@@ -550,8 +550,11 @@ gst_umat_convert_start (GstBaseTransform * trans)
       sizeof (note));
   if (status != UMATCV_OK)
     goto no_engine;
+  /* device=auto without a usable OpenCL GPU: say why it is the CPU */
   if (*note)
-    GST_INFO_OBJECT (self, "running on the CPU: %s", note);
+    GST_ELEMENT_WARNING (self, RESOURCE, NOT_FOUND,
+        ("No OpenCL GPU device, converting on the CPU: %s", note),
+        ("device=auto fell back to the CPU"));
 
   GST_OBJECT_LOCK (self);
   g_free (self->backend);
@@ -757,6 +760,27 @@ gst_umat_convert_count (GstUmatConvert * self, guint64 processed,
   GST_OBJECT_UNLOCK (self);
 }
 
+/* Whether a buffer without GstVideoMeta holds a whole frame of the caps.
+ * GstVideoFilter would only warn about a short one and push its output
+ * buffer unconverted; this drops it, counted, with a warning. */
+static gboolean
+gst_umat_convert_buffer_fits (GstUmatConvert * self, GstBuffer * buffer)
+{
+  GstVideoFilter *filter = GST_VIDEO_FILTER (self);
+  gsize size = gst_buffer_get_size (buffer);
+
+  if (!filter->negotiated || gst_buffer_get_video_meta (buffer) != NULL
+      || G_LIKELY (size >= GST_VIDEO_INFO_SIZE (&filter->in_info)))
+    return TRUE;
+  GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+      ("Dropped a buffer of %" G_GSIZE_FORMAT " bytes: a %dx%d %s frame "
+          "needs %" G_GSIZE_FORMAT, size, GST_VIDEO_INFO_WIDTH (&filter->in_info),
+          GST_VIDEO_INFO_HEIGHT (&filter->in_info),
+          GST_VIDEO_INFO_NAME (&filter->in_info),
+          GST_VIDEO_INFO_SIZE (&filter->in_info)), (NULL));
+  return FALSE;
+}
+
 static GstFlowReturn
 gst_umat_convert_submit_input_buffer (GstBaseTransform * trans,
     gboolean is_discont, GstBuffer * buffer)
@@ -767,6 +791,11 @@ gst_umat_convert_submit_input_buffer (GstBaseTransform * trans,
 
   /* Selection first: a dropped frame costs nothing but this. */
   if (self->frame_index++ % rate != 0) {
+    gst_buffer_unref (buffer);
+    gst_umat_convert_count (self, 0, 1);
+    return GST_FLOW_OK;
+  }
+  if (G_UNLIKELY (!gst_umat_convert_buffer_fits (self, buffer))) {
     gst_buffer_unref (buffer);
     gst_umat_convert_count (self, 0, 1);
     return GST_FLOW_OK;
@@ -1052,6 +1081,34 @@ image_from_frame (UmatcvImage * image, UmatcvLayout layout,
   }
 }
 
+/* OpenCL failed in the middle of a stream (a lost device, a driver
+ * error): finish the stream on the CPU rather than lose it. */
+static gboolean
+gst_umat_convert_fall_back_to_cpu (GstUmatConvert * self, const gchar * why)
+{
+  GstVideoFilter *filter = GST_VIDEO_FILTER (self);
+  ChainSetting *setting = g_atomic_rc_box_acquire (self->converter_chain);
+  UmatcvEngine *cpu = NULL;
+  gboolean ok = FALSE;
+
+  GST_ELEMENT_WARNING (self, RESOURCE, FAILED,
+      ("OpenCL failed on %s, converting on the CPU from now on: %s",
+          umatcv_engine_backend (self->engine), why), (NULL));
+  if (umatcv_engine_new (UMATCV_DEVICE_CPU, &cpu, NULL, 0) == UMATCV_OK) {
+    gst_umat_convert_drop_converter (self);     /* before its engine */
+    umatcv_engine_free (self->engine);
+    self->engine = cpu;
+    GST_OBJECT_LOCK (self);
+    g_free (self->backend);
+    self->backend = g_strdup (umatcv_engine_backend (cpu));
+    GST_OBJECT_UNLOCK (self);
+    ok = gst_umat_convert_build (self, setting, &filter->in_info,
+        &filter->out_info);
+  }
+  chain_setting_unref (setting);
+  return ok;
+}
+
 static GstFlowReturn
 gst_umat_convert_process (GstUmatConvert * self, const UmatcvImage * in,
     const UmatcvImage * out)
@@ -1063,6 +1120,13 @@ gst_umat_convert_process (GstUmatConvert * self, const UmatcvImage * in,
     goto not_negotiated;
   status = umatcv_converter_process (self->converter, in, out, error,
       sizeof (error));
+  /* OpenCL writes the output frame last (the download), so the input is
+   * intact and the frame can be done again on the CPU */
+  if (G_UNLIKELY (status != UMATCV_OK && status != UMATCV_ERROR_INVALID_ARGUMENT
+          && umatcv_engine_uses_opencl (self->engine))
+      && gst_umat_convert_fall_back_to_cpu (self, error))
+    status = umatcv_converter_process (self->converter, in, out, error,
+        sizeof (error));
   if (G_UNLIKELY (status != UMATCV_OK))
     goto failed;
   return GST_FLOW_OK;

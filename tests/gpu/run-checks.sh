@@ -17,6 +17,13 @@ echo "== ext/umatcv (opencl)"
 echo "== elements/umatconvert (opencl)"
 "$bundle/bin/elements_umatconvert" 2>&1 | grep -E "Checks|SKIPPED|:F:|:E:"
 
+# reliability (docs/reliability.md): when the bundle has them
+for t in umatconvert_stress umatconvert_faults; do
+  if [ -x "$bundle/bin/$t" ]; then
+    echo "== elements/$t (opencl)"
+    "$bundle/bin/$t" 2>&1 | grep -E "Checks|SKIPPED|:F:|:E:|^(state cycles|parallel|long run|umatcv):"
+  fi
+done
 echo "== device=auto picks"
 GST_DEBUG=umatconvert:4 gst-launch-1.0 -q videotestsrc num-buffers=2 ! \
   video/x-raw,format=BGR ! umatconvert ! fakesink 2>&1 | grep -o "backend .*"

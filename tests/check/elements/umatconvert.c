@@ -17,6 +17,7 @@
 #include <gst/app/gstappsink.h>
 #include <string.h>
 
+#include "accounting.h"
 #include "cvref.h"
 
 static const gchar *device = "cpu";
@@ -361,9 +362,18 @@ new_harness (const gchar * properties)
 
   fail_unless (element != NULL, "cannot make %s", line);
   h = gst_harness_new_with_element (element, "sink", "src");
+  accounting_attach (h->element);
   gst_object_unref (element);
   g_free (line);
   return h;
+}
+
+/* Tears down a harness from new_harness() once its frames add up. */
+static void
+teardown (GstHarness * h)
+{
+  accounting_check (h->element);
+  gst_harness_teardown (h);
 }
 
 /* Pushes one frame through `element` and returns what comes out. */
@@ -521,7 +531,7 @@ check_conversion (const gchar * properties, GstVideoFormat from,
       tolerance);
 
   gst_buffer_unref (out);
-  gst_harness_teardown (h);
+  teardown (h);
   g_free (what);
   g_free (in.data);
   g_free (got.data);
@@ -703,7 +713,7 @@ GST_START_TEST (test_in_place)
     fail_unless_equals_int (gst_buffer_peek_memory (out, 0) == in_memory,
         cases[i].in_place);
     gst_buffer_unref (out);
-    gst_harness_teardown (h);
+    teardown (h);
   }
 }
 
@@ -740,7 +750,7 @@ GST_START_TEST (test_in_place_padded_meta)
   g_free (got.data);
   free (want.data);
   gst_buffer_unref (out);
-  gst_harness_teardown (h);
+  teardown (h);
 }
 
 GST_END_TEST;
@@ -762,7 +772,7 @@ GST_START_TEST (test_passthrough)
   fail_unless_equals_uint64 (processed, 1);
   gst_buffer_unref (out);
   gst_buffer_unref (frame);
-  gst_harness_teardown (h);
+  teardown (h);
 }
 
 GST_END_TEST;
@@ -813,7 +823,7 @@ GST_START_TEST (test_selection_rate)
       &dropped, NULL);
   fail_unless_equals_uint64 (processed, expected);
   fail_unless_equals_uint64 (processed + dropped, pushed);
-  gst_harness_teardown (h);
+  teardown (h);
   g_free (props);
 }
 
@@ -846,7 +856,7 @@ GST_START_TEST (test_selection_rate_flush)
       &dropped, NULL);
   fail_unless_equals_uint64 (processed, 4);
   fail_unless_equals_uint64 (processed + dropped, 9);
-  gst_harness_teardown (h);
+  teardown (h);
 }
 
 GST_END_TEST;
@@ -875,7 +885,7 @@ GST_START_TEST (test_eos)
   fail_unless (saw_eos);
   g_object_get (h->element, "frames-processed", &processed, NULL);
   fail_unless_equals_uint64 (processed, 3);
-  gst_harness_teardown (h);
+  teardown (h);
 }
 
 GST_END_TEST;
@@ -887,6 +897,7 @@ typedef struct
 {
   GstElement *pipeline, *src, *convert, *sink;
   GstBus *bus;
+  gboolean reached_eos;         /* then its frames must add up */
 } Pipeline;
 
 /* appsrc ! [upstream !] umatconvert ! appsink */
@@ -907,6 +918,8 @@ pipeline_new_full (const gchar * caps, const gchar * upstream,
   p.convert = gst_bin_get_by_name (GST_BIN (p.pipeline), "convert");
   p.sink = gst_bin_get_by_name (GST_BIN (p.pipeline), "sink");
   p.bus = gst_element_get_bus (p.pipeline);
+  p.reached_eos = FALSE;
+  accounting_attach (p.convert);
   g_free (desc);
   return p;
 }
@@ -921,6 +934,8 @@ static void
 pipeline_free (Pipeline * p)
 {
   gst_element_set_state (p->pipeline, GST_STATE_NULL);
+  if (p->reached_eos)
+    accounting_check (p->convert);
   gst_object_unref (p->src);
   gst_object_unref (p->convert);
   gst_object_unref (p->sink);
@@ -956,6 +971,8 @@ pipeline_finish (Pipeline * p, gchar ** debug)
   fail_unless (msg != NULL, "neither EOS nor an error within 60 s");
   if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
     gst_message_parse_error (msg, &error, debug);
+  else
+    p->reached_eos = TRUE;
   gst_message_unref (msg);
   return error;
 }
@@ -1083,7 +1100,7 @@ GST_START_TEST (test_colorimetry)
   fail_unless_equals_string (gst_structure_get_string (s, "colorimetry"),
       "bt709");
   gst_caps_unref (out);
-  gst_harness_teardown (h);
+  teardown (h);
 
   /* RGB to YUV says what it applied */
   h = new_harness (NULL);
@@ -1099,7 +1116,7 @@ GST_START_TEST (test_colorimetry)
   fail_unless_equals_string (gst_structure_get_string (s, "chroma-site"),
       "cosited");
   gst_caps_unref (out);
-  gst_harness_teardown (h);
+  teardown (h);
 
   /* HD gets BT.709 (GStreamer's default above 576 lines) */
   h = new_harness (NULL);
@@ -1173,7 +1190,7 @@ GST_START_TEST (test_odd_size_420_in_caps)
   gst_caps_unref (odd);
   gst_caps_unref (odd_rgb);
   gst_caps_unref (i420);
-  gst_harness_teardown (h);
+  teardown (h);
 }
 
 GST_END_TEST;

@@ -1855,8 +1855,10 @@ GST_START_TEST (test_engine_cpu)
   fail_unless_equals_string (umatcv_engine_backend (engine), "cpu");
   fail_if (umatcv_engine_uses_opencl (engine));
   convert_a_few_frames (engine, "cpu engine");
-  fail_if (opencl_mapped (), "the cpu engine loaded an OpenCL runtime");
   umatcv_engine_free (engine);
+  /* with CK_FORK=no (valgrind, sanitizers) earlier tests loaded it */
+  if (g_strcmp0 (g_getenv ("CK_FORK"), "no") != 0)
+    fail_if (opencl_mapped (), "the cpu engine loaded an OpenCL runtime");
 }
 
 GST_END_TEST;
@@ -1889,6 +1891,12 @@ GST_START_TEST (test_engine_opencl_disabled)
   UmatcvEngine *engine = NULL;
   gchar error[512] = "";
 
+  /* OpenCV reads the variable once per process: with CK_FORK=no (as under
+   * valgrind) earlier tests have already loaded OpenCL */
+  if (g_strcmp0 (g_getenv ("CK_FORK"), "no") == 0) {
+    GST_INFO ("needs a process of its own; skipped with CK_FORK=no");
+    return;
+  }
   /* before any OpenCV call: OpenCV reads it once */
   g_setenv ("OPENCV_OPENCL_RUNTIME", "disabled", TRUE);
 

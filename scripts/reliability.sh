@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# The reliability probes that need a build of their own (docs/reliability.md).
+#
+# Copyright (C) 2026 gst-umat authors
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+#   scripts/reliability.sh [valgrind|sanitize|fuzz|all]   (default: all)
+#
+# valgrind: the cpu suite (less the stress tests) under memcheck (meson test --setup=valgrind) in the
+#   normal build folder; any invalid access or definite leak fails it.
+# sanitize: the whole suite (both backends) built with ASan+UBSan in
+#   build-sanitize; any report fails it.
+# fuzz: the libFuzzer targets in fuzz/ (clang, build-fuzz), each for
+#   UMAT_FUZZ_SECONDS (default 30) from the seed corpus in fuzz/corpus; any
+#   crash or leak fails it, and the input that did it is left in build-fuzz.
+# Run scripts/test.sh first on a new machine (it installs the packages).
+set -euo pipefail
+
+# shellcheck source=scripts/deps.sh
+source "$(dirname "${BASH_SOURCE[0]}")/deps.sh"
+cd "$UMAT_ROOT"
+
+FUZZ_SECONDS=${UMAT_FUZZ_SECONDS:-30}
+# The tests and the plugin in one process: check's fork off (so valgrind and
+# LSan see the tests themselves), and GStreamer scans the plugin in-process
+# (its plugin scanner is not built with ASan).
+SANITIZER_ENV=(CK_FORK=no GST_REGISTRY_FORK=no
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1)
+# -fno-sanitize=enum: umatcv.h is a C API; C callers may pass any int as an
+# enum and the library range-checks it (tests/check/ext/umatcv.c does so on
+# purpose), which C++'s enum rules, and UBSan's enum check, call undefined.
+SANITIZER_FLAGS=-fno-sanitize=enum
+
+run_valgrind() {
+  umat_configure "$UMAT_BUILD_DIR" -Dtests=enabled
+  ninja -C "$UMAT_BUILD_DIR" || umat_die "the build failed"
+  umat_say "the cpu suite under valgrind"
+  meson test -C "$UMAT_BUILD_DIR" --setup=valgrind --suite cpu --no-suite stress \
+    --print-errorlogs
+}
+
+run_sanitize() {
+  local dir=build-sanitize
+  if [[ ! -f $dir/build.ninja ]]; then
+    meson setup "$dir" -Dtests=enabled -Db_sanitize=address,undefined \
+      -Db_lundef=false -Dc_args=$SANITIZER_FLAGS -Dcpp_args=$SANITIZER_FLAGS \
+      || umat_die "meson setup $dir failed"
+  fi
+  ninja -C "$dir" || umat_die "the sanitizer build failed"
+  umat_say "the suite with ASan+UBSan"
+  env "${SANITIZER_ENV[@]}" meson test -C "$dir" --print-errorlogs
+}
+
+run_fuzz() {
+  local dir=build-fuzz f work
+  command -v clang >/dev/null || umat_die "fuzzing needs clang"
+  if [[ ! -f $dir/build.ninja ]]; then
+    CC=clang CXX=clang++ meson setup "$dir" -Dfuzzing=enabled -Dtests=disabled \
+      -Db_sanitize=address,undefined -Db_lundef=false \
+      -Dc_args=$SANITIZER_FLAGS -Dcpp_args=$SANITIZER_FLAGS \
+      || umat_die "meson setup $dir failed"
+  fi
+  ninja -C "$dir" || umat_die "the fuzzer build failed"
+  for f in chain caps; do
+    work=$dir/fuzz/corpus-$f
+    mkdir -p "$work"
+    umat_say "fuzzing $f for ${FUZZ_SECONDS}s"
+    # full stacks so that fuzz/lsan.supp can match GStreamer's own leaks
+    ASAN_OPTIONS=fast_unwind_on_malloc=0:malloc_context_size=64 \
+    LSAN_OPTIONS=suppressions=$UMAT_ROOT/fuzz/lsan.supp \
+      "$dir/fuzz/$f-fuzzer" "$work" "fuzz/corpus/$f" -max_len=4096 \
+      -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 \
+      -artifact_prefix="$dir/fuzz/$f-" >"$dir/fuzz/$f.log" 2>&1 \
+      || { tail -60 "$dir/fuzz/$f.log"; umat_die "the $f fuzzer found a crash or a leak (log: $dir/fuzz/$f.log)"; }
+    grep -E '^(Done|stat::number_of_executed_units)' "$dir/fuzz/$f.log" || true
+  done
+}
+
+case ${1:-all} in
+  valgrind) run_valgrind ;;
+  sanitize) run_sanitize ;;
+  fuzz) run_fuzz ;;
+  all) run_valgrind; run_sanitize; run_fuzz ;;
+  -h|--help) sed -n '/^#   scripts/,/^# Run scripts/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
+  *) umat_die "unknown probe '$1' (valgrind, sanitize, fuzz or all)" ;;
+esac
