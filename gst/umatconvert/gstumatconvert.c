@@ -646,11 +646,15 @@ gst_umat_convert_fixate_caps (GstBaseTransform * trans,
   return othercaps;
 }
 
-/* The matrix and range the converter applies to YUV of `info`. */
+/* The matrix and range the converter applies to YUV of `info`. RGB caps
+ * say full range (sRGB) too, but no matrix applies to them: they keep the
+ * default, so that an RGB end never takes a chain off OpenCV's own codes. */
 static UmatcvColorimetry
 colorimetry_of (const GstVideoInfo * info)
 {
   UmatcvColorimetry c = { UMATCV_MATRIX_BT601, UMATCV_RANGE_LIMITED };
+  if (!GST_VIDEO_INFO_IS_YUV (info))
+    return c;
   if (info->colorimetry.matrix == GST_VIDEO_COLOR_MATRIX_BT709)
     c.matrix = UMATCV_MATRIX_BT709;
   if (info->colorimetry.range == GST_VIDEO_COLOR_RANGE_0_255)
