@@ -525,9 +525,11 @@ write_json (const gchar * file, GPtrArray * results)
           "%ld, \"vs_videoconvert\": %.3f, \"vs_opencv_cpu\": %.3f}", r->fps,
           1000.0 / r->fps, r->frames, ratio (results, r, PATH_VIDEOCONVERT),
           ratio (results, r, PATH_OPENCV_CPU));
-    else
-      g_string_append_printf (s, "\"fps\": null, \"note\": \"%s\"}",
-          r->note ? g_strescape (r->note, NULL) : "not run");
+    else {
+      gchar *note = g_strescape (r->note ? r->note : "not run", NULL);
+      g_string_append_printf (s, "\"fps\": null, \"note\": \"%s\"}", note);
+      g_free (note);
+    }
     g_string_append (s, i + 1 < results->len ? ",\n" : "\n");
   }
   g_string_append (s, "  ]\n}\n");
@@ -713,5 +715,11 @@ main (int argc, char **argv)
     g_free (r);
   }
   g_ptr_array_free (results, TRUE);
+  g_free (sizes_text);
+  g_free (conversions_text);
+  g_free (paths_text);
+  g_free (json);
+  g_free (tsv);
+  g_free (backend_seen);
   return status;
 }
