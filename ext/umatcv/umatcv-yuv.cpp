@@ -157,31 +157,46 @@ chroma_row (int scn, int bidx, int step, const uint8_t *s, uint8_t *u,
 }
 
 /* Two rows of RGB from a row of 4:2:0 chroma (u and v `step` apart from
- * one sample to the next) and two rows of luma. */
+ * one sample to the next) and two rows of luma, in tiles: first each
+ * chroma sample's three terms, written out once per pixel it covers, then
+ * a plain loop over pixels that the compiler vectorises (no gathers, one
+ * pixel per iteration). */
 template <int DCN, int BIDX>
 inline __attribute__ ((always_inline)) void
 decode_rows_of (const uint8_t *y0, const uint8_t *y1, const uint8_t *u,
     const uint8_t *v, int step, uint8_t *d0, uint8_t *d1, int w, int yoff,
     int cy, int cvr, int cvg, int cug, int cub)
 {
-  for (int bx = 0; bx < w / 2; bx++) {
-    int uu = u[bx * step] - 128, vv = v[bx * step] - 128;
-    int ruv = (1 << 19) + cvr * vv, guv = (1 << 19) + cvg * vv + cug * uu;
-    int buv = (1 << 19) + cub * uu;
-    const uint8_t *ys[2] = {y0, y1};
-    uint8_t *ds[2] = {d0, d1};
-    for (int r = 0; r < 2; r++)
-      for (int i = 0; i < 2; i++) {
-        int yv = ys[r][2 * bx + i] - yoff;
+  enum { TILE = 256 };
+  int rt[TILE], gt[TILE], bt[TILE];
+  for (int x0 = 0; x0 < w; x0 += TILE) {
+    int n = std::min ((int) TILE, w - x0);
+    for (int i = 0; i < n / 2; i++) {
+      int c = (x0 / 2 + i) * step;
+      int uu = u[c] - 128, vv = v[c] - 128;
+      int r = (1 << 19) + cvr * vv, g = (1 << 19) + cvg * vv + cug * uu;
+      int b = (1 << 19) + cub * uu;
+      rt[2 * i] = rt[2 * i + 1] = r;
+      gt[2 * i] = gt[2 * i + 1] = g;
+      bt[2 * i] = bt[2 * i + 1] = b;
+    }
+    const uint8_t *ys[2] = {y0 + x0, y1 + x0};
+    uint8_t *ds[2] = {d0 + x0 * DCN, d1 + x0 * DCN};
+    for (int row = 0; row < 2; row++) {
+      const uint8_t *yr = ys[row];
+      uint8_t *d = ds[row];
+      for (int x = 0; x < n; x++) {
+        int yv = yr[x] - yoff;
         int yy = (yv < 0 ? 0 : yv) * cy;
-        uint8_t *d = ds[r] + (2 * bx + i) * DCN;
-        int b = (yy + buv) >> 20, g = (yy + guv) >> 20, rr = (yy + ruv) >> 20;
-        d[BIDX] = (uint8_t) (b < 0 ? 0 : b > 255 ? 255 : b);
-        d[1] = (uint8_t) (g < 0 ? 0 : g > 255 ? 255 : g);
-        d[BIDX ^ 2] = (uint8_t) (rr < 0 ? 0 : rr > 255 ? 255 : rr);
+        int b = (yy + bt[x]) >> 20, g = (yy + gt[x]) >> 20;
+        int r = (yy + rt[x]) >> 20;
+        d[x * DCN + BIDX] = (uint8_t) (b < 0 ? 0 : b > 255 ? 255 : b);
+        d[x * DCN + 1] = (uint8_t) (g < 0 ? 0 : g > 255 ? 255 : g);
+        d[x * DCN + (BIDX ^ 2)] = (uint8_t) (r < 0 ? 0 : r > 255 ? 255 : r);
         if (DCN == 4)
-          d[3] = 255;
+          d[x * DCN + 3] = 255;
       }
+    }
   }
 }
 
