@@ -81,28 +81,51 @@ StripeQueues::check (int err, const char *what)
         + std::to_string (err));
 }
 
+namespace {
+
+/* Queues a copy of rows [row0, row0 + rows) between a host image and the
+ * same rows of a whole UMat, without waiting: one plain copy when both are
+ * continuous with the same stride, a rectangle copy otherwise. */
+cl_int
+enqueue_rows (cl_command_queue queue, bool upload, cl_mem mem,
+    const cv::UMat &m, uint8_t *host, size_t host_stride, int row0, int rows,
+    cl_uint n_wait, const cl_event *wait, cl_event *done)
+{
+  size_t row_bytes = m.cols * m.elemSize ();
+  if (host_stride == m.step && m.step == row_bytes) {
+    size_t offset = m.offset + row0 * m.step, bytes = rows * row_bytes;
+    uint8_t *at = host + row0 * host_stride;
+    return upload
+        ? clEnqueueWriteBuffer (queue, mem, CL_FALSE, offset, bytes, at,
+            n_wait, wait, done)
+        : clEnqueueReadBuffer (queue, mem, CL_FALSE, offset, bytes, at,
+            n_wait, wait, done);
+  }
+  size_t buffer_origin[3] = {m.offset, (size_t) row0, 0};
+  size_t host_origin[3] = {0, (size_t) row0, 0};
+  size_t region[3] = {row_bytes, (size_t) rows, 1};
+  return upload
+      ? clEnqueueWriteBufferRect (queue, mem, CL_FALSE, buffer_origin,
+          host_origin, region, m.step, 0, host_stride, 0, host, n_wait, wait,
+          done)
+      : clEnqueueReadBufferRect (queue, mem, CL_FALSE, buffer_origin,
+          host_origin, region, m.step, 0, host_stride, 0, host, n_wait, wait,
+          done);
+}
+
+}  /* namespace */
+
 void
 StripeQueues::upload (const uint8_t *host, size_t host_stride, cv::UMat &dst,
     int row0, int rows)
 {
   cl_mem mem = (cl_mem) dst.handle (cv::ACCESS_WRITE);
-  size_t row_bytes = dst.cols * dst.elemSize ();
   cl_event done = nullptr;
-  cl_int err;
 
-  if (host_stride == dst.step && dst.step == row_bytes) {
-    err = clEnqueueWriteBuffer ((cl_command_queue) up_, mem, CL_FALSE,
-        dst.offset + row0 * dst.step, rows * row_bytes,
-        host + row0 * host_stride, 0, nullptr, &done);
-  } else {
-    size_t buffer_origin[3] = {dst.offset, (size_t) row0, 0};
-    size_t host_origin[3] = {0, (size_t) row0, 0};
-    size_t region[3] = {row_bytes, (size_t) rows, 1};
-    err = clEnqueueWriteBufferRect ((cl_command_queue) up_, mem, CL_FALSE,
-        buffer_origin, host_origin, region, dst.step, 0, host_stride, 0,
-        host, 0, nullptr, &done);
-  }
-  check (err, "uploading a stripe");
+  /* the host image is only read: the cast serves the shared helper */
+  check (enqueue_rows ((cl_command_queue) up_, true, mem, dst,
+          const_cast<uint8_t *> (host), host_stride, row0, rows, 0, nullptr,
+          &done), "uploading a stripe");
   events_.push_back (done);
   clFlush ((cl_command_queue) up_);
   check (clEnqueueBarrierWithWaitList ((cl_command_queue) main_, 1, &done,
@@ -114,27 +137,15 @@ StripeQueues::download (const cv::UMat &src, uint8_t *host,
     size_t host_stride, int row0, int rows)
 {
   cl_mem mem = (cl_mem) src.handle (cv::ACCESS_READ);
-  size_t row_bytes = src.cols * src.elemSize ();
   cl_event kernels_done = nullptr, done = nullptr;
-  cl_int err;
 
   check (clEnqueueMarkerWithWaitList ((cl_command_queue) main_, 0, nullptr,
           &kernels_done), "marking the kernels");
   events_.push_back (kernels_done);
   clFlush ((cl_command_queue) main_);
-  if (host_stride == src.step && src.step == row_bytes) {
-    err = clEnqueueReadBuffer ((cl_command_queue) down_, mem, CL_FALSE,
-        src.offset + row0 * src.step, rows * row_bytes,
-        host + row0 * host_stride, 1, &kernels_done, &done);
-  } else {
-    size_t buffer_origin[3] = {src.offset, (size_t) row0, 0};
-    size_t host_origin[3] = {0, (size_t) row0, 0};
-    size_t region[3] = {row_bytes, (size_t) rows, 1};
-    err = clEnqueueReadBufferRect ((cl_command_queue) down_, mem, CL_FALSE,
-        buffer_origin, host_origin, region, src.step, 0, host_stride, 0,
-        host, 1, &kernels_done, &done);
-  }
-  check (err, "downloading a stripe");
+  check (enqueue_rows ((cl_command_queue) down_, false, mem, src, host,
+          host_stride, row0, rows, 1, &kernels_done, &done),
+      "downloading a stripe");
   events_.push_back (done);
   clFlush ((cl_command_queue) down_);
 }

@@ -833,6 +833,25 @@ gst_umat_convert_generate_output (GstBaseTransform * trans, GstBuffer ** outbuf)
   return ret;
 }
 
+static guint
+gst_umat_convert_get_queue_size (GstUmatConvert * self)
+{
+  guint queue_size;
+
+  GST_OBJECT_LOCK (self);
+  queue_size = self->queue_size;
+  GST_OBJECT_UNLOCK (self);
+  return queue_size;
+}
+
+/* Whether the element converts on an OpenCL device now (not before start,
+ * nor after a fallback to the CPU). */
+static gboolean
+gst_umat_convert_on_opencl (GstUmatConvert * self)
+{
+  return self->engine != NULL && umatcv_engine_uses_opencl (self->engine);
+}
+
 /* Builds the converter for `setting` on the given formats; posts the error. */
 static gboolean
 gst_umat_convert_build (GstUmatConvert * self, ChainSetting * setting,
@@ -843,11 +862,7 @@ gst_umat_convert_build (GstUmatConvert * self, ChainSetting * setting,
   UmatcvColorimetry in_colorimetry, out_colorimetry;
   UmatcvStatus status;
   gchar error[512] = "";
-  guint pool_size;
-
-  GST_OBJECT_LOCK (self);
-  pool_size = self->queue_size;
-  GST_OBJECT_UNLOCK (self);
+  guint pool_size = gst_umat_convert_get_queue_size (self);
 
   gst_umat_convert_drop_converter (self);
   if (setting->info) {
@@ -980,17 +995,6 @@ gst_umat_convert_follow_chain (GstUmatConvert * self)
   return ok;
 }
 
-static guint
-gst_umat_convert_get_queue_size (GstUmatConvert * self)
-{
-  guint queue_size;
-
-  GST_OBJECT_LOCK (self);
-  queue_size = self->queue_size;
-  GST_OBJECT_UNLOCK (self);
-  return queue_size;
-}
-
 /* On OpenCL, offers upstream the bounded pool of pinned frames, so that a
  * decoder or a queue writes frames where the GPU reads them by DMA. */
 static gboolean
@@ -1002,8 +1006,8 @@ gst_umat_convert_propose_allocation (GstBaseTransform * trans,
   GstCaps *caps;
   guint queue_size;
 
-  if (gst_base_transform_is_passthrough (trans) || self->engine == NULL
-      || !umatcv_engine_uses_opencl (self->engine))
+  if (gst_base_transform_is_passthrough (trans)
+      || !gst_umat_convert_on_opencl (self))
     goto chain_up;
   gst_query_parse_allocation (query, &caps, NULL);
   if (caps == NULL || gst_query_get_n_allocation_pools (query) > 0)
@@ -1044,8 +1048,7 @@ gst_umat_convert_decide_allocation (GstBaseTransform * trans, GstQuery * query)
   gboolean plain;
 
   gst_query_parse_allocation (query, &caps, NULL);
-  if (self->engine == NULL || !umatcv_engine_uses_opencl (self->engine)
-      || caps == NULL)
+  if (!gst_umat_convert_on_opencl (self) || caps == NULL)
     goto chain_up;
 
   if (gst_query_get_n_allocation_pools (query) > 0)
@@ -1127,7 +1130,7 @@ gst_umat_convert_process (GstUmatConvert * self, const UmatcvImage * in,
   /* OpenCL writes the output frame last (the download), so the input is
    * intact and the frame can be done again on the CPU */
   if (G_UNLIKELY (status != UMATCV_OK && status != UMATCV_ERROR_INVALID_ARGUMENT
-          && umatcv_engine_uses_opencl (self->engine))
+          && gst_umat_convert_on_opencl (self))
       && gst_umat_convert_fall_back_to_cpu (self, error))
     status = umatcv_converter_process (self->converter, in, out, error,
         sizeof (error));
@@ -1183,7 +1186,7 @@ gst_umat_convert_process_frames (GstUmatConvert * self,
   UmatcvImage in_image, out_image;
   GstFlowReturn ret;
 
-  if (self->engine && umatcv_engine_uses_opencl (self->engine)) {
+  if (gst_umat_convert_on_opencl (self)) {
     if (!gst_umat_buffer_is_pinned (in_frame->buffer)) {
       if (!gst_umat_convert_map_staging (self, &self->staging_in,
               &filter->in_info, &in_stage))
