@@ -87,6 +87,21 @@ offered_pool (GstHarness * h, const gchar * format, guint * max)
   return pool;
 }
 
+/* The offered pool, active; NULL on the CPU, which offers none (a failure
+ * on OpenCL). */
+static GstBufferPool *
+active_offered_pool (GstHarness * h)
+{
+  GstBufferPool *pool = offered_pool (h, "BGR", NULL);
+
+  if (pool == NULL) {
+    fail_if (on_opencl (), "no pool offered on OpenCL");
+    return NULL;
+  }
+  fail_unless (gst_buffer_pool_set_active (pool, TRUE));
+  return pool;
+}
+
 static void
 fill_pattern (GstBuffer * buffer, guint seed)
 {
@@ -204,13 +219,10 @@ GST_START_TEST (test_pool_frames_convert_and_stay_intact)
 
   if (!(h = new_harness (NULL, "BGR", "RGB")))
     return;
-  pool = offered_pool (h, "BGR", NULL);
-  if (pool == NULL) {
-    fail_if (on_opencl (), "no pool offered on OpenCL");
+  if (!(pool = active_offered_pool (h))) {
     gst_harness_teardown (h);
     return;
   }
-  fail_unless (gst_buffer_pool_set_active (pool, TRUE));
   fail_unless_equals_int (gst_buffer_pool_acquire_buffer (pool, &kept, NULL),
       GST_FLOW_OK);
   fill_pattern (kept, 1);
@@ -282,13 +294,10 @@ GST_START_TEST (test_pinned_and_plain_frames_agree)
 
   if (!(h = new_harness ("BGR2HSV,HSV2BGR", "BGR", "BGR")))
     return;
-  pool = offered_pool (h, "BGR", NULL);
-  if (pool == NULL) {
-    fail_if (on_opencl (), "no pool offered on OpenCL");
+  if (!(pool = active_offered_pool (h))) {
     gst_harness_teardown (h);
     return;
   }
-  fail_unless (gst_buffer_pool_set_active (pool, TRUE));
   fail_unless_equals_int (gst_buffer_pool_acquire_buffer (pool, &pinned, NULL),
       GST_FLOW_OK);
   fill_pattern (pinned, 4);

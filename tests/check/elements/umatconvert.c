@@ -342,7 +342,6 @@ caps_for (GstVideoFormat format, gint width, gint height)
   return gst_video_info_to_caps (&info);
 }
 
-/* A harness around umatconvert itself (h->element is the element). */
 /* What a sink that wants `format` at that size asks for. */
 static GstCaps *
 sink_caps_for (GstVideoFormat format, gint width, gint height)
@@ -352,6 +351,7 @@ sink_caps_for (GstVideoFormat format, gint width, gint height)
       "height", G_TYPE_INT, height, NULL);
 }
 
+/* A harness around umatconvert itself (h->element is the element). */
 static GstHarness *
 new_harness (const gchar * properties)
 {
@@ -1076,85 +1076,76 @@ GST_END_TEST;
  * are refused with the reason, but may be repacked (colorimetry kept); YUV
  * written from RGB takes what downstream asks for, else GStreamer's default
  * for its size, and says so. */
-GST_START_TEST (test_colorimetry)
+/* Pushes one frame of `in_caps` into umatconvert, with `sink_caps` downstream,
+ * and returns the caps it output. */
+static GstCaps *
+negotiated_output (GstCaps * in_caps, const gchar * sink_caps)
 {
   GstHarness *h = new_harness (NULL);
+  GstVideoInfo info;
+  GstCaps *out;
+
+  fail_unless (gst_video_info_from_caps (&info, in_caps));
+  gst_harness_set_src_caps (h, in_caps);
+  gst_harness_set_sink_caps_str (h, sink_caps);
+  fail_unless_equals_int (gst_harness_push (h, make_frame (&info, 0, 1)),
+      GST_FLOW_OK);
+  out = gst_pad_get_current_caps (h->sinkpad);
+  fail_unless (out != NULL);
+  teardown (h);
+  return out;
+}
+
+GST_START_TEST (test_colorimetry)
+{
   GstCaps *bt709 = gst_caps_from_string ("video/x-raw,format=I420,width=64,"
       "height=48,framerate=30/1,colorimetry=bt709");
   GstCaps *out;
   GstStructure *s;
-  GstVideoInfo info;
   Pipeline p;
   GError *error;
   const gchar *words[] = { "bt2020", "BT.709", "I420", NULL };
 
   /* bt709 I420 can only be repacked */
-  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_I420, 64, 48);
-  gst_harness_set_src_caps (h, gst_caps_ref (bt709));
-  gst_harness_set_sink_caps_str (h, "video/x-raw,format={BGR,NV12}");
-  fail_unless_equals_int (gst_harness_push (h, make_frame (&info, 0, 1)),
-      GST_FLOW_OK);
-  out = gst_pad_get_current_caps (h->sinkpad);
+  out = negotiated_output (gst_caps_ref (bt709),
+      "video/x-raw,format={BGR,NV12}");
   s = gst_caps_get_structure (out, 0);
   fail_unless_equals_string (gst_structure_get_string (s, "format"), "NV12");
   fail_unless_equals_string (gst_structure_get_string (s, "colorimetry"),
       "bt709");
   gst_caps_unref (out);
-  teardown (h);
 
   /* RGB to YUV says what it applied */
-  h = new_harness (NULL);
-  gst_harness_set_src_caps (h, caps_for (GST_VIDEO_FORMAT_BGR, 64, 48));
-  gst_harness_set_sink_caps_str (h, "video/x-raw,format=I420");
-  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_BGR, 64, 48);
-  fail_unless_equals_int (gst_harness_push (h, make_frame (&info, 0, 1)),
-      GST_FLOW_OK);
-  out = gst_pad_get_current_caps (h->sinkpad);
+  out = negotiated_output (caps_for (GST_VIDEO_FORMAT_BGR, 64, 48),
+      "video/x-raw,format=I420");
   s = gst_caps_get_structure (out, 0);
   fail_unless_equals_string (gst_structure_get_string (s, "colorimetry"),
       "bt601");
   fail_unless_equals_string (gst_structure_get_string (s, "chroma-site"),
       "cosited");
   gst_caps_unref (out);
-  teardown (h);
 
   /* HD gets BT.709 (GStreamer's default above 576 lines) */
-  h = new_harness (NULL);
-  gst_harness_set_src_caps (h, caps_for (GST_VIDEO_FORMAT_BGR, 1280, 720));
-  gst_harness_set_sink_caps_str (h, "video/x-raw,format=NV12");
-  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_BGR, 1280, 720);
-  fail_unless_equals_int (gst_harness_push (h, make_frame (&info, 0, 1)),
-      GST_FLOW_OK);
-  out = gst_pad_get_current_caps (h->sinkpad);
+  out = negotiated_output (caps_for (GST_VIDEO_FORMAT_BGR, 1280, 720),
+      "video/x-raw,format=NV12");
   s = gst_caps_get_structure (out, 0);
   fail_unless_equals_string (gst_structure_get_string (s, "colorimetry"),
       "bt709");
   gst_caps_unref (out);
-  gst_harness_teardown (h);
 
   /* what downstream asks for wins, full range included */
-  h = new_harness (NULL);
-  gst_harness_set_src_caps (h, caps_for (GST_VIDEO_FORMAT_BGR, 64, 48));
-  gst_harness_set_sink_caps_str (h, "video/x-raw,format=I420,"
-      "colorimetry=1:3:5:1");
-  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_BGR, 64, 48);
-  fail_unless_equals_int (gst_harness_push (h, make_frame (&info, 0, 1)),
-      GST_FLOW_OK);
-  out = gst_pad_get_current_caps (h->sinkpad);
+  out = negotiated_output (caps_for (GST_VIDEO_FORMAT_BGR, 64, 48),
+      "video/x-raw,format=I420,colorimetry=1:3:5:1");
   s = gst_caps_get_structure (out, 0);
   fail_unless_equals_string (gst_structure_get_string (s, "colorimetry"),
       "1:3:5:1");
   gst_caps_unref (out);
-  gst_harness_teardown (h);
 
   /* bt709 to RGB converts */
-  h = new_harness (NULL);
-  gst_harness_set_src_caps (h, gst_caps_ref (bt709));
-  gst_harness_set_sink_caps_str (h, "video/x-raw,format=BGR");
-  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_I420, 64, 48);
-  fail_unless_equals_int (gst_harness_push (h, make_frame (&info, 0, 1)),
-      GST_FLOW_OK);
-  gst_harness_teardown (h);
+  out = negotiated_output (gst_caps_ref (bt709), "video/x-raw,format=BGR");
+  s = gst_caps_get_structure (out, 0);
+  fail_unless_equals_string (gst_structure_get_string (s, "format"), "BGR");
+  gst_caps_unref (out);
 
   /* bt2020 to RGB is refused, with the reason */
   p = pipeline_new ("video/x-raw,format=I420,width=64,height=48,"
