@@ -105,9 +105,17 @@ luma_row_of (const uint8_t *s, uint8_t *y, int w, int cr, int cg, int cb,
   }
 }
 
-/* Built for AVX2 and for the baseline, picked when the library loads, as
- * OpenCV's own dispatch does: 8 pixels a step where the CPU has AVX2. */
-__attribute__ ((target_clones ("avx2", "default"), optimize ("O3")))
+/* On x86, built for AVX2 and for the baseline, picked when the library
+ * loads, as OpenCV's own dispatch does: 8 pixels a step where the CPU has
+ * AVX2. Elsewhere (aarch64: NEON is the baseline) one build. */
+#if defined(__x86_64__) || defined(__i386__)
+#define UMATCV_ROW_CLONES \
+  __attribute__ ((target_clones ("avx2", "default"), optimize ("O3")))
+#else
+#define UMATCV_ROW_CLONES __attribute__ ((optimize ("O3")))
+#endif
+
+UMATCV_ROW_CLONES
 void
 luma_row (int scn, int bidx, const uint8_t *s, uint8_t *y, int w, int cr,
     int cg, int cb, int shift)
@@ -141,7 +149,7 @@ chroma_row_of (const uint8_t *s, uint8_t *u, uint8_t *v, int w,
   }
 }
 
-__attribute__ ((target_clones ("avx2", "default"), optimize ("O3")))
+UMATCV_ROW_CLONES
 void
 chroma_row (int scn, int bidx, int step, const uint8_t *s, uint8_t *u,
     uint8_t *v, int w, const int *k, int shift)
@@ -200,7 +208,7 @@ decode_rows_of (const uint8_t *y0, const uint8_t *y1, const uint8_t *u,
   }
 }
 
-__attribute__ ((target_clones ("avx2", "default"), optimize ("O3")))
+UMATCV_ROW_CLONES
 void
 decode_rows (int dcn, int bidx, const uint8_t *y0, const uint8_t *y1,
     const uint8_t *u, const uint8_t *v, int step, uint8_t *d0, uint8_t *d1,
