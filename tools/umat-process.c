@@ -6,6 +6,7 @@
  *   umat-process [--chain CODES] [--selection-rate N] [--queue-size N]
  *                [--prefetch N] [--device auto|cpu|opencl]
  *                [--encoder 'NAME [PROP=VALUE ...]'] [--stats-period S]
+ *                [--verbose]
  *                INPUT OUTPUT
  *
  * Builds
@@ -17,10 +18,19 @@
  * with the muxer chosen by OUTPUT's extension and the encoder, unless named,
  * the first hardware H.264 encoder that opens (NVENC, VA-API, QSV, V4L2),
  * else x264enc. Shows progress the way ffmpeg does (speed as a multiple of
- * realtime), finishes the file on Ctrl-C, and ends with a summary.
+ * realtime) and ends with a summary.
+ *
+ * Ctrl-C (SIGINT) and SIGTERM (kill, systemd, a container's stop) both
+ * finish the file up to where it got: the decoder is sent EOS, the encoder
+ * drains, and the muxer writes its index, so the file plays. A second
+ * signal stops at once; an unfinished file would not play (an MP4 has no
+ * index until the end), so it is removed and the tool says so.
  *
  * Exit status: 0 done, 1 error (one line on stderr), 2 bad arguments,
- * 130 interrupted by Ctrl-C (the file is complete up to that point).
+ * 128 + the signal's number when interrupted, as shells report a process
+ * that a signal ended: 130 for Ctrl-C, 143 for SIGTERM (the first signal
+ * decides). After one signal the file is complete up to that point; after
+ * two there is no file.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -98,7 +108,10 @@ typedef struct
   GMainLoop *loop;
 
   gchar *error;                 /* the first error; NULL while all is well */
-  gboolean interrupted;
+  gint interrupted;             /* the first signal's number, or 0 */
+  gboolean stopped;             /* a second signal: stop without a file */
+  gboolean verbose;
+  gboolean backend_noted;
   gboolean sink_failed;         /* the error is filesink's: keep the file */
   gboolean finished;            /* EOS reached the file */
   gboolean on_terminal;
@@ -313,42 +326,6 @@ make (const gchar * factory, const gchar * name)
 
 /* ---- the chain --------------------------------------------------------- */
 
-/* The element refuses a bad chain with g_warning (and keeps its previous
- * one), and warns about one that can never negotiate: catch both here, so
- * that a bad --chain is one line and exit status 1. */
-static void
-catch_warning (const gchar * domain, GLogLevelFlags level,
-    const gchar * message, gpointer user_data)
-{
-  gchar **caught = user_data;
-
-  if (*caught == NULL)
-    *caught = g_strdup (message);
-}
-
-static void
-set_chain (App * app)
-{
-  gchar *caught = NULL;
-  guint handler;
-
-  handler = g_log_set_handler (NULL, G_LOG_LEVEL_WARNING, catch_warning,
-      &caught);
-  g_object_set (app->umat, "chain", app->chain, NULL);
-  g_log_remove_handler (NULL, handler);
-  if (caught != NULL) {
-    const gchar *text = caught;
-    gchar *keeping = strstr (caught, "; keeping \"");
-
-    /* "keeping" the element's previous chain means nothing here */
-    if (keeping != NULL)
-      *keeping = '\0';
-    if (g_str_has_prefix (text, "umatconvert: "))
-      text += strlen ("umatconvert: ");
-    fail ("bad --chain: %s", text);
-  }
-}
-
 /* Whether the chain's first code reads YUV (YUV2BGR_I420, YUV420sp2RGB...):
  * then the decoder's YUV goes to umatconvert as it is. */
 static gboolean
@@ -444,7 +421,9 @@ build_pipeline (App * app)
       "queue-size", app->queue_size, NULL);
   gst_util_set_object_arg (G_OBJECT (app->umat), "device", app->device);
   gst_util_set_object_arg (G_OBJECT (to_encoder), "device", app->device);
-  set_chain (app);
+  /* a chain the element cannot run fails the element when it starts, with
+   * an error that says why (see on_bus_message) */
+  g_object_set (app->umat, "chain", app->chain, NULL);
   g_object_set (sink, "location", app->output, NULL);
 
   gst_bin_add_many (GST_BIN (app->pipeline), app->decode, app->to_rgb,
@@ -631,18 +610,76 @@ on_progress (App * app)
 
 /* ---- running ----------------------------------------------------------- */
 
+static const gchar *
+signal_text (gint signum)
+{
+  return signum == SIGINT ? "Ctrl-C" : "SIGTERM";
+}
+
+/* The first signal finishes the file; a second one, of either kind, stops
+ * now. The sources stay installed until run() removes them. */
+static void
+on_signal (App * app, gint signum)
+{
+  if (app->interrupted) {
+    if (!app->stopped) {
+      app->stopped = TRUE;
+      g_main_loop_quit (app->loop);
+    }
+    return;
+  }
+  app->interrupted = signum;
+  fprintf (stderr, "%s" PROG ": interrupted by %s: finishing the file (a "
+      "second Ctrl-C or SIGTERM stops at once, without a file)\n",
+      app->on_terminal ? "\n" : "", signal_text (signum));
+  gst_element_send_event (app->pipeline, gst_event_new_eos ());
+}
+
 static gboolean
 on_sigint (App * app)
 {
-  if (app->interrupted) {
-    g_main_loop_quit (app->loop);       /* second Ctrl-C: stop now */
-    return G_SOURCE_REMOVE;
-  }
-  app->interrupted = TRUE;
-  fprintf (stderr, "%s" PROG ": interrupted: finishing the file (Ctrl-C "
-      "again to stop now)\n", app->on_terminal ? "\n" : "");
-  gst_element_send_event (app->pipeline, gst_event_new_eos ());
+  on_signal (app, SIGINT);
   return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_sigterm (App * app)
+{
+  on_signal (app, SIGTERM);
+  return G_SOURCE_CONTINUE;
+}
+
+/* What a user knows an element as: its factory's name ("x264enc"), not
+ * the name it has in the pipeline. */
+static const gchar *
+element_kind (GstObject * object)
+{
+  GstElementFactory *factory = NULL;
+
+  if (GST_IS_ELEMENT (object))
+    factory = gst_element_get_factory (GST_ELEMENT (object));
+  return factory ? GST_OBJECT_NAME (factory) : GST_OBJECT_NAME (object);
+}
+
+/* Where device=auto found no OpenCL GPU, the element runs on the CPU and
+ * says so in its backend property: a note, once, where someone watches. */
+static void
+note_backend (App * app)
+{
+  gchar *backend = NULL;
+
+  if (app->backend_noted || !(app->on_terminal || app->verbose))
+    return;
+  g_object_get (app->umat, "backend", &backend, NULL);
+  if (backend != NULL && *backend != '\0') {
+    app->backend_noted = TRUE;
+    if (g_str_equal (app->device, "auto") && g_str_equal (backend, "cpu"))
+      fprintf (stderr, PROG ": note: no OpenCL GPU here: umatconvert "
+          "converts on the CPU\n");
+    else if (app->verbose)
+      fprintf (stderr, PROG ": note: umatconvert runs on %s\n", backend);
+  }
+  g_free (backend);
 }
 
 static gboolean
@@ -665,19 +702,26 @@ on_bus_message (GstBus * bus, GstMessage * msg, App * app)
         app_set_error (app, g_strdup_printf ("cannot decode %s: %s",
                 app->input, err->message));
       else
-        app_set_error (app, g_strdup_printf ("%s (from %s)", err->message,
-                GST_OBJECT_NAME (msg->src)));
+        /* umatconvert's own errors say what is wrong (a chain it refuses,
+         * a device it cannot open) in the message itself */
+        app_set_error (app, g_strdup_printf ("%s: %s",
+                element_kind (msg->src), err->message));
       g_clear_error (&err);
       g_free (debug);
       g_main_loop_quit (app->loop);
       break;
     case GST_MESSAGE_WARNING:
       gst_message_parse_warning (msg, &err, &debug);
-      fprintf (stderr, "%s" PROG ": warning: %s (from %s)\n",
-          app->on_terminal ? "\n" : "", err->message,
-          GST_OBJECT_NAME (msg->src));
+      fprintf (stderr, "%s" PROG ": warning: %s: %s\n",
+          app->on_terminal ? "\n" : "", element_kind (msg->src),
+          err->message);
       g_clear_error (&err);
       g_free (debug);
+      break;
+    case GST_MESSAGE_STATE_CHANGED:
+      /* the element picks its backend when it starts (READY to PAUSED) */
+      if (msg->src == GST_OBJECT (app->umat))
+        note_backend (app);
       break;
     case GST_MESSAGE_APPLICATION:
       if (gst_message_has_name (msg, "umat-process-error")) {
@@ -696,11 +740,12 @@ static void
 run (App * app)
 {
   GstBus *bus = gst_element_get_bus (app->pipeline);
-  guint bus_watch, sigint, progress;
+  guint bus_watch, sigint, sigterm, progress;
 
   app->loop = g_main_loop_new (NULL, FALSE);
   bus_watch = gst_bus_add_watch (bus, (GstBusFunc) on_bus_message, app);
   sigint = g_unix_signal_add (SIGINT, (GSourceFunc) on_sigint, app);
+  sigterm = g_unix_signal_add (SIGTERM, (GSourceFunc) on_sigterm, app);
   /* the bar redraws 4 times a second; lines come every stats period */
   progress = g_timeout_add (app->on_terminal ? 250 : app->stats_period * 1000,
       (GSourceFunc) on_progress, app);
@@ -724,8 +769,8 @@ run (App * app)
   poll_position (app);
 
   g_source_remove (progress);
-  if (sigint != 0)
-    g_source_remove (sigint);
+  g_source_remove (sigterm);
+  g_source_remove (sigint);
   g_source_remove (bus_watch);
   gst_object_unref (bus);
   g_main_loop_unref (app->loop);
@@ -801,6 +846,8 @@ main (int argc, char **argv)
     {"stats-period", 0, 0, G_OPTION_ARG_DOUBLE, &app.stats_period,
         "Seconds between progress lines when stderr is not a terminal "
           "(default 1)", "S"},
+    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &app.verbose,
+        "Notes on what runs where and why", NULL},
     {NULL}
   };
   GOptionContext *context;
@@ -867,12 +914,19 @@ main (int argc, char **argv)
       app.encoder_name);
 
   run (&app);
-  if (app.on_terminal && app.error == NULL) {
+  if (app.on_terminal && app.error == NULL && !app.stopped) {
     on_progress (&app);         /* the bar as it ended, then a new line */
     fprintf (stderr, "\n");
   }
   gst_element_set_state (app.pipeline, GST_STATE_NULL);
 
+  if (app.stopped) {
+    /* the muxer never wrote its index: what is there would not play */
+    g_unlink (app.output);
+    fprintf (stderr, PROG ": stopped by a second signal: no file written (%s "
+        "was unfinished and is removed)\n", app.output);
+    return 128 + app.interrupted;
+  }
   if (app.error != NULL) {
     /* half a file is worse than none (a file of that name that was there
      * before is gone already: filesink truncated it), but a file filesink
@@ -892,7 +946,7 @@ main (int argc, char **argv)
   }
   print_summary (&app);
   if (app.interrupted)
-    status = 130;
+    status = 128 + app.interrupted;
 
   gst_object_unref (app.pipeline);
   g_free (app.encoder_name);

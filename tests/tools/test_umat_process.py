@@ -54,6 +54,7 @@ class UmatProcess(unittest.TestCase):
         # 10 s, for the tests that need a run long enough to watch
         cls.long_clip = os.path.join(cls.tmp.name, "long.mp4")
         umattest.make_h264_clip(cls.long_clip, 300)
+        cls.long_frames = umattest.decode(cls.long_clip)
 
     @classmethod
     def tearDownClass(cls):
@@ -163,24 +164,31 @@ class UmatProcess(unittest.TestCase):
                          ("#" * 30, "100", "300"))
         self.assertIn("frames in:   300", text)
 
-    def test_ctrl_c_finishes_the_file(self):
-        out = self.out("interrupted.mkv")
-        long_clip = self.long_clip
+    def start_and_wait_for_frames(self, out, frames=10,
+                                  encoder="x264enc speed-preset=slower"):
+        """Starts umat-process on the long clip; returns once at least
+        `frames` frames have gone in, with the progress read so far."""
         proc = subprocess.Popen(
             [PROG, "--device", DEVICE, "--stats-period", "0.05",
-             "--encoder", "x264enc speed-preset=slower", long_clip, out],
+             "--encoder", encoder, self.long_clip, out],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        # wait for frames to flow, then Ctrl-C
+        seen = ""
         for line in proc.stderr:
+            seen += line
             match = PROGRESS_LINE.match(line.rstrip("\n"))
-            if match and int(match.group(2)) >= 10:
-                break
+            if match and int(match.group(2)) >= frames:
+                return proc, seen
+        self.fail("no progress before the end:\n" + seen)
+
+    def test_ctrl_c_finishes_the_file(self):
+        out = self.out("interrupted.mkv")
+        proc, seen = self.start_and_wait_for_frames(out)
         proc.send_signal(signal.SIGINT)
-        stderr = line + proc.stderr.read()
-        stdout = proc.stdout.read()
-        rc = proc.wait(timeout=120)
+        stdout, rest = proc.communicate(timeout=120)
+        stderr = seen + rest
+        rc = proc.returncode
         self.assertEqual(rc, 130, stderr)
-        self.assertIn("interrupted: finishing the file", stderr)
+        self.assertIn("interrupted by Ctrl-C: finishing the file", stderr)
         self.assertEqual(error_lines(stderr), [])
 
         frames = umattest.decode(out)
@@ -190,6 +198,57 @@ class UmatProcess(unittest.TestCase):
         self.assertEqual(len(frames), written)
         with open(out, "rb") as f:
             self.assertEqual(f.read(4), b"\x1a\x45\xdf\xa3")   # Matroska
+
+    def test_sigterm_finishes_the_file(self):
+        # kill, systemd and container runtimes stop with SIGTERM: the MP4
+        # must still get its index and play
+        out = self.out("terminated.mp4")
+        proc, seen = self.start_and_wait_for_frames(out)
+        proc.send_signal(signal.SIGTERM)
+        stdout, rest = proc.communicate(timeout=120)
+        stderr = seen + rest
+        self.assertEqual(proc.returncode, 143, stderr)
+        self.assertIn("interrupted by SIGTERM: finishing the file", stderr)
+        self.assertEqual(error_lines(stderr), [])
+
+        frames = umattest.decode(out)
+        written = int(summary_value(stdout, "frames out").split()[0])
+        self.assertGreaterEqual(len(frames), 10)
+        self.assertLess(len(frames), 300)
+        self.assertEqual(len(frames), written)
+        self.assertEqual(summary_value(stdout, "frames in"), str(written))
+        # the frames are the input's first ones, at their own times (the
+        # container's timescale rounds to the nanosecond)
+        got = [f.pts - frames[0].pts for f in frames]
+        want = [f.pts - self.clip_frames[0].pts
+                for f in self.long_frames[:len(frames)]]
+        self.assertLessEqual(max(abs(g - w) for g, w in zip(got, want)),
+                             1000, (got, want))
+
+    def test_second_signal_stops_at_once(self):
+        out = self.out("abandoned.mp4")
+        proc, seen = self.start_and_wait_for_frames(
+            out, encoder="x264enc speed-preset=veryslow")
+        proc.send_signal(signal.SIGINT)
+        # the second Ctrl-C must come after the first was handled (two
+        # pending signals count as one)
+        for line in proc.stderr:
+            seen += line
+            if "finishing the file" in line:
+                break
+        proc.send_signal(signal.SIGINT)
+        stdout, rest = proc.communicate(timeout=120)
+        stderr = seen + rest
+        self.assertEqual(proc.returncode, 130, stderr)
+        self.assertNotIn("CRITICAL", stderr)
+        self.assertNotIn("WARNING", stderr)
+        if "stopped by a second signal: no file written" in stderr:
+            self.assertFalse(os.path.exists(out), stderr)
+            self.assertEqual(stdout, "")
+        else:
+            # the first signal's finish won the race: then the file plays
+            written = int(summary_value(stdout, "frames out").split()[0])
+            self.assertEqual(len(umattest.decode(out)), written)
 
     def test_finds_the_plugin_next_to_it_without_plugin_path(self):
         env = {k: v for k, v in os.environ.items()
@@ -235,6 +294,7 @@ class UmatProcess(unittest.TestCase):
         self.assertEqual(stdout, "")
         if not existed:
             self.assertFalse(os.path.exists(out), "%s left behind" % out)
+        return stderr
 
     def test_missing_input(self):
         self.check_error([self.out("nothing.mp4"), self.out("e1.mp4")],
@@ -257,15 +317,15 @@ class UmatProcess(unittest.TestCase):
                          r"stream GStreamer can decode$")
 
     def test_bad_chain(self):
-        self.check_error(["--chain", "BGR2HSV,HSV2FOO", self.clip,
-                          self.out("e4.mp4")],
-                         r"^umat-process: error: bad --chain: .*'HSV2FOO' "
-                         r"\(step 2\) is not an OpenCV cvtColor code$")
-        self.check_error(["--chain", "BGR2HSV,RGB2GRAY", self.clip,
-                          self.out("e5.mp4")],
-                         r"^umat-process: error: bad --chain: chain step 2 "
-                         r"\(RGB2GRAY\) takes RGB but step 1 \(BGR2HSV\) "
-                         r"gives HSV$")
+        # the element's own error, as the one line: it names the bad code
+        stderr = self.check_error(
+            ["--chain", "BGR2HSV,HSV2FOO", self.clip, self.out("e4.mp4")],
+            r"^umat-process: error: umatconvert: .*HSV2FOO")
+        self.assertNotIn("WARNING", stderr)
+        stderr = self.check_error(
+            ["--chain", "BGR2HSV,RGB2GRAY", self.clip, self.out("e5.mp4")],
+            r"^umat-process: error: umatconvert: .*RGB2GRAY.*HSV")
+        self.assertNotIn("WARNING", stderr)
 
     def test_bad_arguments(self):
         self.check_error(["--device", "gpu", self.clip, self.out("e6.mp4")],
