@@ -10,6 +10,7 @@ import os
 import pty
 import re
 import select
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -18,6 +19,7 @@ import unittest
 import numpy as np
 
 import umattest
+from umattest import Gst
 
 PROG = umattest.build_path("tools", "umat-process")
 DEVICE = os.environ.get("UMAT_TEST_DEVICE", "cpu")
@@ -260,7 +262,48 @@ class UmatProcess(unittest.TestCase):
         self.assertEqual(rc, 0, stderr)
         self.assertEqual(len(umattest.decode(out)), 60)
 
-    def test_audio_is_left_out(self):
+    def make_with_ffmpeg(self, name, args):
+        """A clip made by ffmpeg, as users' files are; skips where ffmpeg is
+        not installed."""
+        if shutil.which("ffmpeg") is None:
+            self.skipTest("ffmpeg is not installed")
+        path = self.out(name)
+        if not os.path.exists(path):
+            subprocess.run(["ffmpeg", "-v", "error", "-y"] + args + [path],
+                           check=True, timeout=120)
+        return path
+
+    def test_audio_passes_through(self):
+        # 3 s of video with AAC, as ffmpeg writes it
+        clip = self.make_with_ffmpeg("aac.mp4", [
+            "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30:duration=3",
+            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:"
+            "duration=3", "-c:v", "libx264", "-preset", "ultrafast",
+            "-c:a", "aac", "-shortest"])
+        out = self.out("aac-out.mp4")
+        rc, stdout, stderr = umattest.run([PROG, "--device", DEVICE, clip,
+                                           out])
+        self.assertEqual(rc, 0, stderr)
+        self.assertEqual(summary_value(stdout, "frames in"), "90")
+        self.assertEqual(len(umattest.decode(out)), 90)
+
+        [audio_in] = umattest.packets(clip, "audio")
+        [audio_out] = umattest.packets(out, "audio")
+        self.assertEqual(audio_out[0].caps.get_structure(0).get_name(),
+                         "audio/mpeg")
+        self.assertEqual(audio_out[0].caps.get_structure(0)
+                         .get_int("mpegversion")[1], 4)
+        # remuxed, not re-encoded: the same AAC frames, byte for byte...
+        self.assertEqual([p.data for p in audio_out],
+                         [p.data for p in audio_in])
+
+        # ...lasting as long, within a video frame
+        def duration(stream):
+            return stream[-1].pts + stream[-1].duration - stream[0].pts
+        self.assertLessEqual(abs(duration(audio_out) - duration(audio_in)),
+                             Gst.SECOND // 30)
+
+    def test_audio_the_container_cannot_hold(self):
         both = self.out("av.mkv")
         umattest.run_to_eos(
             "videotestsrc num-buffers=45 ! video/x-raw,width=320,height=240,"
@@ -268,11 +311,74 @@ class UmatProcess(unittest.TestCase):
             "matroskamux name=mux ! filesink location=%s "
             "audiotestsrc num-buffers=80 ! audioconvert ! vorbisenc ! mux."
             % umattest.quote(both))
+        # MP4 has no Vorbis: the audio is left out, with a warning, and the
+        # video is written
         out = self.out("video-only.mp4")
         rc, stdout, stderr = umattest.run([PROG, "--device", DEVICE, both, out])
         self.assertEqual(rc, 0, stderr)
+        self.assertRegex(stderr, r"(?m)^umat-process: warning: the audio of "
+                         r".*av\.mkv \(Vorbis\) cannot go into MP4 output: "
+                         r"it is left out$")
         self.assertEqual(summary_value(stdout, "frames in"), "45")
         self.assertEqual(len(umattest.decode(out)), 45)
+        self.assertEqual(umattest.packets(out, "audio"), [])
+        # Matroska has: there it goes through
+        out = self.out("with-vorbis.mkv")
+        rc, stdout, stderr = umattest.run([PROG, "--device", DEVICE, both, out])
+        self.assertEqual(rc, 0, stderr)
+        self.assertNotIn("warning", stderr)
+        [vorbis_in] = umattest.packets(both, "audio")
+        [vorbis_out] = umattest.packets(out, "audio")
+        self.assertEqual([p.data for p in vorbis_out],
+                         [p.data for p in vorbis_in])
+
+    def test_no_conversion_without_a_chain(self):
+        # the decoder's I420 goes to the encoder as it is: no videoconvert
+        # in front, no second umatconvert behind
+        out = self.out("straight.mp4")
+        rc, stdout, stderr = umattest.run(
+            [PROG, "--device", DEVICE, "--verbose", self.clip, out])
+        self.assertEqual(rc, 0, stderr)
+        self.assertNotIn("videoconvert", stderr)
+        self.assertNotIn("second umatconvert", stderr)
+        frames = umattest.decode(out)
+        self.assertEqual(len(frames), 60)
+        for got, want in zip(frames, self.clip_frames):
+            self.assertGreater(umattest.psnr(got.planes[0], want.planes[0]),
+                               35)
+
+    def test_odd_size(self):
+        # 4:4:4 is what H.264 can hold at an odd width: ffmpeg's libx264
+        # refuses 4:2:0 at 1279x719
+        clip = self.make_with_ffmpeg("odd.mp4", [
+            "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30:duration=0.2",
+            "-vf", "scale=1279:719,format=yuv444p", "-c:v", "libx264",
+            "-preset", "ultrafast", "-pix_fmt", "yuv444p"])
+        out = self.out("odd-out.mp4")
+        rc, stdout, stderr = umattest.run([PROG, "--device", DEVICE, clip,
+                                           out])
+        self.assertEqual(rc, 0, stderr)
+        frames = umattest.decode(out, "BGR")
+        source = umattest.decode(clip, "BGR")
+        self.assertEqual(len(frames), 6)
+        self.assertEqual((frames[0].width, frames[0].height), (1279, 719))
+        for got, want in zip(frames, source):
+            self.assertGreater(umattest.psnr(got.planes[0], want.planes[0]),
+                               30)
+
+    def test_odd_size_the_encoder_cannot_take(self):
+        if not umattest.have_element("openh264enc"):
+            self.skipTest("openh264enc is not installed")
+        clip = self.make_with_ffmpeg("odd.mp4", [
+            "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30:duration=0.2",
+            "-vf", "scale=1279:719,format=yuv444p", "-c:v", "libx264",
+            "-preset", "ultrafast", "-pix_fmt", "yuv444p"])
+        # openh264 encodes 4:2:0 only, which cannot hold an odd width
+        self.check_error(["--device", DEVICE, "--encoder", "openh264enc", clip,
+                          self.out("e10.mp4")],
+                         r"^umat-process: error: openh264enc cannot take "
+                         r"1279x719 video: at an odd width H\.264 and H\.265 "
+                         r"need 4:4:4, and openh264enc takes none$")
 
     def test_raw_h264_output(self):
         out = self.out("raw.h264")
