@@ -8,6 +8,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 #include <strings.h>
 
@@ -17,24 +18,6 @@ namespace {
 
 #define L(x) UMATCV_LAYOUT_##x
 
-const LayoutInfo layouts[UMATCV_N_LAYOUTS] = {
-  /* NONE */ {"none", Shape::PACKED, 0, 1, 1},
-  {"BGR", Shape::PACKED, 3, 1, 1}, {"RGB", Shape::PACKED, 3, 1, 1},
-  {"BGRA", Shape::PACKED, 4, 1, 1}, {"RGBA", Shape::PACKED, 4, 1, 1},
-  {"BGRx", Shape::PACKED, 4, 1, 1}, {"RGBx", Shape::PACKED, 4, 1, 1},
-  {"GRAY", Shape::PACKED, 1, 1, 1},
-  {"I420", Shape::PLANAR_420, 1, 2, 2}, {"YV12", Shape::PLANAR_420, 1, 2, 2},
-  {"NV12", Shape::SEMI_420, 1, 2, 2}, {"NV21", Shape::SEMI_420, 1, 2, 2},
-  {"YUY2", Shape::PACKED, 2, 2, 1}, {"UYVY", Shape::PACKED, 2, 2, 1},
-  {"YVYU", Shape::PACKED, 2, 2, 1},
-  {"HSV", Shape::PACKED, 3, 1, 1}, {"HSV_FULL", Shape::PACKED, 3, 1, 1},
-  {"HLS", Shape::PACKED, 3, 1, 1}, {"HLS_FULL", Shape::PACKED, 3, 1, 1},
-  {"Lab", Shape::PACKED, 3, 1, 1}, {"Luv", Shape::PACKED, 3, 1, 1},
-  {"XYZ", Shape::PACKED, 3, 1, 1}, {"YCrCb", Shape::PACKED, 3, 1, 1},
-  {"YUV", Shape::PACKED, 3, 1, 1},
-  {"LBGR", Shape::PACKED, 3, 1, 1}, {"LRGB", Shape::PACKED, 3, 1, 1},
-  {"mRGBA", Shape::PACKED, 4, 1, 1},
-};
 
 struct CodeEntry {
   const char *name;
@@ -118,7 +101,7 @@ code_part (UmatcvLayout layout)
     case L (BGRX): return "BGRA";
     case L (RGBX): return "RGBA";
     case L (I420): return "I420";
-    default: return layouts[layout].name;
+    default: return layout_info (layout).name;
   }
 }
 
@@ -147,7 +130,7 @@ append_route (UmatcvLayout from, UmatcvLayout to, std::vector<Op> &ops)
     }
     /* padding becomes alpha: videoconvert makes it opaque, so do we */
     if (!has_real_alpha (from) && from != L (GRAY) && has_real_alpha (to)
-        && layouts[from].channels == 4)
+        && layout_channels (from) == 4)
       ops.push_back (alpha_op (to));
     return true;
   }
@@ -205,7 +188,7 @@ describe_mask (uint32_t mask)
       continue;
     if (!s.empty ())
       s += "/";
-    s += layouts[l].name;
+    s += layout_info ((UmatcvLayout) l).name;
   }
   return s;
 }
@@ -214,49 +197,6 @@ describe_mask (uint32_t mask)
 
 namespace umatcv {
 
-const LayoutInfo &
-layout_info (UmatcvLayout layout)
-{
-  if (layout <= UMATCV_LAYOUT_NONE || layout >= UMATCV_N_LAYOUTS)
-    return layouts[0];
-  return layouts[layout];
-}
-
-int
-layout_planes (UmatcvLayout layout, int width, int height, PlaneShape planes[3])
-{
-  const LayoutInfo &info = layout_info (layout);
-  switch (info.shape) {
-    case Shape::PLANAR_420:
-      planes[0] = {height, width, 1};
-      planes[1] = {height / 2, width / 2, 1};
-      planes[2] = {height / 2, width / 2, 1};
-      return 3;
-    case Shape::SEMI_420:
-      planes[0] = {height, width, 1};
-      planes[1] = {height / 2, width / 2, 2};
-      return 2;
-    case Shape::PACKED:
-    default:
-      planes[0] = {height, width, info.channels};
-      return 1;
-  }
-}
-
-cv::Size
-layout_mat_size (UmatcvLayout layout, int width, int height)
-{
-  if (layout_info (layout).shape == Shape::PACKED)
-    return cv::Size (width, height);
-  return cv::Size (width, height * 3 / 2);
-}
-
-int
-layout_mat_type (UmatcvLayout layout)
-{
-  return CV_8UC (layout_info (layout).channels);
-}
-
 bool
 op_is_pixel_local (const Op &op)
 {
@@ -264,28 +204,28 @@ op_is_pixel_local (const Op &op)
     return true;
   if (op.kind != OpKind::CVT)
     return false;
-  const LayoutInfo &out = layout_info (op.output);
-  if (out.shape != Shape::PACKED || in_mask (yuv422_layouts, op.output))
+  if (layout_shape (op.output) != Shape::PACKED
+      || in_mask (yuv422_layouts, op.output))
     return false;
   for (int l = 1; l < UMATCV_N_LAYOUTS; l++) {
-    if (!in_mask (op.inputs, (UmatcvLayout) l))
+    UmatcvLayout in = (UmatcvLayout) l;
+    if (!in_mask (op.inputs, in))
       continue;
-    const LayoutInfo &in = layouts[l];
-    if (in.shape != Shape::PACKED || in.channels != out.channels
-        || in_mask (yuv422_layouts, (UmatcvLayout) l))
+    if (layout_shape (in) != Shape::PACKED
+        || layout_channels (in) != layout_channels (op.output)
+        || in_mask (yuv422_layouts, in))
       return false;
   }
   return true;
 }
 
 void
-set_error (char *error, size_t error_size, const std::string &message)
+set_error (char **error, const std::string &message)
 {
-  if (error == nullptr || error_size == 0)
+  if (error == nullptr)
     return;
-  size_t n = std::min (message.size (), error_size - 1);
-  memcpy (error, message.data (), n);
-  error[n] = '\0';
+  free (*error);
+  *error = strdup (message.c_str ());
 }
 
 }  /* namespace umatcv */
@@ -306,32 +246,25 @@ umatcv_status_name (UmatcvStatus status)
     case UMATCV_ERROR_OPENCL: return "OpenCL failure";
     case UMATCV_ERROR_OPENCV: return "OpenCV failure";
     case UMATCV_ERROR_NO_MEMORY: return "out of memory";
+    case UMATCV_ERROR_TOO_LARGE: return "frame too large for the device";
   }
   return "unknown status";
 }
 
-const char *
-umatcv_layout_name (UmatcvLayout layout)
+void
+umatcv_free (void *pointer)
 {
-  return layout_info (layout).name;
-}
-
-int
-umatcv_layout_pixel_size (UmatcvLayout layout)
-{
-  const LayoutInfo &info = layout_info (layout);
-  return info.shape == Shape::PACKED ? info.channels : 0;
+  free (pointer);
 }
 
 UmatcvStatus
-umatcv_chain_parse (const char *text, UmatcvChain **chain, char *error,
-    size_t error_size)
+umatcv_chain_parse (const char *text, UmatcvChain **chain, char **error)
 {
   if (text == nullptr || chain == nullptr)
     return UMATCV_ERROR_INVALID_ARGUMENT;
   *chain = nullptr;
 
-  return umatcv_guard (error, error_size, [&] () -> UmatcvStatus {
+  return umatcv_guard (error, [&] () -> UmatcvStatus {
     std::vector<Op> ops;
     const char *p = text;
     for (size_t step = 1;; step++) {
@@ -348,24 +281,24 @@ umatcv_chain_parse (const char *text, UmatcvChain **chain, char *error,
       std::string token (a, b);
 
       if (token.empty ()) {
-        set_error (error, error_size, "step " + std::to_string (step)
+        set_error (error, "step " + std::to_string (step)
             + " of the chain is empty");
         return UMATCV_ERROR_UNKNOWN_CODE;
       }
       const CodeEntry *c = find_code (a, b - a);
       if (c == nullptr) {
-        set_error (error, error_size, "'" + token + "' (step "
+        set_error (error, "'" + token + "' (step "
             + std::to_string (step) + ") is not an OpenCV cvtColor code");
         return UMATCV_ERROR_UNKNOWN_CODE;
       }
       if (c->inputs == 0) {
-        set_error (error, error_size, std::string (c->name) + " (step "
+        set_error (error, std::string (c->name) + " (step "
             + std::to_string (step) + ") is not supported: Bayer and "
             "5:6:5/5:5:5 codes have no video format here");
         return UMATCV_ERROR_UNSUPPORTED_CODE;
       }
       if (ops.size () == max_steps) {
-        set_error (error, error_size, "a chain has at most "
+        set_error (error, "a chain has at most "
             + std::to_string (max_steps) + " steps");
         return UMATCV_ERROR_INVALID_ARGUMENT;
       }
@@ -380,26 +313,32 @@ umatcv_chain_parse (const char *text, UmatcvChain **chain, char *error,
 }
 
 UmatcvStatus
-umatcv_chain_route (UmatcvLayout from, UmatcvLayout to, UmatcvChain **chain)
+umatcv_chain_route (UmatcvLayout from, UmatcvLayout to, UmatcvChain **chain,
+    char **error)
 {
   if (chain == nullptr || from <= UMATCV_LAYOUT_NONE || to <= UMATCV_LAYOUT_NONE
-      || from >= UMATCV_N_LAYOUTS || to >= UMATCV_N_LAYOUTS)
+      || from >= UMATCV_N_LAYOUTS || to >= UMATCV_N_LAYOUTS) {
+    set_error (error, "no such layout");
     return UMATCV_ERROR_INVALID_ARGUMENT;
+  }
   *chain = nullptr;
 
-  return umatcv_guard (nullptr, 0, [&] () -> UmatcvStatus {
+  return umatcv_guard (error, [&] () -> UmatcvStatus {
     const uint32_t video = rgb_layouts | yuv420_layouts | yuv422_layouts;
     std::vector<Op> ops;
     if (!in_mask (video, from) || !in_mask (video, to)
-        || !append_route (from, to, ops))
+        || !append_route (from, to, ops)) {
+      set_error (error, std::string ("no conversion from ")
+          + layout_info (from).name + " to " + layout_info (to).name);
       return UMATCV_ERROR_NO_ROUTE;
+    }
     *chain = new UmatcvChain {std::move (ops)};
     return UMATCV_OK;
   });
 }
 
 UmatcvStatus
-umatcv_chain_check (const UmatcvChain *chain, char *error, size_t error_size)
+umatcv_chain_check (const UmatcvChain *chain, char **error)
 {
   if (chain == nullptr)
     return UMATCV_ERROR_INVALID_ARGUMENT;
@@ -407,10 +346,10 @@ umatcv_chain_check (const UmatcvChain *chain, char *error, size_t error_size)
   for (size_t i = 1; i < ops.size (); i++) {
     if (in_mask (ops[i].inputs, ops[i - 1].output))
       continue;
-    set_error (error, error_size, "step " + std::to_string (i + 1) + " ("
+    set_error (error, "step " + std::to_string (i + 1) + " ("
         + ops[i].name + ") takes " + describe_mask (ops[i].inputs)
         + " but step " + std::to_string (i) + " (" + ops[i - 1].name
-        + ") gives " + layouts[ops[i - 1].output].name);
+        + ") gives " + layout_info (ops[i - 1].output).name);
     return UMATCV_ERROR_BROKEN_CHAIN;
   }
   return UMATCV_OK;
@@ -461,12 +400,12 @@ umatcv_chain_flags (const UmatcvChain *chain)
   const Op &first = chain->ops.front ();
   if (first.kind == OpKind::CVT && first.output != L (GRAY)
       && (first.inputs & ~(yuv420_layouts | yuv422_layouts)) == 0)
-    flags |= UMATCV_CHAIN_READS_BT601;
+    flags |= UMATCV_CHAIN_DECODES_YUV;
   /* YUV output that a matrix made, possibly repacked after */
   if (in_mask (yuv420_layouts, chain->ops.back ().output))
     for (const Op &op : chain->ops)
       if (op.kind == OpKind::CVT && in_mask (yuv420_layouts, op.output))
-        flags |= UMATCV_CHAIN_WRITES_BT601;
+        flags |= UMATCV_CHAIN_ENCODES_YUV;
   return flags;
 }
 
@@ -481,12 +420,14 @@ umatcv_chain_size_alignment (const UmatcvChain *chain, int *width_align,
       int in_wa = 2, in_ha = 2;
       for (int l = 1; l < UMATCV_N_LAYOUTS; l++) {
         if (in_mask (op.inputs, (UmatcvLayout) l)) {
-          in_wa = std::min (in_wa, layouts[l].width_align);
-          in_ha = std::min (in_ha, layouts[l].height_align);
+          const UmatcvLayoutInfo &info = layout_info ((UmatcvLayout) l);
+          in_wa = std::min (in_wa, 1 << info.chroma_x_shift);
+          in_ha = std::min (in_ha, 1 << info.chroma_y_shift);
         }
       }
-      wa = std::max ({wa, in_wa, layouts[op.output].width_align});
-      ha = std::max ({ha, in_ha, layouts[op.output].height_align});
+      const UmatcvLayoutInfo &out = layout_info (op.output);
+      wa = std::max ({wa, in_wa, 1 << out.chroma_x_shift});
+      ha = std::max ({ha, in_ha, 1 << out.chroma_y_shift});
     }
   }
   if (width_align)

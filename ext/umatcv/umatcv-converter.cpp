@@ -46,9 +46,9 @@ template <class M>
 void
 img_set_chroma (Img<M> &img, UmatcvLayout layout)
 {
-  const LayoutInfo &info = layout_info (layout);
-  img.chroma.assign (info.shape == Shape::PLANAR_420 ? 2
-      : info.shape == Shape::SEMI_420 ? 1 : 0, M ());
+  Shape shape = layout_shape (layout);
+  img.chroma.assign (shape == Shape::PLANAR_420 ? 2
+      : shape == Shape::SEMI_420 ? 1 : 0, M ());
   for (size_t i = 0; i < img.chroma.size (); i++)
     img.chroma[i] = img.planes[1 + i];
   bool v_first = layout == UMATCV_LAYOUT_YV12 || layout == UMATCV_LAYOUT_NV21;
@@ -332,13 +332,13 @@ struct UmatcvConverter {
     if (ops.empty ())
       return;
     in_needs_whole = ops.front ().kind == OpKind::CVT
-        && layout_info (in).shape != Shape::PACKED;
+        && layout_shape (in) != Shape::PACKED;
     out_needs_whole = ops.back ().kind == OpKind::CVT
-        && layout_info (out).shape != Shape::PACKED;
+        && layout_shape (out) != Shape::PACKED;
     bool may_run_in_place = layout_mat_size (in, width, height).area ()
-        * layout_info (in).channels
+        * layout_channels (in)
         == layout_mat_size (out, width, height).area ()
-        * layout_info (out).channels;
+        * layout_channels (out);
     if (in_needs_whole)
       img_from_whole (scratch_in, new_mat (in), in, width, height);
     if (out_needs_whole || (may_run_in_place && ops.size () == 1
@@ -384,10 +384,10 @@ struct UmatcvConverter {
         img_from_whole (slot.steps[i], new_umat (layout), layout, width, height);
       }
     }
-    bool one_plane = layout_info (in).shape == Shape::PACKED;
+    bool one_plane = layout_shape (in) == Shape::PACKED;
     for (const Op &op : ops)
       one_plane = one_plane && op.kind != OpKind::REPACK_420
-          && layout_info (op.output).shape == Shape::PACKED;
+          && layout_shape (op.output) == Shape::PACKED;
     n_stripes = stripes_for (slots[0].in.whole.total ()
         * slots[0].in.whole.elemSize ());
     if (one_plane && n_stripes > 1 && n_stripes <= height)
@@ -414,57 +414,63 @@ struct UmatcvConverter {
 
 extern "C" {
 
-UmatcvStatus
-umatcv_converter_new (UmatcvEngine *engine, const UmatcvChain *chain,
-    UmatcvLayout in, UmatcvLayout out, int width, int height,
-    unsigned pool_size, UmatcvConverter **converter, char *error,
-    size_t error_size)
+void
+umatcv_converter_spec_init (UmatcvConverterSpec *spec, UmatcvLayout in,
+    UmatcvLayout out, int width, int height)
 {
-  return umatcv_converter_new_full (engine, chain, in, out, width, height,
-      pool_size, nullptr, nullptr, 1, converter, error, error_size);
+  *spec = UmatcvConverterSpec ();
+  spec->in = in;
+  spec->out = out;
+  spec->width = width;
+  spec->height = height;
+  spec->in_colorimetry = {UMATCV_MATRIX_BT601, UMATCV_RANGE_LIMITED};
+  spec->out_colorimetry = spec->in_colorimetry;
+  spec->slots = 1;
+  spec->fuse = 1;
 }
 
 UmatcvStatus
-umatcv_converter_new_full (UmatcvEngine *engine, const UmatcvChain *chain,
-    UmatcvLayout in, UmatcvLayout out, int width, int height,
-    unsigned pool_size, const UmatcvColorimetry *in_colorimetry,
-    const UmatcvColorimetry *out_colorimetry, int fuse,
-    UmatcvConverter **converter, char *error, size_t error_size)
+umatcv_converter_new (UmatcvEngine *engine, const UmatcvChain *chain,
+    const UmatcvConverterSpec *spec, UmatcvConverter **converter,
+    char **error)
 {
   if (converter == nullptr)
     return UMATCV_ERROR_INVALID_ARGUMENT;
   *converter = nullptr;
-  if (engine == nullptr || chain == nullptr || width <= 0 || height <= 0
-      || pool_size == 0 || in <= UMATCV_LAYOUT_NONE || in >= UMATCV_N_LAYOUTS
-      || out <= UMATCV_LAYOUT_NONE || out >= UMATCV_N_LAYOUTS) {
-    set_error (error, error_size, "invalid converter arguments");
+  if (engine == nullptr || chain == nullptr || spec == nullptr
+      || spec->width <= 0 || spec->height <= 0 || spec->slots == 0
+      || umatcv_layout_info (spec->in) == nullptr
+      || umatcv_layout_info (spec->out) == nullptr) {
+    set_error (error, "invalid converter arguments");
     return UMATCV_ERROR_INVALID_ARGUMENT;
   }
+  const UmatcvLayout in = spec->in, out = spec->out;
+  const int width = spec->width, height = spec->height;
 
-  UmatcvStatus status = umatcv_chain_check (chain, error, error_size);
+  UmatcvStatus status = umatcv_chain_check (chain, error);
   if (status != UMATCV_OK)
     return status;
   const std::vector<Op> &ops = chain->ops;
   bool fits = (ops.empty () || (ops.front ().inputs & UMATCV_LAYOUT_BIT (in)))
       && carries (ops.empty ()? in : ops.back ().output, out);
   if (!fits) {
-    set_error (error, error_size, std::string ("the chain does not turn ")
+    set_error (error, std::string ("the chain does not turn ")
         + umatcv_layout_name (in) + " into " + umatcv_layout_name (out));
     return UMATCV_ERROR_INVALID_ARGUMENT;
   }
   int wa, ha;
   umatcv_chain_size_alignment (chain, &wa, &ha);
-  wa = std::max (wa, layout_info (in).width_align);
-  ha = std::max (ha, layout_info (in).height_align);
+  wa = std::max (wa, 1 << layout_info (in).chroma_x_shift);
+  ha = std::max (ha, 1 << layout_info (in).chroma_y_shift);
   if (width % wa != 0 || height % ha != 0) {
-    set_error (error, error_size, std::to_string (width) + "x"
+    set_error (error, std::to_string (width) + "x"
         + std::to_string (height) + " is not a multiple of "
         + std::to_string (wa) + "x" + std::to_string (ha)
         + ", which 4:2:x subsampling needs");
     return UMATCV_ERROR_INVALID_ARGUMENT;
   }
 
-  return umatcv_guard (error, error_size, [&] () -> UmatcvStatus {
+  return umatcv_guard (error, [&] () -> UmatcvStatus {
     std::unique_ptr<UmatcvConverter> c (new UmatcvConverter ());
     c->engine = engine;
     c->ops = ops;
@@ -479,8 +485,8 @@ umatcv_converter_new_full (UmatcvEngine *engine, const UmatcvChain *chain,
     c->next_slot = 0;
     c->n_stripes = 1;
     const UmatcvColorimetry bt601 = {UMATCV_MATRIX_BT601, UMATCV_RANGE_LIMITED};
-    const UmatcvColorimetry &ci = in_colorimetry ? *in_colorimetry : bt601;
-    const UmatcvColorimetry &co = out_colorimetry ? *out_colorimetry : bt601;
+    const UmatcvColorimetry &ci = spec->in_colorimetry;
+    const UmatcvColorimetry &co = spec->out_colorimetry;
     c->decode = yuv_coefficients (ci.matrix, ci.range);
     c->encode = yuv_coefficients (co.matrix, co.range);
     bool custom = ci.matrix != bt601.matrix || ci.range != bt601.range
@@ -496,7 +502,7 @@ umatcv_converter_new_full (UmatcvEngine *engine, const UmatcvChain *chain,
       cv::ocl::OpenCLExecutionContextScope scope (engine->context);
       c->device_allocator.set_delegate (cv::ocl::getOpenCLAllocator ());
       try {
-        c->setup_opencl (pool_size, fuse != 0);
+        c->setup_opencl (spec->slots, spec->fuse != 0);
       } catch (...) {
         c->stripe_queues.reset ();
         c->slots.clear ();      /* release the UMats while bound */
@@ -513,15 +519,15 @@ umatcv_converter_new_full (UmatcvEngine *engine, const UmatcvChain *chain,
 
 UmatcvStatus
 umatcv_converter_process (UmatcvConverter *c, const UmatcvImage *in,
-    const UmatcvImage *out, char *error, size_t error_size)
+    const UmatcvImage *out, char **error)
 {
   if (c == nullptr || !c->check_image (in, c->in, c->in_shapes, c->in_planes)
       || !c->check_image (out, c->out, c->out_shapes, c->out_planes)) {
-    set_error (error, error_size, "frame does not match the converter's "
+    set_error (error, "frame does not match the converter's "
         "layout, size or minimum strides");
     return UMATCV_ERROR_INVALID_ARGUMENT;
   }
-  return umatcv_guard (error, error_size, [&] () -> UmatcvStatus {
+  return umatcv_guard (error, [&] () -> UmatcvStatus {
     if (!c->slots.empty ()) {
       cv::ocl::OpenCLExecutionContextScope scope (c->engine->context);
       c->process_opencl (in, out);

@@ -81,8 +81,7 @@ find_context (bool any_device, std::string &why)
 extern "C" {
 
 UmatcvStatus
-umatcv_engine_new (UmatcvDevice device, UmatcvEngine **engine, char *error,
-    size_t error_size)
+umatcv_engine_new (UmatcvDevice device, UmatcvEngine **engine, char **error)
 {
   if (engine == nullptr)
     return UMATCV_ERROR_INVALID_ARGUMENT;
@@ -90,7 +89,7 @@ umatcv_engine_new (UmatcvDevice device, UmatcvEngine **engine, char *error,
   if (device < UMATCV_DEVICE_AUTO || device > UMATCV_DEVICE_OPENCL)
     return UMATCV_ERROR_INVALID_ARGUMENT;
 
-  return umatcv_guard (error, error_size, [&] () -> UmatcvStatus {
+  return umatcv_guard (error, [&] () -> UmatcvStatus {
     std::unique_ptr<UmatcvEngine> e (new UmatcvEngine {false, "cpu", {}});
     if (device != UMATCV_DEVICE_CPU) {
       std::string why;
@@ -109,7 +108,7 @@ umatcv_engine_new (UmatcvDevice device, UmatcvEngine **engine, char *error,
         }
       }
       if (!e->opencl) {
-        set_error (error, error_size, why);
+        set_error (error, why);
         if (device == UMATCV_DEVICE_OPENCL)
           return UMATCV_ERROR_NO_DEVICE;
       }

@@ -477,7 +477,7 @@ is (uint32_t mask, UmatcvLayout l)
 bool
 is_420 (UmatcvLayout l)
 {
-  return layout_info (l).shape != Shape::PACKED;
+  return layout_shape (l) != Shape::PACKED;
 }
 
 bool
@@ -513,7 +513,7 @@ pixel_step (const Op &op, UmatcvLayout from, Needs &needs)
   if (op.kind != OpKind::CVT)
     return "";
   char buf[160];
-  int cs = layout_info (from).channels, cd = layout_info (to).channels;
+  int cs = layout_channels (from), cd = layout_channels (to);
 
   if (is (rgb_family, from) && is (rgb_family, to)) {
     snprintf (buf, sizeof buf, "reorder (@P, %d, %d, %d)",
@@ -694,7 +694,6 @@ FusedKernel::build (const std::vector<Op> &ops, UmatcvLayout in,
   bool yuv_state = false;   /* the block is y[], u[], v[] rather than p[] */
 
   /* load */
-  const LayoutInfo &in_info = layout_info (in);
   if (is_420 (in)) {
     yuv_state = true;
     for (int k = 0; k < 4; k++)
@@ -711,7 +710,7 @@ FusedKernel::build (const std::vector<Op> &ops, UmatcvLayout in,
       default:
         uo = "2 * bx + 1"; vo = "2 * bx"; break;
     }
-    bool semi = in_info.shape == Shape::SEMI_420;
+    bool semi = layout_shape (in) == Shape::SEMI_420;
     body << "  {\n    int row = FRAME_H * src_step + by * " << (semi ? "FRAME_W" : "(FRAME_W / 2)")
         << ";\n    u[0] = u[1] = src[row + " << uo << "];\n"
         << "    v[0] = v[1] = src[row + " << vo << "];\n  }\n";
@@ -729,7 +728,7 @@ FusedKernel::build (const std::vector<Op> &ops, UmatcvLayout in,
           << "    v[" << r << "] = src[at + " << vi << "];\n  }\n";
     }
   } else {
-    int cn = in_info.channels;
+    int cn = layout_channels (in);
     for (int k = 0; k < npix; k++) {
       body << "  {\n    int at = mad24 (Y0 + " << k / bw << ", src_step, (X0 + "
           << k % bw << ") * " << cn << ");\n    p[" << k << "] = "
@@ -789,7 +788,7 @@ FusedKernel::build (const std::vector<Op> &ops, UmatcvLayout in,
     for (int k = 0; k < 4; k++)
       body << "  dst[mad24 (Y0 + " << k / 2 << ", dst_step, X0 + " << k % 2
           << ")] = y[" << k << "];\n";
-    bool semi = layout_info (out).shape == Shape::SEMI_420;
+    bool semi = layout_shape (out) == Shape::SEMI_420;
     const char *uo, *vo;
     switch (out) {
       case UMATCV_LAYOUT_I420:
@@ -807,7 +806,7 @@ FusedKernel::build (const std::vector<Op> &ops, UmatcvLayout in,
   } else {
     if (is_420 (out) || is_422 (out))
       return nullptr;
-    int cn = layout_info (out).channels;
+    int cn = layout_channels (out);
     static const char *const comp = "xyzw";
     for (int k = 0; k < npix; k++) {
       body << "  {\n    int at = mad24 (Y0 + " << k / bw << ", dst_step, (X0 + "

@@ -16,22 +16,19 @@
 
 namespace umatcv {
 
-/* How a layout's bytes sit in memory. */
+/* How a layout's bytes sit in memory (from its row of the layout table). */
 enum class Shape {
   PACKED,       /* one plane, `channels` bytes a pixel */
   PLANAR_420,   /* Y, then two chroma planes of (w/2)x(h/2) */
   SEMI_420,     /* Y, then one interleaved chroma plane of (w/2)x(h/2) pairs */
 };
 
-struct LayoutInfo {
-  const char *name;
-  Shape shape;
-  int channels;      /* of the whole cv::Mat that cvtColor sees */
-  int width_align;   /* subsampling forces even sizes */
-  int height_align;
-};
-
-const LayoutInfo &layout_info (UmatcvLayout layout);
+/* The layout's row of the table (umatcv-layouts.cpp); row 0 ("none")
+ * outside it. */
+const UmatcvLayoutInfo &layout_info (UmatcvLayout layout);
+Shape layout_shape (UmatcvLayout layout);
+/* Channels of the whole cv::Mat cvtColor sees (1 for 4:2:0). */
+int layout_channels (UmatcvLayout layout);
 
 /* One plane of a layout at a given size: rows x cols elements of cn bytes. */
 struct PlaneShape {
@@ -93,7 +90,9 @@ private:
   mutable std::atomic<uint64_t> count_;
 };
 
-void set_error (char *error, size_t error_size, const std::string &message);
+/* Sets *error (when error is not NULL) to a malloc'd copy of `message`,
+ * freeing what it held. */
+void set_error (char **error, const std::string &message);
 
 /* Throws an OpenCL error for frame numbers the test environment asks for
  * (umatcv-testhook.cpp); does nothing otherwise. */
@@ -114,23 +113,23 @@ struct UmatcvEngine {
 /* Runs `body`, turning any exception into a status and a message. */
 template <class F>
 UmatcvStatus
-umatcv_guard (char *error, size_t error_size, F body)
+umatcv_guard (char **error, F body)
 {
   try {
     return body ();
   } catch (const cv::Exception &e) {
-    umatcv::set_error (error, error_size, std::string ("OpenCV: ") + e.what ());
+    umatcv::set_error (error, std::string ("OpenCV: ") + e.what ());
     return e.code == cv::Error::OpenCLApiCallError
         || e.code == cv::Error::OpenCLInitError ?
         UMATCV_ERROR_OPENCL : UMATCV_ERROR_OPENCV;
   } catch (const std::bad_alloc &) {
-    umatcv::set_error (error, error_size, "out of memory");
+    umatcv::set_error (error, "out of memory");
     return UMATCV_ERROR_NO_MEMORY;
   } catch (const std::exception &e) {
-    umatcv::set_error (error, error_size, e.what ());
+    umatcv::set_error (error, e.what ());
     return UMATCV_ERROR_OPENCV;
   } catch (...) {
-    umatcv::set_error (error, error_size, "unknown C++ exception");
+    umatcv::set_error (error, "unknown C++ exception");
     return UMATCV_ERROR_OPENCV;
   }
 }

@@ -4,9 +4,12 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The only door between the GStreamer element (C) and OpenCV (C++). Handles
- * are opaque; every call returns a status and never lets an exception out.
- * Where a call takes `char *error, size_t error_size`, a failing call writes
- * a sentence for the user there (either may be NULL/0).
+ * are opaque; no call lets an exception out.
+ *
+ * Errors: a call that can fail returns a UmatcvStatus and takes a last
+ * argument `char **error`. On failure, when `error` is not NULL, *error is
+ * set to a sentence for the user, allocated with malloc(); the caller frees
+ * it with umatcv_free(). *error is left alone on success.
  *
  * Ownership: what a _new() call returns belongs to the caller and goes back
  * through the matching _free(), which accepts NULL. Images are borrowed: the
@@ -33,11 +36,12 @@ typedef enum {
   UMATCV_ERROR_NO_DEVICE,         /* OpenCL asked for, no OpenCL device */
   UMATCV_ERROR_OPENCL,            /* the OpenCL runtime failed */
   UMATCV_ERROR_OPENCV,            /* OpenCV raised an exception */
-  UMATCV_ERROR_NO_MEMORY
+  UMATCV_ERROR_NO_MEMORY,
+  UMATCV_ERROR_TOO_LARGE          /* a frame the device cannot address */
 } UmatcvStatus;
 
-/* What the bytes of an image mean, as cvtColor sees them. The first group is
- * what video formats carry; the second exists only between chain steps. */
+/* What the bytes of an image mean. Layouts with a video format are what
+ * frames carry; the others (HSV, Lab...) exist only between chain steps. */
 typedef enum {
   UMATCV_LAYOUT_NONE = 0,
   UMATCV_LAYOUT_BGR, UMATCV_LAYOUT_RGB,
@@ -58,17 +62,44 @@ typedef enum {
 #define UMATCV_LAYOUT_BIT(l) (1u << (l))
 
 typedef enum {
+  UMATCV_FAMILY_NONE = 0,   /* only between chain steps */
+  UMATCV_FAMILY_RGB,        /* R'G'B', with alpha or padding or not */
+  UMATCV_FAMILY_GRAY,
+  UMATCV_FAMILY_YUV         /* Y'CbCr, chroma subsampled or not */
+} UmatcvFamily;
+
+/* One row of the layout table, the project's one description of formats:
+ * the element builds its caps from it, the tests their frames. */
+typedef struct {
+  const char *name;           /* as cvtColor codes spell it: "BGR", "HSV" */
+  const char *video_format;   /* GStreamer's name ("BGRx"); NULL: none */
+  UmatcvFamily family;
+  int n_planes;               /* 1 to 3 */
+  int pixel_size;             /* bytes a pixel of a one-plane layout, else 0 */
+  int chroma_x_shift;         /* log2 of the chroma subsampling: 4:2:0 is */
+  int chroma_y_shift;         /*   1 and 1, 4:2:2 1 and 0 */
+  int input_only;             /* a video format nothing here writes */
+} UmatcvLayoutInfo;
+
+/* The row of `layout`; NULL outside [1, UMATCV_N_LAYOUTS). */
+const UmatcvLayoutInfo *umatcv_layout_info (UmatcvLayout layout);
+/* Its name ("BGR", "HSV"...), "none" outside the table. */
+const char *umatcv_layout_name (UmatcvLayout layout);
+/* The layout of a GStreamer format name ("NV12"), NONE when none. */
+UmatcvLayout umatcv_layout_from_video_format (const char *video_format);
+
+typedef enum {
   UMATCV_DEVICE_AUTO = 0,  /* an OpenCL GPU if OpenCV finds one, else CPU */
   UMATCV_DEVICE_CPU,       /* never touches OpenCL */
   UMATCV_DEVICE_OPENCL     /* an OpenCL GPU, else any OpenCL device */
 } UmatcvDevice;
 
-/* Chain flags: how a chain treats Y'CbCr video. A chain that reads or
- * writes 4:2:0/4:2:2 through a matrix applies the converter's colorimetry
- * there (OpenCV's own codes are BT.601 limited range; the others are
- * umatcv's). The names are historical: "BT601" means "through a matrix". */
-#define UMATCV_CHAIN_READS_BT601  (1u << 0)  /* decodes YUV input with a matrix */
-#define UMATCV_CHAIN_WRITES_BT601 (1u << 1)  /* encodes YUV output with one */
+/* Chain flags: where a chain turns Y'CbCr into colour or back through a
+ * matrix (OpenCV's own codes are BT.601 limited range; the converter
+ * applies the colorimetry it is given there). Repacking Y'CbCr (I420 to
+ * NV12) needs no matrix. */
+#define UMATCV_CHAIN_DECODES_YUV (1u << 0)
+#define UMATCV_CHAIN_ENCODES_YUV (1u << 1)
 
 /* The Y'CbCr matrix and range a converter decodes its YUV input with and
  * encodes its YUV output with. */
@@ -99,22 +130,20 @@ typedef struct UmatcvChain UmatcvChain;
 typedef struct UmatcvEngine UmatcvEngine;
 typedef struct UmatcvConverter UmatcvConverter;
 
+/* Frees an error sentence (or anything else this library says to). */
+void umatcv_free (void *pointer);
 const char *umatcv_status_name (UmatcvStatus status);
-const char *umatcv_layout_name (UmatcvLayout layout);  /* "BGR", "HSV"... */
-/* Bytes per pixel of a packed layout, 0 for a planar one. */
-int umatcv_layout_pixel_size (UmatcvLayout layout);
 
 /* Chains. parse: "BGR2HSV, COLOR_hsv2rgb" (case-insensitive, COLOR_ optional,
  * spaces ignored). Fails on an empty text, an unknown or unsupported token
- * (named in error); it does not check that steps connect: check() does.
+ * (named in the error); it does not check that steps connect: check() does.
  * route: the steps that turn one layout into another, as auto mode does;
  * none (length 0) when they are equal. */
 UmatcvStatus umatcv_chain_parse (const char *text, UmatcvChain **chain,
-    char *error, size_t error_size);
+    char **error);
 UmatcvStatus umatcv_chain_route (UmatcvLayout from, UmatcvLayout to,
-    UmatcvChain **chain);
-UmatcvStatus umatcv_chain_check (const UmatcvChain *chain, char *error,
-    size_t error_size);
+    UmatcvChain **chain, char **error);
+UmatcvStatus umatcv_chain_check (const UmatcvChain *chain, char **error);
 void umatcv_chain_free (UmatcvChain *chain);
 size_t umatcv_chain_length (const UmatcvChain *chain);
 /* A step's canonical name ("BGR2HSV"), or NULL past the end. */
@@ -127,35 +156,46 @@ unsigned umatcv_chain_flags (const UmatcvChain *chain);
 void umatcv_chain_size_alignment (const UmatcvChain *chain, int *width_align,
     int *height_align);
 
-/* Engines: one compute device. cpu never loads OpenCL. */
+/* Engines: one compute device. cpu never loads OpenCL. On auto, a missing
+ * GPU is no failure: the engine runs on the CPU and *error (when given)
+ * says why, for the log. */
 UmatcvStatus umatcv_engine_new (UmatcvDevice device, UmatcvEngine **engine,
-    char *error, size_t error_size);
+    char **error);
 void umatcv_engine_free (UmatcvEngine *engine);
 /* "cpu" or "opencl:<device name>"; valid while the engine lives. */
 const char *umatcv_engine_backend (const UmatcvEngine *engine);
 int umatcv_engine_uses_opencl (const UmatcvEngine *engine);
 
+/* What a converter converts: one chain between two layouts at one size. */
+typedef struct {
+  UmatcvLayout in, out;
+  int width, height;
+  /* of YUV input and output; ignored for other layouts */
+  UmatcvColorimetry in_colorimetry, out_colorimetry;
+  /* OpenCL: frames of device buffers, allocated once, used in turn */
+  unsigned slots;
+  /* compile the chain into one OpenCL kernel where the generator can;
+   * 0 keeps OpenCV's kernels, step by step */
+  int fuse;
+} UmatcvConverterSpec;
+
+/* Fills `spec` with the defaults: BT.601 limited range, 1 slot, fused. */
+void umatcv_converter_spec_init (UmatcvConverterSpec *spec, UmatcvLayout in,
+    UmatcvLayout out, int width, int height);
+
 /* Converters: one chain on one frame size. Allocates every buffer it will
- * use now (on OpenCL, pool_size slots of UMats, reused round robin) and
- * none per frame. The chain is copied; the engine must outlive it. */
+ * use now, and none per frame; compiles any OpenCL kernel now. The chain
+ * is copied; the engine must outlive the converter. */
 UmatcvStatus umatcv_converter_new (UmatcvEngine *engine,
-    const UmatcvChain *chain, UmatcvLayout in, UmatcvLayout out, int width,
-    int height, unsigned pool_size, UmatcvConverter **converter,
-    char *error, size_t error_size);
-/* The same, with the colorimetry of YUV input and output (NULL: BT.601
- * limited range) and whether to compile the chain into one OpenCL kernel
- * when it can (fuse = 0 keeps OpenCV's kernels, step by step). */
-UmatcvStatus umatcv_converter_new_full (UmatcvEngine *engine,
-    const UmatcvChain *chain, UmatcvLayout in, UmatcvLayout out, int width,
-    int height, unsigned pool_size, const UmatcvColorimetry *in_colorimetry,
-    const UmatcvColorimetry *out_colorimetry, int fuse,
-    UmatcvConverter **converter, char *error, size_t error_size);
+    const UmatcvChain *chain, const UmatcvConverterSpec *spec,
+    UmatcvConverter **converter, char **error);
 /* 1 when the chain runs as one generated OpenCL kernel. */
 int umatcv_converter_is_fused (const UmatcvConverter *converter);
-/* in and out may be the same memory (in-place); out is complete on return. */
+/* in and out may be the same memory (in place); out is complete on
+ * return. On an OpenCL failure `in` is intact, so the frame can be done
+ * again elsewhere. */
 UmatcvStatus umatcv_converter_process (UmatcvConverter *converter,
-    const UmatcvImage *in, const UmatcvImage *out, char *error,
-    size_t error_size);
+    const UmatcvImage *in, const UmatcvImage *out, char **error);
 void umatcv_converter_free (UmatcvConverter *converter);
 /* Buffers (Mat or UMat) allocated for or re-created inside this converter
  * since it was made: constant after _new() unless something regressed. */
@@ -176,14 +216,14 @@ typedef struct UmatcvHostAllocator UmatcvHostAllocator;
 typedef struct UmatcvHostMemory UmatcvHostMemory;
 
 UmatcvStatus umatcv_host_allocator_new (UmatcvEngine *engine,
-    UmatcvHostAllocator **allocator, char *error, size_t error_size);
+    UmatcvHostAllocator **allocator, char **error);
 void umatcv_host_allocator_free (UmatcvHostAllocator *allocator);
 /* Whether blocks are pinned for an OpenCL device (else plain memory). */
 int umatcv_host_allocator_pinned (const UmatcvHostAllocator *allocator);
 /* A block of `size` bytes, aligned to at least 64 bytes (a page on the
  * CPU). Safe from any thread. */
 UmatcvStatus umatcv_host_memory_new (UmatcvHostAllocator *allocator,
-    size_t size, UmatcvHostMemory **memory, char *error, size_t error_size);
+    size_t size, UmatcvHostMemory **memory, char **error);
 uint8_t *umatcv_host_memory_data (const UmatcvHostMemory *memory);
 size_t umatcv_host_memory_size (const UmatcvHostMemory *memory);
 void umatcv_host_memory_free (UmatcvHostMemory *memory);

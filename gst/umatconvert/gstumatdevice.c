@@ -1,0 +1,284 @@
+/* GStreamer
+ * Copyright (C) 2026 gst-umat authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * An OpenCL failure while streaming (a lost device, a driver error) does
+ * not lose the stream: the element posts a warning, makes a CPU engine,
+ * rebuilds the converter there and converts the failed frame again (OpenCL
+ * writes the output frame last, with the download, so the input is
+ * intact). It stays on the CPU until it stops.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstumatdevice.h"
+
+#include <string.h>
+
+GST_DEBUG_CATEGORY_EXTERN (gst_umat_convert_debug);
+#define GST_CAT_DEFAULT gst_umat_convert_debug
+
+void
+gst_umat_device_init (GstUmatDevice * dev)
+{
+  dev->backend = g_strdup ("");
+}
+
+void
+gst_umat_device_finalize (GstUmatDevice * dev)
+{
+  g_free (dev->backend);
+}
+
+static void
+set_state (GstUmatDevice * dev, GstElement * element, gboolean fused,
+    gboolean new_backend)
+{
+  GST_OBJECT_LOCK (element);
+  dev->fused = fused;
+  if (new_backend) {
+    g_free (dev->backend);
+    dev->backend = g_strdup (umatcv_engine_backend (dev->engine));
+  }
+  GST_OBJECT_UNLOCK (element);
+}
+
+gboolean
+gst_umat_device_start (GstUmatDevice * dev, GstElement * element,
+    UmatcvDevice device)
+{
+  gchar *note = NULL;
+  UmatcvStatus status = umatcv_engine_new (device, &dev->engine, &note);
+
+  if (status != UMATCV_OK)
+    goto no_engine;
+  /* device=auto without a usable OpenCL GPU is the documented, common case
+   * (the backend property says "cpu"): a log line, not a warning */
+  if (note)
+    GST_INFO_OBJECT (element, "no OpenCL GPU, converting on the CPU: %s",
+        note);
+  umatcv_free (note);
+  set_state (dev, element, FALSE, TRUE);
+  GST_INFO_OBJECT (element, "backend %s", umatcv_engine_backend (dev->engine));
+  return TRUE;
+
+  /* ERRORS */
+no_engine:
+  {
+    if (status == UMATCV_ERROR_NO_DEVICE)
+      GST_ELEMENT_ERROR (element, RESOURCE, NOT_FOUND,
+          ("No OpenCL device for device=opencl: %s", note),
+          ("use device=auto or device=cpu to run on the CPU"));
+    else
+      GST_ELEMENT_ERROR (element, LIBRARY, INIT,
+          ("Could not set up OpenCV (%s): %s", umatcv_status_name (status),
+              note), (NULL));
+    umatcv_free (note);
+    return FALSE;
+  }
+}
+
+void
+gst_umat_device_drop_converter (GstUmatDevice * dev, GstElement * element)
+{
+  umatcv_converter_free (dev->converter);
+  dev->converter = NULL;
+  gst_umat_chain_info_unref (dev->chain);
+  dev->chain = NULL;
+  GST_OBJECT_LOCK (element);
+  dev->fused = FALSE;
+  GST_OBJECT_UNLOCK (element);
+}
+
+void
+gst_umat_device_stop (GstUmatDevice * dev, GstElement * element)
+{
+  gst_umat_device_drop_converter (dev, element);
+  umatcv_engine_free (dev->engine);
+  dev->engine = NULL;
+}
+
+gboolean
+gst_umat_device_on_opencl (const GstUmatDevice * dev)
+{
+  return dev->engine != NULL && umatcv_engine_uses_opencl (dev->engine);
+}
+
+static gboolean
+same_but_framerate (const GstVideoInfo * a, const GstVideoInfo * b)
+{
+  GstVideoInfo c = *b;
+
+  GST_VIDEO_INFO_FPS_N (&c) = GST_VIDEO_INFO_FPS_N (a);
+  GST_VIDEO_INFO_FPS_D (&c) = GST_VIDEO_INFO_FPS_D (a);
+  return gst_video_info_is_equal (a, &c);
+}
+
+gboolean
+gst_umat_device_runs (const GstUmatDevice * dev,
+    const GstUmatChainInfo * chain, const GstVideoInfo * in_info,
+    const GstVideoInfo * out_info, guint slots)
+{
+  return dev->chain == chain && dev->slots == slots
+      && same_but_framerate (&dev->in_info, in_info)
+      && same_but_framerate (&dev->out_info, out_info);
+}
+
+/* The matrix and range the converter applies to YUV of `info`. RGB caps
+ * say full range (sRGB) too, but no matrix applies to them: they keep the
+ * default, so that an RGB end never takes a chain off OpenCV's own codes. */
+static UmatcvColorimetry
+colorimetry_of (const GstVideoInfo * info)
+{
+  UmatcvColorimetry c = { UMATCV_MATRIX_BT601, UMATCV_RANGE_LIMITED };
+  if (!GST_VIDEO_INFO_IS_YUV (info))
+    return c;
+  if (info->colorimetry.matrix == GST_VIDEO_COLOR_MATRIX_BT709)
+    c.matrix = UMATCV_MATRIX_BT709;
+  if (info->colorimetry.range == GST_VIDEO_COLOR_RANGE_0_255)
+    c.range = UMATCV_RANGE_FULL;
+  return c;
+}
+
+static gboolean
+build (GstUmatDevice * dev, GstElement * element)
+{
+  UmatcvChain *route = NULL;
+  const UmatcvChain *chain = dev->chain->chain;
+  UmatcvConverterSpec spec;
+  UmatcvStatus status;
+  const GstVideoInfo *in_info = &dev->in_info;
+  gchar *error = NULL;
+
+  if (gst_umat_chain_info_is_auto (dev->chain)) {
+    status = umatcv_chain_route (dev->in_layout, dev->out_layout, &route,
+        &error);
+    if (status != UMATCV_OK)
+      goto failed;
+    chain = route;
+  }
+  umatcv_converter_spec_init (&spec, dev->in_layout, dev->out_layout,
+      GST_VIDEO_INFO_WIDTH (in_info), GST_VIDEO_INFO_HEIGHT (in_info));
+  spec.in_colorimetry = colorimetry_of (in_info);
+  spec.out_colorimetry = colorimetry_of (&dev->out_info);
+  spec.slots = dev->slots;
+  status = umatcv_converter_new (dev->engine, chain, &spec, &dev->converter,
+      &error);
+  umatcv_chain_free (route);
+  if (status != UMATCV_OK)
+    goto failed;
+
+  set_state (dev, element, umatcv_converter_is_fused (dev->converter), FALSE);
+  GST_DEBUG_OBJECT (element, "converting %s to %s at %dx%d with %s chain, %u "
+      "slots%s", umatcv_layout_name (dev->in_layout),
+      umatcv_layout_name (dev->out_layout), GST_VIDEO_INFO_WIDTH (in_info),
+      GST_VIDEO_INFO_HEIGHT (in_info),
+      route ? "auto" : dev->chain->text, dev->slots,
+      umatcv_converter_is_fused (dev->converter) ? ", fused" : "");
+  return TRUE;
+
+  /* ERRORS */
+failed:
+  {
+    GST_ELEMENT_ERROR (element, CORE, NEGOTIATION,
+        ("Cannot convert %s to %s at %dx%d: %s",
+            GST_VIDEO_INFO_NAME (in_info), GST_VIDEO_INFO_NAME (&dev->out_info),
+            GST_VIDEO_INFO_WIDTH (in_info), GST_VIDEO_INFO_HEIGHT (in_info),
+            error), ("chain \"%s\"", dev->chain->text));
+    umatcv_free (error);
+    return FALSE;
+  }
+}
+
+gboolean
+gst_umat_device_configure (GstUmatDevice * dev, GstElement * element,
+    GstUmatChainInfo * chain, const GstVideoInfo * in_info,
+    const GstVideoInfo * out_info, guint slots, gboolean passthrough)
+{
+  gst_umat_device_drop_converter (dev, element);
+  dev->chain = gst_umat_chain_info_ref (chain);
+  dev->in_info = *in_info;
+  dev->out_info = *out_info;
+  dev->in_layout = gst_umat_layout_from_format (GST_VIDEO_INFO_FORMAT
+      (in_info));
+  dev->out_layout = gst_umat_layout_from_format (GST_VIDEO_INFO_FORMAT
+      (out_info));
+  dev->slots = slots;
+  return passthrough || build (dev, element);
+}
+
+static gboolean
+fall_back_to_cpu (GstUmatDevice * dev, GstElement * element, const gchar * why)
+{
+  UmatcvEngine *cpu = NULL;
+
+  GST_ELEMENT_WARNING (element, RESOURCE, FAILED,
+      ("OpenCL failed on %s, converting on the CPU from now on: %s",
+          umatcv_engine_backend (dev->engine), why), (NULL));
+  if (umatcv_engine_new (UMATCV_DEVICE_CPU, &cpu, NULL) != UMATCV_OK)
+    return FALSE;
+  umatcv_converter_free (dev->converter);     /* before its engine */
+  dev->converter = NULL;
+  umatcv_engine_free (dev->engine);
+  dev->engine = cpu;
+  set_state (dev, element, FALSE, TRUE);
+  return build (dev, element);
+}
+
+static void
+image_from_frame (UmatcvImage * image, UmatcvLayout layout,
+    GstVideoFrame * frame)
+{
+  memset (image, 0, sizeof (*image));
+  image->layout = layout;
+  image->width = GST_VIDEO_FRAME_WIDTH (frame);
+  image->height = GST_VIDEO_FRAME_HEIGHT (frame);
+  for (guint i = 0; i < GST_VIDEO_FRAME_N_PLANES (frame) && i < 3; i++) {
+    image->planes[i] = GST_VIDEO_FRAME_PLANE_DATA (frame, i);
+    /* a negative stride is refused by the library as too small */
+    image->strides[i] = MAX (GST_VIDEO_FRAME_PLANE_STRIDE (frame, i), 0);
+  }
+}
+
+GstFlowReturn
+gst_umat_device_process (GstUmatDevice * dev, GstElement * element,
+    GstVideoFrame * in, GstVideoFrame * out)
+{
+  UmatcvImage in_image, out_image;
+  gchar *error = NULL;
+  UmatcvStatus status;
+
+  if (G_UNLIKELY (dev->converter == NULL))
+    goto not_negotiated;
+  image_from_frame (&in_image, dev->in_layout, in);
+  image_from_frame (&out_image, dev->out_layout, out);
+  status = umatcv_converter_process (dev->converter, &in_image, &out_image,
+      &error);
+  if (G_UNLIKELY (status != UMATCV_OK && status != UMATCV_ERROR_INVALID_ARGUMENT
+          && gst_umat_device_on_opencl (dev))
+      && fall_back_to_cpu (dev, element, error)) {
+    g_clear_pointer (&error, umatcv_free);
+    status = umatcv_converter_process (dev->converter, &in_image, &out_image,
+        &error);
+  }
+  if (G_UNLIKELY (status != UMATCV_OK))
+    goto failed;
+  return GST_FLOW_OK;
+
+  /* ERRORS */
+not_negotiated:
+  {
+    GST_ELEMENT_ERROR (element, CORE, NEGOTIATION, (NULL),
+        ("no converter for the current caps"));
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+failed:
+  {
+    GST_ELEMENT_ERROR (element, STREAM, FAILED,
+        ("Conversion failed on %s: %s", umatcv_engine_backend (dev->engine),
+            error), ("%s", umatcv_status_name (status)));
+    umatcv_free (error);
+    return GST_FLOW_ERROR;
+  }
+}
