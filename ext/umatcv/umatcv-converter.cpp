@@ -24,6 +24,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include <climits>
 #include <memory>
 #include <stdexcept>
 
@@ -365,6 +366,39 @@ struct UmatcvConverter {
     return src;
   }
 
+  /* Every image a slot holds must fit one device buffer, and OpenCV's own
+   * kernels address buffers with 32-bit offsets: only a fused chain (64-bit
+   * rows) runs on frames of 2 GiB and more. */
+  void check_device_fits () const
+  {
+    const cv::ocl::Device &device = cv::ocl::Device::getDefault ();
+    size_t largest = 0;
+    UmatcvLayout biggest = in;
+    std::vector<UmatcvLayout> images {in, out};
+    if (!fused)
+      for (const Op &op : ops)
+        images.push_back (op.output);
+    for (UmatcvLayout l : images) {
+      cv::Size size = layout_mat_size (l, width, height);
+      size_t bytes = (size_t) size.area () * layout_channels (l);
+      if (bytes > largest) {
+        largest = bytes;
+        biggest = l;
+      }
+    }
+    std::string frame = std::to_string (width) + "x" + std::to_string (height)
+        + " " + layout_info (biggest).name + " image of "
+        + std::to_string (largest) + " bytes";
+    if (largest > device.maxMemAllocSize ())
+      throw TooLarge ("a " + frame + " is larger than the largest buffer "
+          "OpenCL device " + device.name () + " allocates ("
+          + std::to_string (device.maxMemAllocSize ()) + " bytes)");
+    if (!fused && largest > (size_t) INT_MAX)
+      throw TooLarge ("a " + frame + " is too large for OpenCV's OpenCL "
+          "kernels (32-bit offsets), and this chain does not run as one fused "
+          "kernel");
+  }
+
   void setup_opencl (unsigned pool_size, bool fuse)
   {
     img_set_chroma (frame_in, in);
@@ -375,6 +409,7 @@ struct UmatcvConverter {
       throw std::runtime_error ("this chain cannot apply BT.709 or full-range "
           "YUV on OpenCL: only chains that run as one generated kernel can "
           "(OpenCV's own YUV codes are BT.601 limited range)");
+    check_device_fits ();
     slots.resize (pool_size);
     for (Slot &slot : slots) {
       img_from_whole (slot.in, new_umat (in), in, width, height);

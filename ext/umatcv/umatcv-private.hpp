@@ -11,6 +11,7 @@
 #include <opencv2/core/ocl.hpp>
 
 #include <atomic>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -98,6 +99,13 @@ void set_error (char **error, const std::string &message);
  * (umatcv-testhook.cpp); does nothing otherwise. */
 void testhook_opencl_frame (uint64_t frame);
 
+/* Thrown for a frame the device cannot hold or address: the converter
+ * refuses it (UMATCV_ERROR_TOO_LARGE) with this message. */
+class TooLarge : public std::runtime_error {
+public:
+  explicit TooLarge (const std::string &what) : std::runtime_error (what) {}
+};
+
 }  /* namespace umatcv */
 
 struct UmatcvChain {
@@ -117,6 +125,9 @@ umatcv_guard (char **error, F body)
 {
   try {
     return body ();
+  } catch (const umatcv::TooLarge &e) {
+    umatcv::set_error (error, e.what ());
+    return UMATCV_ERROR_TOO_LARGE;
   } catch (const cv::Exception &e) {
     umatcv::set_error (error, std::string ("OpenCV: ") + e.what ());
     return e.code == cv::Error::OpenCLApiCallError
