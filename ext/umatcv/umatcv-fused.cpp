@@ -194,13 +194,13 @@ hsv_simd_columns (int width, bool full)
 
 /* --- generation -------------------------------------------------------- */
 
-const uint32_t rgb_family = UMATCV_LAYOUT_BIT (UMATCV_LAYOUT_BGR)
+const uint64_t rgb_family = UMATCV_LAYOUT_BIT (UMATCV_LAYOUT_BGR)
     | UMATCV_LAYOUT_BIT (UMATCV_LAYOUT_RGB) | UMATCV_LAYOUT_BIT (UMATCV_LAYOUT_BGRA)
     | UMATCV_LAYOUT_BIT (UMATCV_LAYOUT_RGBA) | UMATCV_LAYOUT_BIT (UMATCV_LAYOUT_BGRX)
     | UMATCV_LAYOUT_BIT (UMATCV_LAYOUT_RGBX);
 
 bool
-is (uint32_t mask, UmatcvLayout l)
+is (uint64_t mask, UmatcvLayout l)
 {
   return (mask & UMATCV_LAYOUT_BIT (l)) != 0;
 }
@@ -372,8 +372,10 @@ yuv_coefficients (UmatcvMatrix matrix, UmatcvRange range)
         269484, 528482, 102760, -155188, -305135, 460324,
         460324, -385875, -74448};
   }
-  double kr = matrix == UMATCV_MATRIX_BT709 ? 0.2126 : 0.299;
-  double kb = matrix == UMATCV_MATRIX_BT709 ? 0.0722 : 0.114;
+  double kr = matrix == UMATCV_MATRIX_BT709 ? 0.2126
+      : matrix == UMATCV_MATRIX_BT2020 ? 0.2627 : 0.299;
+  double kb = matrix == UMATCV_MATRIX_BT709 ? 0.0722
+      : matrix == UMATCV_MATRIX_BT2020 ? 0.0593 : 0.114;
   double kg = 1.0 - kr - kb;
   bool limited = range == UMATCV_RANGE_LIMITED;
   double ys = limited ? 219.0 / 255.0 : 1.0;   /* Y' per unit R'G'B' */
@@ -475,7 +477,7 @@ FusedKernel::build (const std::vector<Op> &ops, UmatcvLayout in,
   for (const Op &op : ops) {
     UmatcvLayout to = op.output;
     if (yuv_state) {
-      if (op.kind == OpKind::REPACK_420) {
+      if (op.kind == OpKind::CONVERT_YUV) {
         /* only where the planes go changes: the writer handles it */
       } else if (op.kind == OpKind::CVT && to == UMATCV_LAYOUT_GRAY) {
         for (int k = 0; k < npix; k++)
