@@ -98,7 +98,7 @@ umatcv_engine_new (UmatcvDevice device, UmatcvEngine **engine, char **error)
       if (context.ptr () != nullptr) {
         cv::ocl::Device dev = context.device (0);
         e->context = cv::ocl::OpenCLExecutionContext::create (context, dev);
-        cv::ocl::OpenCLExecutionContextScope scope (e->context);
+        ContextGuard bound (e->context);
         if (cv::ocl::useOpenCL ()) {
           e->opencl = true;
           e->backend = "opencl:" + trimmed (dev.name ());
