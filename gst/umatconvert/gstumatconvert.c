@@ -47,6 +47,7 @@ GST_DEBUG_CATEGORY (gst_umat_convert_debug);
 #define DEFAULT_PROP_SELECTION_RATE 1
 #define DEFAULT_PROP_QUEUE_SIZE 4
 #define DEFAULT_PROP_DEVICE GST_UMAT_CONVERT_DEVICE_AUTO
+#define DEFAULT_PROP_OPENCL_DEVICE ""
 #define MAX_QUEUE_SIZE GST_UMAT_MAX_IN_FLIGHT
 
 enum
@@ -56,6 +57,7 @@ enum
   PROP_SELECTION_RATE,
   PROP_QUEUE_SIZE,
   PROP_DEVICE,
+  PROP_OPENCL_DEVICE,
   PROP_BACKEND,
   PROP_FUSED,
   PROP_FRAMES_PROCESSED,
@@ -71,6 +73,7 @@ struct _GstUmatConvert
   guint selection_rate;
   guint queue_size;
   GstUmatConvertDevice device;
+  gchar *opencl_device;
   gboolean started;             /* from start to stop */
 
   /* the jobs, one file each */
@@ -194,6 +197,25 @@ gst_umat_convert_class_init (GstUmatConvertClass * klass)
           GST_PARAM_MUTABLE_READY));
 
   /**
+   * GstUmatConvert:opencl-device:
+   *
+   * Which OpenCL device to use, for this element alone: a GPU's index (0
+   * is the first GPU the OpenCL platforms list), or part of a
+   * "platform: device" name, ignoring case ("H200", "NVIDIA CUDA: ",
+   * "pthread" for PoCL). Empty: the first GPU, or OPENCV_OPENCL_DEVICE
+   * when set. Each element has a context of its own, so elements in one
+   * process can run on different GPUs. Read when the element starts; a
+   * name no device matches fails the start (device=opencl) or falls back
+   * to the CPU (device=auto).
+   */
+  g_object_class_install_property (gobject_class, PROP_OPENCL_DEVICE,
+      g_param_spec_string ("opencl-device", "OpenCL device",
+          "OpenCL device for this element: a GPU index or part of a "
+          "\"platform: device\" name; empty: the default",
+          DEFAULT_PROP_OPENCL_DEVICE, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+
+  /**
    * GstUmatConvert:backend:
    *
    * What the element runs on since it last started: "cpu" or
@@ -305,6 +327,7 @@ gst_umat_convert_init (GstUmatConvert * self)
   self->selection_rate = DEFAULT_PROP_SELECTION_RATE;
   self->queue_size = DEFAULT_PROP_QUEUE_SIZE;
   self->device = DEFAULT_PROP_DEVICE;
+  self->opencl_device = g_strdup (DEFAULT_PROP_OPENCL_DEVICE);
   gst_umat_device_init (&self->dev);
   gst_umat_refusal_watch (&self->refusal, GST_BASE_TRANSFORM (self),
       gst_umat_convert_get_chain);
@@ -316,6 +339,7 @@ gst_umat_convert_finalize (GObject * object)
   GstUmatConvert *self = GST_UMAT_CONVERT (object);
 
   gst_umat_chain_info_unref (self->chain);
+  g_free (self->opencl_device);
   gst_umat_device_finalize (&self->dev);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -408,6 +432,12 @@ gst_umat_convert_set_property (GObject * object, guint prop_id,
       self->device = g_value_get_enum (value);
       GST_OBJECT_UNLOCK (self);
       break;
+    case PROP_OPENCL_DEVICE:
+      GST_OBJECT_LOCK (self);
+      g_free (self->opencl_device);
+      self->opencl_device = g_value_dup_string (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -433,6 +463,9 @@ gst_umat_convert_get_property (GObject * object, guint prop_id,
       break;
     case PROP_DEVICE:
       g_value_set_enum (value, self->device);
+      break;
+    case PROP_OPENCL_DEVICE:
+      g_value_set_string (value, self->opencl_device);
       break;
     case PROP_BACKEND:
       g_value_set_string (value, self->dev.backend);
@@ -460,18 +493,24 @@ gst_umat_convert_start (GstBaseTransform * trans)
   GstElement *element = GST_ELEMENT (self);
   GstUmatChainInfo *chain = gst_umat_convert_get_chain (element);
   GstUmatConvertDevice device;
+  gchar *opencl_device;
+  gboolean ok;
 
   if (chain->problem)
     goto bad_chain;
   gst_umat_chain_info_unref (chain);
   GST_OBJECT_LOCK (self);
   device = self->device;
+  opencl_device = g_strdup (self->opencl_device);
   GST_OBJECT_UNLOCK (self);
   gst_umat_selection_start (&self->selection, element);
   gst_umat_refusal_reset (&self->refusal);
   gst_umat_in_flight_start (&self->flight);
   self->stale_chain_noted = FALSE;
-  if (!gst_umat_device_start (&self->dev, element, (UmatcvDevice) device))
+  ok = gst_umat_device_start (&self->dev, element, (UmatcvDevice) device,
+      opencl_device);
+  g_free (opencl_device);
+  if (!ok)
     return FALSE;
   GST_OBJECT_LOCK (self);
   self->started = TRUE;

@@ -68,10 +68,11 @@ set_state (GstUmatDevice * dev, GstElement * element, gboolean fused,
 
 gboolean
 gst_umat_device_start (GstUmatDevice * dev, GstElement * element,
-    UmatcvDevice device)
+    UmatcvDevice device, const gchar * opencl_device)
 {
   gchar *note = NULL;
-  UmatcvStatus status = umatcv_engine_new (device, &dev->engine, &note);
+  UmatcvStatus status = umatcv_engine_new_on (device, opencl_device,
+      &dev->engine, &note);
 
   if (status != UMATCV_OK)
     goto no_engine;

@@ -28,9 +28,10 @@ typedef struct {
 void gst_umat_device_init (GstUmatDevice * dev);
 void gst_umat_device_finalize (GstUmatDevice * dev);
 
-/* Makes the engine; posts the error when there is none. */
+/* Makes the engine (on `opencl_device`, when not empty: see the
+ * opencl-device property); posts the error when there is none. */
 gboolean gst_umat_device_start (GstUmatDevice * dev, GstElement * element,
-    UmatcvDevice device);
+    UmatcvDevice device, const gchar * opencl_device);
 void gst_umat_device_stop (GstUmatDevice * dev, GstElement * element);
 gboolean gst_umat_device_on_opencl (const GstUmatDevice * dev);
 
