@@ -13,6 +13,7 @@
  * negotiated). A converter that is made must convert a frame.
  */
 #include "gstumatcaps.h"
+#include "gstumatrefusal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -113,23 +114,25 @@ convert_one_frame (const GstUmatChainInfo * info, const GstVideoInfo * in,
   const UmatcvChain *chain;
   UmatcvConverter *converter = NULL;
   UmatcvImage images[2];
+  UmatcvConverterSpec spec;
   const GstVideoInfo *infos[2] = { in, out };
   guint8 *data[2];
-  char error[256];
 
   if ((guint64) GST_VIDEO_INFO_WIDTH (in) * GST_VIDEO_INFO_HEIGHT (in)
       > MAX_PIXELS)
     return;
-  if (info) {
+  if (!gst_umat_chain_info_is_auto (info)) {
     chain = info->chain;
-  } else if (umatcv_chain_route (in_layout, out_layout, &route) == UMATCV_OK) {
+  } else if (umatcv_chain_route (in_layout, out_layout, &route,
+          NULL) == UMATCV_OK) {
     chain = route;
   } else {
     return;
   }
-  if (umatcv_converter_new (cpu_engine, chain, in_layout, out_layout,
-          GST_VIDEO_INFO_WIDTH (in), GST_VIDEO_INFO_HEIGHT (in), 1, &converter,
-          error, sizeof (error)) == UMATCV_OK) {
+  umatcv_converter_spec_init (&spec, in_layout, out_layout,
+      GST_VIDEO_INFO_WIDTH (in), GST_VIDEO_INFO_HEIGHT (in));
+  if (umatcv_converter_new (cpu_engine, chain, &spec, &converter,
+          NULL) == UMATCV_OK) {
     for (int i = 0; i < 2; i++) {
       /* GStreamer's default layout, as a buffer from a pool would have it */
       data[i] = g_malloc0 (GST_VIDEO_INFO_SIZE (infos[i]));
@@ -143,8 +146,8 @@ convert_one_frame (const GstUmatChainInfo * info, const GstVideoInfo * in,
         images[i].strides[p] = GST_VIDEO_INFO_PLANE_STRIDE (infos[i], p);
       }
     }
-    must (umatcv_converter_process (converter, &images[0], &images[1], error,
-            sizeof (error)) == UMATCV_OK);
+    must (umatcv_converter_process (converter, &images[0], &images[1],
+            NULL) == UMATCV_OK);
     g_free (data[0]);
     g_free (data[1]);
     umatcv_converter_free (converter);
@@ -192,16 +195,13 @@ int LLVMFuzzerTestOneInput (const uint8_t * data, size_t size);
 int
 LLVMFuzzerInitialize (int *argc, char ***argv)
 {
-  char error[256];
-
   /* caps and video info need no plugin: load none */
   g_setenv ("GST_REGISTRY_DISABLE", "yes", TRUE);
   gst_init (NULL, NULL);
   g_log_set_default_handler (on_log, NULL);
   g_log_set_handler ("GStreamer", G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL
       | G_LOG_FLAG_RECURSION, on_log, NULL);
-  must (umatcv_engine_new (UMATCV_DEVICE_CPU, &cpu_engine, error,
-          sizeof (error)) == UMATCV_OK);
+  must (umatcv_engine_new (UMATCV_DEVICE_CPU, &cpu_engine, NULL) == UMATCV_OK);
   return 0;
 }
 
@@ -222,12 +222,7 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
   if (parts[0] == NULL || parts[1] == NULL)
     goto done;
 
-  if (parts[0][0] != '\0') {
-    UmatcvChain *chain;
-    if (umatcv_chain_parse (parts[0], &chain, NULL, 0) != UMATCV_OK)
-      goto done;
-    info = gst_umat_chain_info_new (chain);
-  }
+  info = gst_umat_chain_info_new (parts[0]);
   caps = caps_from_string (parts[1]);
   if (caps == NULL)
     goto done;
@@ -246,7 +241,7 @@ done:
     gst_caps_unref (caps);
   if (downstream)
     gst_caps_unref (downstream);
-  gst_umat_chain_info_free (info);
+  gst_umat_chain_info_unref (info);
   g_strfreev (parts);
   return 0;
 }

@@ -30,7 +30,7 @@ must (int condition)
 
 /* Any layout a frame can be, or NONE. */
 static UmatcvLayout
-first_video_layout (uint32_t mask)
+first_video_layout (uint64_t mask)
 {
   for (int l = UMATCV_LAYOUT_BGR; l <= UMATCV_LAYOUT_YVYU; l++)
     if (mask & UMATCV_LAYOUT_BIT (l))
@@ -43,7 +43,8 @@ first_video_layout (uint32_t mask)
 static uint8_t *
 frame_new (UmatcvImage *image, UmatcvLayout layout, int pad)
 {
-  int w = FRAME_W, h = FRAME_H, pixel = umatcv_layout_pixel_size (layout);
+  const UmatcvLayoutInfo *info = umatcv_layout_info (layout);
+  int w = FRAME_W, h = FRAME_H, pixel = info->n_planes == 1 ? info->pixel_size : 0;
   size_t rows[3] = { h, 0, 0 }, bytes[3] = { 0, };
   size_t total = 0;
   uint8_t *data;
@@ -86,21 +87,24 @@ run_on_a_frame (const UmatcvChain *chain, int pad)
   UmatcvLayout out = umatcv_chain_output_layout (chain);
   UmatcvConverter *converter = NULL;
   UmatcvImage in_image, out_image;
+  UmatcvConverterSpec spec;
   uint8_t *in_data, *out_data;
-  char error[256];
+  char *error = NULL;
 
   if (in == UMATCV_LAYOUT_NONE || out < UMATCV_LAYOUT_BGR
       || out > UMATCV_LAYOUT_NV21)
     return;
-  if (umatcv_converter_new (cpu_engine, chain, in, out, FRAME_W, FRAME_H, 1,
-          &converter, error, sizeof (error)) != UMATCV_OK) {
-    must (converter == NULL);
+  umatcv_converter_spec_init (&spec, in, out, FRAME_W, FRAME_H);
+  if (umatcv_converter_new (cpu_engine, chain, &spec, &converter,
+          &error) != UMATCV_OK) {
+    must (converter == NULL && error != NULL);
+    umatcv_free (error);
     return;
   }
   in_data = frame_new (&in_image, in, pad);
   out_data = frame_new (&out_image, out, pad);
-  must (umatcv_converter_process (converter, &in_image, &out_image, error,
-          sizeof (error)) == UMATCV_OK);
+  must (umatcv_converter_process (converter, &in_image, &out_image,
+          NULL) == UMATCV_OK);
   umatcv_converter_free (converter);
   free (in_data);
   free (out_data);
@@ -112,17 +116,14 @@ int LLVMFuzzerTestOneInput (const uint8_t * data, size_t size);
 int
 LLVMFuzzerInitialize (int *argc, char ***argv)
 {
-  char error[256];
-
-  must (umatcv_engine_new (UMATCV_DEVICE_CPU, &cpu_engine, error,
-          sizeof (error)) == UMATCV_OK);
+  must (umatcv_engine_new (UMATCV_DEVICE_CPU, &cpu_engine, NULL) == UMATCV_OK);
   return 0;
 }
 
 int
 LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
 {
-  char text[MAX_TEXT + 1], error[256];
+  char text[MAX_TEXT + 1], *error = NULL;
   UmatcvChain *chain = NULL;
   UmatcvStatus status;
 
@@ -135,36 +136,40 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
   if (size >= 2) {
     UmatcvLayout from = (UmatcvLayout) (data[0] % (UMATCV_N_LAYOUTS + 2));
     UmatcvLayout to = (UmatcvLayout) (data[1] % (UMATCV_N_LAYOUTS + 2));
-    status = umatcv_chain_route (from, to, &chain);
+    status = umatcv_chain_route (from, to, &chain, &error);
     if (status == UMATCV_OK) {
-      must (chain != NULL);
-      must (umatcv_chain_check (chain, error, sizeof (error)) == UMATCV_OK);
+      must (chain != NULL && error == NULL);
+      must (umatcv_chain_check (chain, NULL) == UMATCV_OK);
       run_on_a_frame (chain, data[0] & 7);
+    } else {
+      must (chain == NULL && error != NULL);    /* a refusal says why */
+      umatcv_free (error);
+      error = NULL;
     }
     umatcv_chain_free (chain);
     chain = NULL;
   }
 
-  error[0] = '\0';
-  status = umatcv_chain_parse (text, &chain, error, sizeof (error));
+  status = umatcv_chain_parse (text, &chain, &error);
   if (status != UMATCV_OK) {
     must (chain == NULL);
-    must (error[0] != '\0');    /* a refusal always says why */
+    must (error != NULL && *error != '\0');    /* a refusal always says why */
+    umatcv_free (error);
     return 0;
   }
   must (chain != NULL && umatcv_chain_length (chain) > 0);
   for (size_t i = 0; i < umatcv_chain_length (chain); i++)
     must (umatcv_chain_step_name (chain, i) != NULL);
   must (umatcv_chain_step_name (chain, umatcv_chain_length (chain)) == NULL);
-  error[0] = '\0';
-  if (umatcv_chain_check (chain, error, sizeof (error)) == UMATCV_OK) {
+  if (umatcv_chain_check (chain, &error) == UMATCV_OK) {
     int wa, ha;
     umatcv_chain_size_alignment (chain, &wa, &ha);
     must (wa >= 1 && ha >= 1);
     if (FRAME_W % wa == 0 && FRAME_H % ha == 0)
       run_on_a_frame (chain, size & 7);
   } else {
-    must (error[0] != '\0');
+    must (error != NULL && *error != '\0');
+    umatcv_free (error);
   }
   umatcv_chain_free (chain);
   return 0;

@@ -8,6 +8,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 #include <strings.h>
 
@@ -17,29 +18,11 @@ namespace {
 
 #define L(x) UMATCV_LAYOUT_##x
 
-const LayoutInfo layouts[UMATCV_N_LAYOUTS] = {
-  /* NONE */ {"none", Shape::PACKED, 0, 1, 1},
-  {"BGR", Shape::PACKED, 3, 1, 1}, {"RGB", Shape::PACKED, 3, 1, 1},
-  {"BGRA", Shape::PACKED, 4, 1, 1}, {"RGBA", Shape::PACKED, 4, 1, 1},
-  {"BGRx", Shape::PACKED, 4, 1, 1}, {"RGBx", Shape::PACKED, 4, 1, 1},
-  {"GRAY", Shape::PACKED, 1, 1, 1},
-  {"I420", Shape::PLANAR_420, 1, 2, 2}, {"YV12", Shape::PLANAR_420, 1, 2, 2},
-  {"NV12", Shape::SEMI_420, 1, 2, 2}, {"NV21", Shape::SEMI_420, 1, 2, 2},
-  {"YUY2", Shape::PACKED, 2, 2, 1}, {"UYVY", Shape::PACKED, 2, 2, 1},
-  {"YVYU", Shape::PACKED, 2, 2, 1},
-  {"HSV", Shape::PACKED, 3, 1, 1}, {"HSV_FULL", Shape::PACKED, 3, 1, 1},
-  {"HLS", Shape::PACKED, 3, 1, 1}, {"HLS_FULL", Shape::PACKED, 3, 1, 1},
-  {"Lab", Shape::PACKED, 3, 1, 1}, {"Luv", Shape::PACKED, 3, 1, 1},
-  {"XYZ", Shape::PACKED, 3, 1, 1}, {"YCrCb", Shape::PACKED, 3, 1, 1},
-  {"YUV", Shape::PACKED, 3, 1, 1},
-  {"LBGR", Shape::PACKED, 3, 1, 1}, {"LRGB", Shape::PACKED, 3, 1, 1},
-  {"mRGBA", Shape::PACKED, 4, 1, 1},
-};
 
 struct CodeEntry {
   const char *name;
   int code;
-  uint32_t inputs;     /* 0 for codes we do not run */
+  uint64_t inputs;     /* 0 for codes we do not run */
   UmatcvLayout output;
 };
 
@@ -56,13 +39,13 @@ const CodeEntry codes[] = {
 
 const size_t max_steps = 16;
 
-const uint32_t yuv420_layouts = M (I420) | M (YV12) | M (NV12) | M (NV21);
-const uint32_t yuv422_layouts = M (YUY2) | M (UYVY) | M (YVYU);
-const uint32_t rgb_layouts = M (BGR) | M (RGB) | M (BGRA) | M (RGBA)
+const uint64_t yuv420_layouts = M (I420) | M (YV12) | M (NV12) | M (NV21);
+const uint64_t yuv422_layouts = M (YUY2) | M (UYVY) | M (YVYU);
+const uint64_t rgb_layouts = M (BGR) | M (RGB) | M (BGRA) | M (RGBA)
     | M (BGRX) | M (RGBX) | M (GRAY);
 
 bool
-in_mask (uint32_t mask, UmatcvLayout layout)
+in_mask (uint64_t mask, UmatcvLayout layout)
 {
   return (mask & UMATCV_LAYOUT_BIT (layout)) != 0;
 }
@@ -84,21 +67,14 @@ cvt_op (const char *name)
   return Op {OpKind::CVT, c->code, c->name, c->inputs, c->output};
 }
 
-/* Names of the 4:2:0 repacks, from x to y, in layout order I420 YV12 NV12
- * NV21; static so an Op can point at them. */
-const char *const repack_names[4][4] = {
-  {nullptr, "I420 to YV12", "I420 to NV12", "I420 to NV21"},
-  {"YV12 to I420", nullptr, "YV12 to NV12", "YV12 to NV21"},
-  {"NV12 to I420", "NV12 to YV12", nullptr, "NV12 to NV21"},
-  {"NV21 to I420", "NV21 to YV12", "NV21 to NV12", nullptr},
-};
-
 Op
-repack_op (UmatcvLayout from, UmatcvLayout to)
+edge_op (OpKind kind, UmatcvLayout from, UmatcvLayout to)
 {
-  return Op {OpKind::REPACK_420, 0,
-      repack_names[from - L (I420)][to - L (I420)],
-      UMATCV_LAYOUT_BIT (from), to};
+  const char *verb = kind == OpKind::DECODE_YUV ? "decode"
+      : kind == OpKind::ENCODE_YUV ? "encode"
+      : kind == OpKind::CONVERT_YUV ? "convert" : "reorder";
+  return Op {kind, 0, std::string (verb) + " " + layout_info (from).name
+      + " to " + layout_info (to).name, UMATCV_LAYOUT_BIT (from), to};
 }
 
 Op
@@ -118,7 +94,7 @@ code_part (UmatcvLayout layout)
     case L (BGRX): return "BGRA";
     case L (RGBX): return "RGBA";
     case L (I420): return "I420";
-    default: return layouts[layout].name;
+    default: return layout_info (layout).name;
   }
 }
 
@@ -128,7 +104,23 @@ has_real_alpha (UmatcvLayout layout)
   return layout == L (BGRA) || layout == L (RGBA);
 }
 
-/* Appends the steps auto mode uses; false when there is no way. */
+bool
+is_yuv (UmatcvLayout l)
+{
+  return layout_info (l).family == UMATCV_FAMILY_YUV;
+}
+
+bool
+is_colour (UmatcvLayout l)
+{
+  return layout_info (l).family == UMATCV_FAMILY_RGB
+      || layout_info (l).family == UMATCV_FAMILY_GRAY;
+}
+
+/* Appends the steps auto mode uses between two video layouts; false when
+ * there is no way. OpenCV's codes move between the layouts OpenCV knows
+ * (and give its exact bytes there); Y'CbCr is decoded, encoded and
+ * resampled by umatcv's own edges, with filtered chroma. */
 bool
 append_route (UmatcvLayout from, UmatcvLayout to, std::vector<Op> &ops)
 {
@@ -136,8 +128,8 @@ append_route (UmatcvLayout from, UmatcvLayout to, std::vector<Op> &ops)
 
   if (from == to)
     return true;
-  if (in_mask (yuv422_layouts, to))
-    return false;               /* 4:2:2 is an input-only family */
+  if (layout_info (to).input_only)
+    return false;
 
   if (in_mask (rgb_layouts, from) && in_mask (rgb_layouts, to)) {
     bool same_order = strcmp (code_part (from), code_part (to)) == 0;
@@ -147,57 +139,62 @@ append_route (UmatcvLayout from, UmatcvLayout to, std::vector<Op> &ops)
     }
     /* padding becomes alpha: videoconvert makes it opaque, so do we */
     if (!has_real_alpha (from) && from != L (GRAY) && has_real_alpha (to)
-        && layouts[from].channels == 4)
+        && layout_channels (from) == 4)
       ops.push_back (alpha_op (to));
     return true;
   }
-
-  if (in_mask (yuv420_layouts, from) && in_mask (rgb_layouts, to)) {
-    name = std::string ("YUV2") + code_part (to) + "_"
-        + (to == L (GRAY) ? "420" : code_part (from));
-    ops.push_back (cvt_op (name.c_str ()));
+  if (is_colour (from) && is_colour (to)) {
+    /* one end is ARGB, ABGR, xRGB or xBGR, which OpenCV has no code for */
+    if (to == L (GRAY)) {
+      ops.push_back (edge_op (OpKind::REORDER, from, L (BGRA)));
+      ops.push_back (cvt_op ("BGRA2GRAY"));
+    } else if (from == L (GRAY)) {
+      ops.push_back (cvt_op ("GRAY2BGRA"));
+      ops.push_back (edge_op (OpKind::REORDER, L (BGRA), to));
+    } else {
+      ops.push_back (edge_op (OpKind::REORDER, from, to));
+    }
     return true;
   }
-
-  if (in_mask (yuv422_layouts, from) && in_mask (rgb_layouts, to)) {
-    const char *format = code_part (from);
-    if (to == L (GRAY))         /* only the luma position matters */
-      format = from == L (YUY2) || from == L (YVYU) ? "YUY2" : "UYVY";
-    name = std::string ("YUV2") + code_part (to) + "_" + format;
-    ops.push_back (cvt_op (name.c_str ()));
+  if (is_yuv (from) && is_colour (to)) {
+    ops.push_back (edge_op (OpKind::DECODE_YUV, from, to));
     return true;
   }
-
-  if (in_mask (yuv420_layouts, from) && in_mask (yuv420_layouts, to)) {
-    ops.push_back (repack_op (from, to));
+  if (is_colour (from) && is_yuv (to)) {
+    ops.push_back (edge_op (OpKind::ENCODE_YUV, from, to));
     return true;
   }
-
-  if (in_mask (yuv422_layouts, from) && in_mask (yuv420_layouts, to)) {
-    /* OpenCV has no 4:2:2 to 4:2:0 code: through BGR */
-    return append_route (from, L (BGR), ops) && append_route (L (BGR), to, ops);
-  }
-
-  if (from == L (GRAY) && in_mask (yuv420_layouts, to)) {
-    ops.push_back (cvt_op ("GRAY2BGR"));
-    return append_route (L (BGR), to, ops);
-  }
-
-  if (in_mask (rgb_layouts, from) && in_mask (yuv420_layouts, to)) {
-    bool yv12 = to == L (YV12);
-    name = std::string (code_part (from)) + "2YUV_" + (yv12 ? "YV12" : "I420");
-    ops.push_back (cvt_op (name.c_str ()));
-    /* OpenCV 4.6 cannot write NV12/NV21 itself: interleave its I420 */
-    if (to == L (NV12) || to == L (NV21))
-      ops.push_back (repack_op (L (I420), to));
+  if (is_yuv (from) && is_yuv (to)) {
+    ops.push_back (edge_op (OpKind::CONVERT_YUV, from, to));
     return true;
   }
-
   return false;
 }
 
+/* How much a route costs, to pick the layout a chain's first code takes:
+ * nothing, moving bytes, or a matrix. */
+int
+route_cost (UmatcvLayout from, UmatcvLayout to)
+{
+  std::vector<Op> ops;
+  if (!append_route (from, to, ops))
+    return -1;
+  int cost = 0;
+  for (const Op &op : ops)
+    cost += op.kind == OpKind::DECODE_YUV || op.kind == OpKind::ENCODE_YUV
+        || op.kind == OpKind::CVT ? 4 : 1;
+  return cost;
+}
+
+bool
+is_video (UmatcvLayout l)
+{
+  return l > L (NONE) && l < UMATCV_N_LAYOUTS
+      && layout_info (l).video_format != nullptr;
+}
+
 std::string
-describe_mask (uint32_t mask)
+describe_mask (uint64_t mask)
 {
   std::string s;
   for (int l = 1; l < UMATCV_N_LAYOUTS; l++) {
@@ -205,7 +202,7 @@ describe_mask (uint32_t mask)
       continue;
     if (!s.empty ())
       s += "/";
-    s += layouts[l].name;
+    s += layout_info ((UmatcvLayout) l).name;
   }
   return s;
 }
@@ -214,47 +211,13 @@ describe_mask (uint32_t mask)
 
 namespace umatcv {
 
-const LayoutInfo &
-layout_info (UmatcvLayout layout)
+UmatcvLayout
+op_input (const Op &op)
 {
-  if (layout <= UMATCV_LAYOUT_NONE || layout >= UMATCV_N_LAYOUTS)
-    return layouts[0];
-  return layouts[layout];
-}
-
-int
-layout_planes (UmatcvLayout layout, int width, int height, PlaneShape planes[3])
-{
-  const LayoutInfo &info = layout_info (layout);
-  switch (info.shape) {
-    case Shape::PLANAR_420:
-      planes[0] = {height, width, 1};
-      planes[1] = {height / 2, width / 2, 1};
-      planes[2] = {height / 2, width / 2, 1};
-      return 3;
-    case Shape::SEMI_420:
-      planes[0] = {height, width, 1};
-      planes[1] = {height / 2, width / 2, 2};
-      return 2;
-    case Shape::PACKED:
-    default:
-      planes[0] = {height, width, info.channels};
-      return 1;
-  }
-}
-
-cv::Size
-layout_mat_size (UmatcvLayout layout, int width, int height)
-{
-  if (layout_info (layout).shape == Shape::PACKED)
-    return cv::Size (width, height);
-  return cv::Size (width, height * 3 / 2);
-}
-
-int
-layout_mat_type (UmatcvLayout layout)
-{
-  return CV_8UC (layout_info (layout).channels);
+  for (int l = 1; l < UMATCV_N_LAYOUTS; l++)
+    if (in_mask (op.inputs, (UmatcvLayout) l))
+      return (UmatcvLayout) l;
+  return L (NONE);
 }
 
 bool
@@ -264,28 +227,28 @@ op_is_pixel_local (const Op &op)
     return true;
   if (op.kind != OpKind::CVT)
     return false;
-  const LayoutInfo &out = layout_info (op.output);
-  if (out.shape != Shape::PACKED || in_mask (yuv422_layouts, op.output))
+  if (layout_shape (op.output) != Shape::PACKED
+      || in_mask (yuv422_layouts, op.output))
     return false;
   for (int l = 1; l < UMATCV_N_LAYOUTS; l++) {
-    if (!in_mask (op.inputs, (UmatcvLayout) l))
+    UmatcvLayout in = (UmatcvLayout) l;
+    if (!in_mask (op.inputs, in))
       continue;
-    const LayoutInfo &in = layouts[l];
-    if (in.shape != Shape::PACKED || in.channels != out.channels
-        || in_mask (yuv422_layouts, (UmatcvLayout) l))
+    if (layout_shape (in) != Shape::PACKED
+        || layout_channels (in) != layout_channels (op.output)
+        || in_mask (yuv422_layouts, in))
       return false;
   }
   return true;
 }
 
 void
-set_error (char *error, size_t error_size, const std::string &message)
+set_error (char **error, const std::string &message)
 {
-  if (error == nullptr || error_size == 0)
+  if (error == nullptr)
     return;
-  size_t n = std::min (message.size (), error_size - 1);
-  memcpy (error, message.data (), n);
-  error[n] = '\0';
+  free (*error);
+  *error = strdup (message.c_str ());
 }
 
 }  /* namespace umatcv */
@@ -306,32 +269,25 @@ umatcv_status_name (UmatcvStatus status)
     case UMATCV_ERROR_OPENCL: return "OpenCL failure";
     case UMATCV_ERROR_OPENCV: return "OpenCV failure";
     case UMATCV_ERROR_NO_MEMORY: return "out of memory";
+    case UMATCV_ERROR_TOO_LARGE: return "frame too large for the device";
   }
   return "unknown status";
 }
 
-const char *
-umatcv_layout_name (UmatcvLayout layout)
+void
+umatcv_free (void *pointer)
 {
-  return layout_info (layout).name;
-}
-
-int
-umatcv_layout_pixel_size (UmatcvLayout layout)
-{
-  const LayoutInfo &info = layout_info (layout);
-  return info.shape == Shape::PACKED ? info.channels : 0;
+  free (pointer);
 }
 
 UmatcvStatus
-umatcv_chain_parse (const char *text, UmatcvChain **chain, char *error,
-    size_t error_size)
+umatcv_chain_parse (const char *text, UmatcvChain **chain, char **error)
 {
   if (text == nullptr || chain == nullptr)
     return UMATCV_ERROR_INVALID_ARGUMENT;
   *chain = nullptr;
 
-  return umatcv_guard (error, error_size, [&] () -> UmatcvStatus {
+  return umatcv_guard (error, [&] () -> UmatcvStatus {
     std::vector<Op> ops;
     const char *p = text;
     for (size_t step = 1;; step++) {
@@ -348,24 +304,24 @@ umatcv_chain_parse (const char *text, UmatcvChain **chain, char *error,
       std::string token (a, b);
 
       if (token.empty ()) {
-        set_error (error, error_size, "step " + std::to_string (step)
+        set_error (error, "step " + std::to_string (step)
             + " of the chain is empty");
         return UMATCV_ERROR_UNKNOWN_CODE;
       }
       const CodeEntry *c = find_code (a, b - a);
       if (c == nullptr) {
-        set_error (error, error_size, "'" + token + "' (step "
+        set_error (error, "'" + token + "' (step "
             + std::to_string (step) + ") is not an OpenCV cvtColor code");
         return UMATCV_ERROR_UNKNOWN_CODE;
       }
       if (c->inputs == 0) {
-        set_error (error, error_size, std::string (c->name) + " (step "
+        set_error (error, std::string (c->name) + " (step "
             + std::to_string (step) + ") is not supported: Bayer and "
             "5:6:5/5:5:5 codes have no video format here");
         return UMATCV_ERROR_UNSUPPORTED_CODE;
       }
       if (ops.size () == max_steps) {
-        set_error (error, error_size, "a chain has at most "
+        set_error (error, "a chain has at most "
             + std::to_string (max_steps) + " steps");
         return UMATCV_ERROR_INVALID_ARGUMENT;
       }
@@ -380,26 +336,66 @@ umatcv_chain_parse (const char *text, UmatcvChain **chain, char *error,
 }
 
 UmatcvStatus
-umatcv_chain_route (UmatcvLayout from, UmatcvLayout to, UmatcvChain **chain)
+umatcv_chain_route (UmatcvLayout from, UmatcvLayout to, UmatcvChain **chain,
+    char **error)
 {
-  if (chain == nullptr || from <= UMATCV_LAYOUT_NONE || to <= UMATCV_LAYOUT_NONE
-      || from >= UMATCV_N_LAYOUTS || to >= UMATCV_N_LAYOUTS)
-    return UMATCV_ERROR_INVALID_ARGUMENT;
-  *chain = nullptr;
+  return umatcv_chain_compose (nullptr, from, to, chain, error);
+}
 
-  return umatcv_guard (nullptr, 0, [&] () -> UmatcvStatus {
-    const uint32_t video = rgb_layouts | yuv420_layouts | yuv422_layouts;
+UmatcvStatus
+umatcv_chain_compose (const UmatcvChain *chain, UmatcvLayout in,
+    UmatcvLayout out, UmatcvChain **composed, char **error)
+{
+  if (composed == nullptr)
+    return UMATCV_ERROR_INVALID_ARGUMENT;
+  *composed = nullptr;
+  if (!is_video (in) || !is_video (out)) {
+    set_error (error, "no such video layout");
+    return UMATCV_ERROR_INVALID_ARGUMENT;
+  }
+
+  return umatcv_guard (error, [&] () -> UmatcvStatus {
     std::vector<Op> ops;
-    if (!in_mask (video, from) || !in_mask (video, to)
-        || !append_route (from, to, ops))
+    UmatcvLayout last = in;
+    if (chain != nullptr && !chain->ops.empty ()) {
+      /* the layout the first code takes that is cheapest to reach, in
+       * table order between equals */
+      const Op &first = chain->ops.front ();
+      UmatcvLayout take = L (NONE);
+      int best = -1;
+      for (int l = 1; l < UMATCV_N_LAYOUTS; l++) {
+        if (!in_mask (first.inputs, (UmatcvLayout) l) || !is_video ((UmatcvLayout) l))
+          continue;
+        int cost = route_cost (in, (UmatcvLayout) l);
+        if (cost >= 0 && (best < 0 || cost < best)) {
+          best = cost;
+          take = (UmatcvLayout) l;
+        }
+      }
+      if (take == L (NONE) || !append_route (in, take, ops)) {
+        set_error (error, std::string ("no conversion from ")
+            + layout_info (in).name + " to what step 1 ("
+            + first.name + ") takes (" + describe_mask (first.inputs) + ")");
+        return UMATCV_ERROR_NO_ROUTE;
+      }
+      ops.insert (ops.end (), chain->ops.begin (), chain->ops.end ());
+      last = chain->ops.back ().output;
+    }
+    /* padding can carry what the chain gives as alpha */
+    bool carried = (last == L (BGRA) && out == L (BGRX))
+        || (last == L (RGBA) && out == L (RGBX));
+    if (!carried && !(is_video (last) && append_route (last, out, ops))) {
+      set_error (error, std::string ("no conversion from ")
+          + layout_info (last).name + " to " + layout_info (out).name);
       return UMATCV_ERROR_NO_ROUTE;
-    *chain = new UmatcvChain {std::move (ops)};
+    }
+    *composed = new UmatcvChain {std::move (ops)};
     return UMATCV_OK;
   });
 }
 
 UmatcvStatus
-umatcv_chain_check (const UmatcvChain *chain, char *error, size_t error_size)
+umatcv_chain_check (const UmatcvChain *chain, char **error)
 {
   if (chain == nullptr)
     return UMATCV_ERROR_INVALID_ARGUMENT;
@@ -407,10 +403,10 @@ umatcv_chain_check (const UmatcvChain *chain, char *error, size_t error_size)
   for (size_t i = 1; i < ops.size (); i++) {
     if (in_mask (ops[i].inputs, ops[i - 1].output))
       continue;
-    set_error (error, error_size, "step " + std::to_string (i + 1) + " ("
+    set_error (error, "step " + std::to_string (i + 1) + " ("
         + ops[i].name + ") takes " + describe_mask (ops[i].inputs)
         + " but step " + std::to_string (i) + " (" + ops[i - 1].name
-        + ") gives " + layouts[ops[i - 1].output].name);
+        + ") gives " + layout_info (ops[i - 1].output).name);
     return UMATCV_ERROR_BROKEN_CHAIN;
   }
   return UMATCV_OK;
@@ -433,10 +429,10 @@ umatcv_chain_step_name (const UmatcvChain *chain, size_t step)
 {
   if (chain == nullptr || step >= chain->ops.size ())
     return nullptr;
-  return chain->ops[step].name;
+  return chain->ops[step].name.c_str ();
 }
 
-uint32_t
+uint64_t
 umatcv_chain_input_layouts (const UmatcvChain *chain)
 {
   if (chain == nullptr || chain->ops.empty ())
@@ -455,18 +451,34 @@ umatcv_chain_output_layout (const UmatcvChain *chain)
 unsigned
 umatcv_chain_flags (const UmatcvChain *chain)
 {
+  /* the first step that applies a matrix decodes the input's Y'CbCr when
+   * it reads Y'CbCr; the last one encodes the output's when it writes it */
   unsigned flags = 0;
-  if (chain == nullptr || chain->ops.empty ())
+  int first = -1, last = -1;
+  bool first_decodes = false, last_encodes = false;
+  if (chain == nullptr)
     return 0;
-  const Op &first = chain->ops.front ();
-  if (first.kind == OpKind::CVT && first.output != L (GRAY)
-      && (first.inputs & ~(yuv420_layouts | yuv422_layouts)) == 0)
-    flags |= UMATCV_CHAIN_READS_BT601;
-  /* YUV output that a matrix made, possibly repacked after */
-  if (in_mask (yuv420_layouts, chain->ops.back ().output))
-    for (const Op &op : chain->ops)
-      if (op.kind == OpKind::CVT && in_mask (yuv420_layouts, op.output))
-        flags |= UMATCV_CHAIN_WRITES_BT601;
+  for (size_t i = 0; i < chain->ops.size (); i++) {
+    const Op &op = chain->ops[i];
+    bool reads_yuv = (op.inputs & ~(yuv420_layouts | yuv422_layouts)) == 0
+        || (op_is_edge (op) && is_yuv (op_input (op)));
+    bool decodes = (op.kind == OpKind::CVT || op.kind == OpKind::DECODE_YUV)
+        && reads_yuv && op.output != L (GRAY);
+    bool encodes = op.kind == OpKind::ENCODE_YUV
+        || (op.kind == OpKind::CVT && in_mask (yuv420_layouts, op.output));
+    if (!decodes && !encodes)
+      continue;
+    if (first < 0) {
+      first = (int) i;
+      first_decodes = decodes;
+    }
+    last = (int) i;
+    last_encodes = encodes;
+  }
+  if (first >= 0 && first_decodes)
+    flags |= UMATCV_CHAIN_DECODES_YUV;
+  if (last >= 0 && last_encodes)
+    flags |= UMATCV_CHAIN_ENCODES_YUV;
   return flags;
 }
 
@@ -474,19 +486,25 @@ void
 umatcv_chain_size_alignment (const UmatcvChain *chain, int *width_align,
     int *height_align)
 {
+  /* OpenCV's 4:2:0 and 4:2:2 codes want even sizes; umatcv's own edges
+   * take any size, as GStreamer lays odd ones out */
   int wa = 1, ha = 1;
   if (chain != nullptr) {
     for (const Op &op : chain->ops) {
+      if (op.kind != OpKind::CVT)
+        continue;
       /* an input must be aligned only if every layout it accepts must */
       int in_wa = 2, in_ha = 2;
       for (int l = 1; l < UMATCV_N_LAYOUTS; l++) {
         if (in_mask (op.inputs, (UmatcvLayout) l)) {
-          in_wa = std::min (in_wa, layouts[l].width_align);
-          in_ha = std::min (in_ha, layouts[l].height_align);
+          const UmatcvLayoutInfo &info = layout_info ((UmatcvLayout) l);
+          in_wa = std::min (in_wa, 1 << info.chroma_x_shift);
+          in_ha = std::min (in_ha, 1 << info.chroma_y_shift);
         }
       }
-      wa = std::max ({wa, in_wa, layouts[op.output].width_align});
-      ha = std::max ({ha, in_ha, layouts[op.output].height_align});
+      const UmatcvLayoutInfo &out = layout_info (op.output);
+      wa = std::max ({wa, in_wa, 1 << out.chroma_x_shift});
+      ha = std::max ({ha, in_ha, 1 << out.chroma_y_shift});
     }
   }
   if (width_align)

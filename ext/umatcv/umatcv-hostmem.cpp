@@ -66,16 +66,16 @@ extern "C" {
 
 UmatcvStatus
 umatcv_host_allocator_new (UmatcvEngine *engine,
-    UmatcvHostAllocator **allocator, char *error, size_t error_size)
+    UmatcvHostAllocator **allocator, char **error)
 {
   if (allocator == nullptr)
     return UMATCV_ERROR_INVALID_ARGUMENT;
   *allocator = nullptr;
   if (engine == nullptr) {
-    set_error (error, error_size, "no engine for the host allocator");
+    set_error (error, "no engine for the host allocator");
     return UMATCV_ERROR_INVALID_ARGUMENT;
   }
-  return umatcv_guard (error, error_size, [&] () -> UmatcvStatus {
+  return umatcv_guard (error, [&] () -> UmatcvStatus {
     std::unique_ptr<UmatcvHostAllocator> a (new UmatcvHostAllocator ());
     a->pinned = engine->opencl;
     a->context = nullptr;
@@ -84,7 +84,7 @@ umatcv_host_allocator_new (UmatcvEngine *engine,
       a->context = (cl_context) engine->context.getContext ().ptr ();
       a->queue = (cl_command_queue) engine->context.getQueue ().ptr ();
       if (a->context == nullptr || a->queue == nullptr) {
-        set_error (error, error_size, "the OpenCL engine has no context");
+        set_error (error, "the OpenCL engine has no context");
         return UMATCV_ERROR_OPENCL;
       }
       clRetainContext (a->context);
@@ -115,16 +115,16 @@ umatcv_host_allocator_pinned (const UmatcvHostAllocator *a)
 
 UmatcvStatus
 umatcv_host_memory_new (UmatcvHostAllocator *a, size_t size,
-    UmatcvHostMemory **memory, char *error, size_t error_size)
+    UmatcvHostMemory **memory, char **error)
 {
   if (memory == nullptr)
     return UMATCV_ERROR_INVALID_ARGUMENT;
   *memory = nullptr;
   if (a == nullptr || size == 0) {
-    set_error (error, error_size, "invalid host memory arguments");
+    set_error (error, "invalid host memory arguments");
     return UMATCV_ERROR_INVALID_ARGUMENT;
   }
-  return umatcv_guard (error, error_size, [&] () -> UmatcvStatus {
+  return umatcv_guard (error, [&] () -> UmatcvStatus {
     std::unique_ptr<UmatcvHostMemory> m (new UmatcvHostMemory ());
     m->size = size;
     m->buffer = nullptr;
@@ -132,7 +132,7 @@ umatcv_host_memory_new (UmatcvHostAllocator *a, size_t size,
     if (!a->pinned) {
       void *data = nullptr;
       if (posix_memalign (&data, page_size (), size) != 0) {
-        set_error (error, error_size, "cannot allocate "
+        set_error (error, "cannot allocate "
             + std::to_string (size) + " bytes of host memory");
         return UMATCV_ERROR_NO_MEMORY;
       }
@@ -145,7 +145,7 @@ umatcv_host_memory_new (UmatcvHostAllocator *a, size_t size,
     m->buffer = clCreateBuffer (a->context,
         CL_MEM_READ_WRITE | CL_MEM_ALLOC_HOST_PTR, size, nullptr, &err);
     if (m->buffer == nullptr || err != CL_SUCCESS) {
-      set_error (error, error_size, "cannot allocate " + std::to_string (size)
+      set_error (error, "cannot allocate " + std::to_string (size)
           + " bytes of pinned memory: " + cl_error ("clCreateBuffer", err));
       return err == CL_MEM_OBJECT_ALLOCATION_FAILURE
           || err == CL_OUT_OF_HOST_MEMORY || err == CL_INVALID_BUFFER_SIZE
@@ -155,7 +155,7 @@ umatcv_host_memory_new (UmatcvHostAllocator *a, size_t size,
         CL_MAP_READ | CL_MAP_WRITE, 0, size, 0, nullptr, nullptr, &err);
     if (m->data == nullptr || err != CL_SUCCESS) {
       clReleaseMemObject (m->buffer);
-      set_error (error, error_size, cl_error ("mapping pinned memory", err));
+      set_error (error, cl_error ("mapping pinned memory", err));
       return UMATCV_ERROR_OPENCL;
     }
     m->queue = a->queue;

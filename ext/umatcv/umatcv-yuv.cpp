@@ -45,7 +45,7 @@ is_422 (UmatcvLayout l)
 bool
 is_420 (UmatcvLayout l)
 {
-  return layout_info (l).shape != Shape::PACKED;
+  return layout_shape (l) != Shape::PACKED;
 }
 
 /* Offsets of a 4:2:0 frame's chroma in OpenCV's single Mat (continuous,
@@ -108,11 +108,15 @@ luma_row_of (const uint8_t *s, uint8_t *y, int w, int cr, int cg, int cb,
 /* On x86, built for AVX2 and for the baseline, picked when the library
  * loads, as OpenCV's own dispatch does: 8 pixels a step where the CPU has
  * AVX2. Elsewhere (aarch64: NEON is the baseline) one build. */
-#if defined(__x86_64__) || defined(__i386__)
+#if (defined(__x86_64__) || defined(__i386__)) && !defined(__clang__)
 #define UMATCV_ROW_CLONES \
   __attribute__ ((target_clones ("avx2", "default"), optimize ("O3")))
-#else
+#elif defined(__x86_64__) || defined(__i386__)
+#define UMATCV_ROW_CLONES __attribute__ ((target_clones ("avx2", "default")))
+#elif !defined(__clang__)
 #define UMATCV_ROW_CLONES __attribute__ ((optimize ("O3")))
+#else
+#define UMATCV_ROW_CLONES
 #endif
 
 UMATCV_ROW_CLONES
@@ -246,7 +250,7 @@ yuv_cpu_step (const Op &op, UmatcvLayout from, const cv::Mat &src,
 {
   UmatcvLayout to = op.output;
   if (is_420 (from)) {
-    int dcn = layout_info (to).channels;
+    int dcn = layout_channels (to);
     int bidx = to == UMATCV_LAYOUT_RGB || to == UMATCV_LAYOUT_RGBA ? 2 : 0;
     Chroma ch = chroma_of (from, w, h);
     CV_Assert (src.isContinuous () && src.step == (size_t) w);
@@ -261,7 +265,7 @@ yuv_cpu_step (const Op &op, UmatcvLayout from, const cv::Mat &src,
       }
     });
   } else if (is_422 (from)) {
-    int dcn = layout_info (to).channels;
+    int dcn = layout_channels (to);
     int bidx = to == UMATCV_LAYOUT_RGB || to == UMATCV_LAYOUT_RGBA ? 2 : 0;
     int yi = from == UMATCV_LAYOUT_UYVY ? 1 : 0;
     int ui = from == UMATCV_LAYOUT_UYVY ? 0 : from == UMATCV_LAYOUT_YVYU ? 3 : 1;
@@ -279,7 +283,7 @@ yuv_cpu_step (const Op &op, UmatcvLayout from, const cv::Mat &src,
       }
     });
   } else {
-    int scn = layout_info (from).channels;
+    int scn = layout_channels (from);
     int bidx = from == UMATCV_LAYOUT_RGB || from == UMATCV_LAYOUT_RGBA
         || from == UMATCV_LAYOUT_RGBX ? 2 : 0;
     Chroma ch = chroma_of (to, w, h);

@@ -2,15 +2,18 @@
  * Copyright (C) 2026 gst-umat authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Caps negotiation for umatconvert. Formats are only half the story:
- *  - 4:2:0 needs even sizes, and so does any chain that passes through it;
- *  - YUV that goes through a matrix must have the BT.601 or BT.709 matrix,
- *    limited or full range (the converter applies it: OpenCV's codes for
- *    BT.601 limited range, umatcv's own for the rest); YUV output from RGB
- *    takes what downstream asks for, else GStreamer's default for its size
- *    (fixated by the element: BT.709 above 576 lines, BT.601 below), with
- *    chroma-site=cosited (OpenCV keeps the top-left sample of each 2x2
- *    block); repacking YUV into YUV keeps the input's colorimetry;
+ * Caps negotiation for umatconvert. With a chain the sink pad takes every
+ * format the element knows and the source pad gives every format it
+ * writes: the converter decodes, encodes or reorders at either end of the
+ * chain (umatcv_chain_compose). What else the caps say:
+ *  - sizes: any, but OpenCV's own 4:2:0 and 4:2:2 codes written in a chain
+ *    want even ones;
+ *  - YUV that goes through a matrix must say BT.601, BT.709 or BT.2020,
+ *    limited or full range (or nothing: GStreamer's default for the size);
+ *    YUV that a matrix writes takes what downstream asks for, else the
+ *    default for its size (fixated by the element), with MPEG-2 chroma
+ *    siting unless downstream asks for another; YUV that is only repacked
+ *    or resampled keeps the input's colorimetry;
  *  - selection-rate N divides the framerate by N.
  */
 #ifdef HAVE_CONFIG_H
@@ -23,69 +26,82 @@
 
 #define L(x) UMATCV_LAYOUT_##x
 
-typedef enum {
-  FAMILY_RGB,
-  FAMILY_YUV420,
-  FAMILY_YUV422,
-} Family;
+static GstUmatFormat formats[UMATCV_N_LAYOUTS];
+static guint n_formats;
 
-typedef struct {
-  GstVideoFormat format;
-  UmatcvLayout layout;
-  Family family;
-  gboolean sink_only;
-} FormatEntry;
-
-/* In the order auto mode prefers them within a family. */
-static const FormatEntry formats[] = {
-  {GST_VIDEO_FORMAT_BGR, L (BGR), FAMILY_RGB, FALSE},
-  {GST_VIDEO_FORMAT_RGB, L (RGB), FAMILY_RGB, FALSE},
-  {GST_VIDEO_FORMAT_BGRx, L (BGRX), FAMILY_RGB, FALSE},
-  {GST_VIDEO_FORMAT_BGRA, L (BGRA), FAMILY_RGB, FALSE},
-  {GST_VIDEO_FORMAT_RGBx, L (RGBX), FAMILY_RGB, FALSE},
-  {GST_VIDEO_FORMAT_RGBA, L (RGBA), FAMILY_RGB, FALSE},
-  {GST_VIDEO_FORMAT_GRAY8, L (GRAY), FAMILY_RGB, FALSE},
-  {GST_VIDEO_FORMAT_I420, L (I420), FAMILY_YUV420, FALSE},
-  {GST_VIDEO_FORMAT_YV12, L (YV12), FAMILY_YUV420, FALSE},
-  {GST_VIDEO_FORMAT_NV12, L (NV12), FAMILY_YUV420, FALSE},
-  {GST_VIDEO_FORMAT_NV21, L (NV21), FAMILY_YUV420, FALSE},
-  {GST_VIDEO_FORMAT_YUY2, L (YUY2), FAMILY_YUV422, TRUE},
-  {GST_VIDEO_FORMAT_UYVY, L (UYVY), FAMILY_YUV422, TRUE},
-  {GST_VIDEO_FORMAT_YVYU, L (YVYU), FAMILY_YUV422, TRUE},
-};
-
-#define N_FORMATS G_N_ELEMENTS (formats)
-
-static const FormatEntry *
-find_format (GstVideoFormat format)
+static gpointer
+build_formats (gpointer unused)
 {
-  for (guint i = 0; i < N_FORMATS; i++)
-    if (formats[i].format == format)
-      return &formats[i];
+  for (gint l = 1; l < UMATCV_N_LAYOUTS; l++) {
+    const UmatcvLayoutInfo *info = umatcv_layout_info ((UmatcvLayout) l);
+    GstVideoFormat format;
+
+    if (info->video_format == NULL)
+      continue;
+    format = gst_video_format_from_string (info->video_format);
+    g_assert (format != GST_VIDEO_FORMAT_UNKNOWN);
+    formats[n_formats].format = format;
+    formats[n_formats].layout = (UmatcvLayout) l;
+    formats[n_formats].info = info;
+    n_formats++;
+  }
   return NULL;
 }
 
-static const FormatEntry *
-find_layout (UmatcvLayout layout)
+const GstUmatFormat *
+gst_umat_formats (guint * n)
 {
-  for (guint i = 0; i < N_FORMATS; i++)
-    if (formats[i].layout == layout)
-      return &formats[i];
+  static GOnce once = G_ONCE_INIT;
+
+  g_once (&once, build_formats, NULL);
+  *n = n_formats;
+  return formats;
+}
+
+const GstUmatFormat *
+gst_umat_format_from_video (GstVideoFormat format)
+{
+  guint n;
+  const GstUmatFormat *all = gst_umat_formats (&n);
+
+  for (guint i = 0; i < n; i++)
+    if (all[i].format == format)
+      return &all[i];
+  return NULL;
+}
+
+static const GstUmatFormat *
+format_from_layout (UmatcvLayout layout)
+{
+  guint n;
+  const GstUmatFormat *all = gst_umat_formats (&n);
+
+  for (guint i = 0; i < n; i++)
+    if (all[i].layout == layout)
+      return &all[i];
   return NULL;
 }
 
 UmatcvLayout
 gst_umat_layout_from_format (GstVideoFormat format)
 {
-  const FormatEntry *f = find_format (format);
+  const GstUmatFormat *f = gst_umat_format_from_video (format);
   return f ? f->layout : UMATCV_LAYOUT_NONE;
 }
 
-static void
-format_alignment (const FormatEntry * f, gint * wa, gint * ha)
+/* Same colour model and the same chroma subsampling. */
+static gboolean
+same_family (const GstUmatFormat * a, const GstUmatFormat * b)
 {
-  *wa = MAX (*wa, f->family == FAMILY_RGB ? 1 : 2);
-  *ha = MAX (*ha, f->family == FAMILY_YUV420 ? 2 : 1);
+  return a->info->family == b->info->family
+      && a->info->chroma_x_shift == b->info->chroma_x_shift
+      && a->info->chroma_y_shift == b->info->chroma_y_shift;
+}
+
+static gboolean
+is_yuv (const GstUmatFormat * f)
+{
+  return f->info->family == UMATCV_FAMILY_YUV;
 }
 
 /* Whether a chain ending in `output` can hand its frames out as `layout`:
@@ -98,28 +114,65 @@ carries (UmatcvLayout output, UmatcvLayout layout)
       || (output == L (RGBA) && layout == L (RGBX));
 }
 
-/* Auto mode: the route between every pair, worked out once. */
-static GstUmatConversion auto_table[UMATCV_N_LAYOUTS][UMATCV_N_LAYOUTS];
+GstCaps *
+gst_umat_template_caps (GstPadDirection direction)
+{
+  GValue list = G_VALUE_INIT;
+  GstStructure *s;
+  guint n;
+  const GstUmatFormat *all = gst_umat_formats (&n);
+
+  g_value_init (&list, GST_TYPE_LIST);
+  for (guint i = 0; i < n; i++) {
+    GValue name = G_VALUE_INIT;
+    if (direction == GST_PAD_SRC && all[i].info->input_only)
+      continue;
+    g_value_init (&name, G_TYPE_STRING);
+    g_value_set_static_string (&name, gst_video_format_to_string
+        (all[i].format));
+    gst_value_list_append_and_take_value (&list, &name);
+  }
+  s = gst_structure_new_empty ("video/x-raw");
+  gst_structure_take_value (s, "format", &list);
+  gst_structure_set (s, "width", GST_TYPE_INT_RANGE, 1, GST_UMAT_MAX_SIZE,
+      "height", GST_TYPE_INT_RANGE, 1, GST_UMAT_MAX_SIZE,
+      "framerate", GST_TYPE_FRACTION_RANGE, 0, 1, G_MAXINT, 1, NULL);
+  return gst_caps_new_full (s, NULL);
+}
+
+/* What every pair of video formats needs from `chain` (NULL: auto mode),
+ * worked out once per chain: a table indexed [in][out]. */
+static GstUmatConversion *
+conversion_table (const UmatcvChain * chain)
+{
+  GstUmatConversion *table = g_new0 (GstUmatConversion,
+      UMATCV_N_LAYOUTS * UMATCV_N_LAYOUTS);
+  guint n;
+  const GstUmatFormat *all = gst_umat_formats (&n);
+
+  for (guint i = 0; i < n; i++) {
+    for (guint j = 0; j < n; j++) {
+      GstUmatConversion *conv =
+          &table[all[i].layout * UMATCV_N_LAYOUTS + all[j].layout];
+      UmatcvChain *composed = NULL;
+      if (all[j].info->input_only
+          || umatcv_chain_compose (chain, all[i].layout, all[j].layout,
+              &composed, NULL) != UMATCV_OK)
+        continue;
+      conv->possible = TRUE;
+      conv->flags = umatcv_chain_flags (composed);
+      umatcv_chain_size_alignment (composed, &conv->width_align,
+          &conv->height_align);
+      umatcv_chain_free (composed);
+    }
+  }
+  return table;
+}
 
 static gpointer
 build_auto_table (gpointer unused)
 {
-  for (guint i = 0; i < N_FORMATS; i++) {
-    for (guint j = 0; j < N_FORMATS; j++) {
-      GstUmatConversion *conv = &auto_table[formats[i].layout][formats[j].layout];
-      UmatcvChain *route = NULL;
-      if (formats[j].sink_only
-          || umatcv_chain_route (formats[i].layout, formats[j].layout,
-              &route) != UMATCV_OK)
-        continue;
-      conv->possible = TRUE;
-      conv->flags = umatcv_chain_flags (route);
-      umatcv_chain_size_alignment (route, &conv->width_align,
-          &conv->height_align);
-      umatcv_chain_free (route);
-    }
-  }
-  return NULL;
+  return conversion_table (NULL);
 }
 
 void
@@ -127,85 +180,124 @@ gst_umat_conversion (const GstUmatChainInfo * info, UmatcvLayout in,
     UmatcvLayout out, GstUmatConversion * conv)
 {
   static GOnce once = G_ONCE_INIT;
+  const GstUmatConversion *table;
 
   memset (conv, 0, sizeof (*conv));
   if (in <= UMATCV_LAYOUT_NONE || in >= UMATCV_N_LAYOUTS
-      || out <= UMATCV_LAYOUT_NONE || out >= UMATCV_N_LAYOUTS)
+      || out <= UMATCV_LAYOUT_NONE || out >= UMATCV_N_LAYOUTS
+      || (info && info->problem))
     return;
-  if (info == NULL) {
-    g_once (&once, build_auto_table, NULL);
-    *conv = auto_table[in][out];
-    return;
-  }
-  conv->possible = info->problem == NULL
-      && (info->inputs & UMATCV_LAYOUT_BIT (in)) && carries (info->output, out);
-  conv->flags = info->flags;
-  conv->width_align = info->width_align;
-  conv->height_align = info->height_align;
+  if (gst_umat_chain_info_is_auto (info))
+    table = g_once (&once, build_auto_table, NULL);
+  else
+    table = info->conversions;
+  *conv = table[in * UMATCV_N_LAYOUTS + out];
 }
 
-static gchar *
-describe_inputs (guint32 mask)
+gchar *
+gst_umat_describe_layouts (guint64 mask)
 {
   GString *s = g_string_new (NULL);
-  for (guint i = 0; i < N_FORMATS; i++) {
-    if (!(mask & UMATCV_LAYOUT_BIT (formats[i].layout)))
+  guint n;
+  const GstUmatFormat *all = gst_umat_formats (&n);
+
+  for (guint i = 0; i < n; i++) {
+    if (!(mask & UMATCV_LAYOUT_BIT (all[i].layout)))
       continue;
     if (s->len)
       g_string_append (s, "/");
-    g_string_append (s, gst_video_format_to_string (formats[i].format));
+    g_string_append (s, gst_video_format_to_string (all[i].format));
   }
   return g_string_free (s, FALSE);
 }
 
-GstUmatChainInfo *
-gst_umat_chain_info_new (UmatcvChain * chain)
+/* Why a parsed chain can never work in a video pipeline, or NULL. */
+static gchar *
+chain_problem (const GstUmatChainInfo * info)
 {
-  GstUmatChainInfo *info = g_new0 (GstUmatChainInfo, 1);
+  UmatcvChain *chain = info->chain;
   gsize n = umatcv_chain_length (chain);
-  gchar error[256];
+  const GstUmatFormat *out = format_from_layout (info->output);
+  gchar *error = NULL, *problem = NULL, *takes;
 
-  info->chain = chain;
-  info->inputs = umatcv_chain_input_layouts (chain);
-  info->output = umatcv_chain_output_layout (chain);
-  info->flags = umatcv_chain_flags (chain);
-  umatcv_chain_size_alignment (chain, &info->width_align, &info->height_align);
-
-  if (umatcv_chain_check (chain, error, sizeof (error)) != UMATCV_OK) {
-    info->problem = g_strdup_printf ("chain %s", error);
-  } else if (find_layout (info->output) == NULL
-      || find_layout (info->output)->sink_only) {
-    info->problem = g_strdup_printf ("chain step %" G_GSIZE_FORMAT " (%s) "
-        "gives %s, which no video format carries: end the chain with a code "
-        "to BGR, RGB, BGRA, RGBA, GRAY or YUV_I420/YUV_YV12", n,
+  if (umatcv_chain_check (chain, &error) != UMATCV_OK) {
+    problem = g_strdup_printf ("chain %s", error);
+    umatcv_free (error);
+    return problem;
+  }
+  if (out == NULL || out->info->input_only)
+    return g_strdup_printf ("chain step %" G_GSIZE_FORMAT " (%s) gives %s, "
+        "which no video format carries: end the chain with a code to BGR, "
+        "RGB, BGRA, RGBA, GRAY or YUV_I420/YUV_YV12", n,
         umatcv_chain_step_name (chain, n - 1),
         umatcv_layout_name (info->output));
-  } else {
-    gchar *takes = describe_inputs (info->inputs);
-    if (*takes == '\0')
-      info->problem = g_strdup_printf ("chain step 1 (%s) takes no format a "
-          "video stream carries: start the chain with a code from BGR, RGB, "
-          "BGRA, RGBA, GRAY or YUV", umatcv_chain_step_name (chain, 0));
-    g_free (takes);
+  takes = gst_umat_describe_layouts (info->inputs);
+  if (*takes == '\0')
+    problem = g_strdup_printf ("chain step 1 (%s) takes no format a video "
+        "stream carries: start the chain with a code from BGR, RGB, BGRA, "
+        "RGBA, GRAY or YUV", umatcv_chain_step_name (chain, 0));
+  g_free (takes);
+  return problem;
+}
+
+GstUmatChainInfo *
+gst_umat_chain_info_new (const gchar * text)
+{
+  GstUmatChainInfo *info = g_atomic_rc_box_new0 (GstUmatChainInfo);
+  gchar *error = NULL;
+
+  info->text = g_strdup (text ? text : "");
+  if (*info->text == '\0')
+    return info;                /* auto mode */
+  if (umatcv_chain_parse (info->text, &info->chain, &error) != UMATCV_OK) {
+    info->problem = g_strdup (error);
+    umatcv_free (error);
+    return info;
   }
+  info->inputs = umatcv_chain_input_layouts (info->chain);
+  info->output = umatcv_chain_output_layout (info->chain);
+  info->flags = umatcv_chain_flags (info->chain);
+  umatcv_chain_size_alignment (info->chain, &info->width_align,
+      &info->height_align);
+  info->problem = chain_problem (info);
+  if (info->problem == NULL)
+    info->conversions = conversion_table (info->chain);
   return info;
 }
 
-void
-gst_umat_chain_info_free (GstUmatChainInfo * info)
+static void
+chain_info_clear (GstUmatChainInfo * info)
 {
-  if (info == NULL)
-    return;
+  g_free (info->text);
   umatcv_chain_free (info->chain);
   g_free (info->problem);
-  g_free (info);
+  g_free (info->conversions);
+}
+
+GstUmatChainInfo *
+gst_umat_chain_info_ref (GstUmatChainInfo * info)
+{
+  return g_atomic_rc_box_acquire (info);
+}
+
+void
+gst_umat_chain_info_unref (GstUmatChainInfo * info)
+{
+  if (info)
+    g_atomic_rc_box_release_full (info, (GDestroyNotify) chain_info_clear);
+}
+
+gboolean
+gst_umat_chain_info_is_auto (const GstUmatChainInfo * info)
+{
+  return info == NULL || (info->chain == NULL && info->problem == NULL);
 }
 
 /* Whether YUV described by `s` has a matrix the converter applies: BT.601
  * or BT.709, either range. Without colorimetry, GStreamer's default for the
  * size is one of them; unfixed caps may still settle on one. */
-static gboolean
-structure_has_known_matrix (const GstStructure * s)
+gboolean
+gst_umat_structure_has_known_matrix (const GstStructure * s)
 {
   const gchar *text = gst_structure_get_string (s, "colorimetry");
   GstVideoColorimetry c;
@@ -216,6 +308,7 @@ structure_has_known_matrix (const GstStructure * s)
     return FALSE;
   return c.matrix == GST_VIDEO_COLOR_MATRIX_BT601
       || c.matrix == GST_VIDEO_COLOR_MATRIX_BT709
+      || c.matrix == GST_VIDEO_COLOR_MATRIX_BT2020
       || c.matrix == GST_VIDEO_COLOR_MATRIX_UNKNOWN;
 }
 
@@ -285,29 +378,24 @@ scale_framerate (GValue * v, gint mul, gint div)
 }
 
 static void
-set_colorimetry (GstStructure * t, const FormatEntry * target,
-    const FormatEntry * from, guint flags, GstPadDirection direction)
+set_colorimetry (GstStructure * t, const GstUmatFormat * target,
+    const GstUmatFormat * from, guint flags, GstPadDirection direction)
 {
-  gboolean rgb_to_rgb = target->family == FAMILY_RGB
-      && from->family == FAMILY_RGB && target->layout != L (GRAY)
-      && from->layout != L (GRAY);
-  gboolean yuv_repack = target->family != FAMILY_RGB
-      && from->family != FAMILY_RGB
-      && !(flags & (UMATCV_CHAIN_READS_BT601 | UMATCV_CHAIN_WRITES_BT601));
+  gboolean rgb_to_rgb = target->info->family == UMATCV_FAMILY_RGB
+      && from->info->family == UMATCV_FAMILY_RGB;
+  gboolean yuv_repack = is_yuv (target) && is_yuv (from)
+      && !(flags & (UMATCV_CHAIN_DECODES_YUV | UMATCV_CHAIN_ENCODES_YUV));
 
   if (rgb_to_rgb || yuv_repack)
     return;                     /* the samples keep their meaning */
   gst_structure_remove_fields (t, "colorimetry", "chroma-site", NULL);
-  if (direction == GST_PAD_SINK && target->family == FAMILY_RGB
-      && target->layout != L (GRAY)) {
+  if (direction == GST_PAD_SINK && target->info->family == UMATCV_FAMILY_RGB) {
     /* GStreamer's default for RGB, said out loud so peers that state it
      * match */
     gst_structure_set (t, "colorimetry", G_TYPE_STRING, "sRGB", NULL);
-  } else if (direction == GST_PAD_SINK && target->family != FAMILY_RGB
-      && (flags & UMATCV_CHAIN_WRITES_BT601)) {
-    /* any matrix downstream asks for; fixate_caps picks the default */
-    gst_structure_set (t, "chroma-site", G_TYPE_STRING, "cosited", NULL);
   }
+  /* YUV a matrix writes: any colorimetry and siting downstream asks for;
+   * fixate_caps picks the defaults */
 }
 
 /* The formats a structure names, or every format of its pad. */
@@ -316,12 +404,14 @@ structure_formats (const GstStructure * s, GstPadDirection direction,
     GArray * out)
 {
   const GValue *v = gst_structure_get_value (s, "format");
-  const FormatEntry *f;
+  const GstUmatFormat *f;
+  guint n;
+  const GstUmatFormat *all = gst_umat_formats (&n);
 
   if (v == NULL) {
-    for (guint i = 0; i < N_FORMATS; i++)
-      if (direction == GST_PAD_SINK || !formats[i].sink_only)
-        g_array_append_val (out, formats[i].format);
+    for (guint i = 0; i < n; i++)
+      if (direction == GST_PAD_SINK || !all[i].info->input_only)
+        g_array_append_val (out, all[i].format);
   } else if (G_VALUE_HOLDS_STRING (v)) {
     /* "format=NULL" parses as a NULL string */
     GstVideoFormat format = g_value_get_string (v) ?
@@ -339,12 +429,31 @@ structure_formats (const GstStructure * s, GstPadDirection direction,
     }
   }
   for (guint i = 0; i < out->len;) {
-    f = find_format (g_array_index (out, GstVideoFormat, i));
-    if (f == NULL || (direction == GST_PAD_SRC && f->sink_only))
+    f = gst_umat_format_from_video (g_array_index (out, GstVideoFormat, i));
+    if (f == NULL || (direction == GST_PAD_SRC && f->info->input_only))
       g_array_remove_index (out, i);
     else
       i++;
   }
+}
+
+/* Where `to` comes in the order of preference, as the other pad's format
+ * for `from`: on the source pad, what the chain gives first (nothing to
+ * convert after it), then the format that came in, then its family, then
+ * the rest; on the sink pad, the format downstream takes first (upstream
+ * need not convert), then its family, then the rest. */
+static guint
+preference (const GstUmatChainInfo * info, GstPadDirection direction,
+    const GstUmatFormat * from, const GstUmatFormat * to)
+{
+  if (direction == GST_PAD_SINK && !gst_umat_chain_info_is_auto (info)
+      && carries (info->output, to->layout))
+    return 0;
+  if (to == from)
+    return 1;
+  if (same_family (to, from))
+    return 2;
+  return 3;
 }
 
 /* Appends, most preferred first, what `s` can become on the other pad. */
@@ -353,23 +462,22 @@ transform_structure (const GstUmatChainInfo * info, guint rate,
     GstPadDirection direction, const GstStructure * s, GstCaps ** result)
 {
   GArray *from_formats = g_array_new (FALSE, FALSE, sizeof (GstVideoFormat));
+  guint n;
+  const GstUmatFormat *all = gst_umat_formats (&n);
 
   structure_formats (s, direction, from_formats);
   for (guint i = 0; i < from_formats->len; i++) {
-    const FormatEntry *from =
-        find_format (g_array_index (from_formats, GstVideoFormat, i));
-    /* same format first, then its family, then the rest */
-    for (guint pass = 0; pass < 3; pass++) {
-      for (guint j = 0; j < N_FORMATS; j++) {
-        const FormatEntry *to = &formats[j];
+    const GstUmatFormat *from = gst_umat_format_from_video
+        (g_array_index (from_formats, GstVideoFormat, i));
+    for (guint pass = 0; pass < 4; pass++) {
+      for (guint j = 0; j < n; j++) {
+        const GstUmatFormat *to = &all[j];
         GstUmatConversion conv;
         GstStructure *t;
-        gint wa = 1, ha = 1;
 
-        if ((pass == 0) != (to == from)
-            || (pass == 1) != (to != from && to->family == from->family))
+        if (preference (info, direction, from, to) != pass)
           continue;
-        if (direction == GST_PAD_SINK && to->sink_only)
+        if (direction == GST_PAD_SINK && to->info->input_only)
           continue;
         if (direction == GST_PAD_SINK)
           gst_umat_conversion (info, from->layout, to->layout, &conv);
@@ -378,8 +486,8 @@ transform_structure (const GstUmatChainInfo * info, guint rate,
         if (!conv.possible)
           continue;
         if ((conv.flags & (direction == GST_PAD_SINK ?
-                    UMATCV_CHAIN_READS_BT601 : UMATCV_CHAIN_WRITES_BT601))
-            && from->family != FAMILY_RGB && !structure_has_known_matrix (s))
+                    UMATCV_CHAIN_DECODES_YUV : UMATCV_CHAIN_ENCODES_YUV))
+            && is_yuv (from) && !gst_umat_structure_has_known_matrix (s))
           continue;
 
         t = gst_structure_copy (s);
@@ -397,11 +505,8 @@ transform_structure (const GstUmatChainInfo * info, guint rate,
             scale_framerate (&fr, rate, 1);
           gst_structure_take_value (t, "framerate", &fr);
         }
-        wa = MAX (wa, conv.width_align);
-        ha = MAX (ha, conv.height_align);
-        format_alignment (from, &wa, &ha);
-        format_alignment (to, &wa, &ha);
-        if (!align_size (t, "width", wa) || !align_size (t, "height", ha)) {
+        if (!align_size (t, "width", conv.width_align)
+            || !align_size (t, "height", conv.height_align)) {
           gst_structure_free (t);
           continue;
         }
@@ -416,7 +521,15 @@ GstCaps *
 gst_umat_transform_caps (const GstUmatChainInfo * info, guint rate,
     GstPadDirection direction, GstCaps * caps)
 {
-  GstCaps *result = gst_caps_new_empty ();
+  GstCaps *result;
+
+  /* A chain that cannot work fails the element when it starts, with an
+   * error that names the bad code; until then it links as anything would,
+   * so that gst-launch-1.0 gets that far rather than failing to link. */
+  if (info && info->problem)
+    return gst_umat_template_caps (direction == GST_PAD_SINK ? GST_PAD_SRC :
+        GST_PAD_SINK);
+  result = gst_caps_new_empty ();
 
   for (guint i = 0; i < gst_caps_get_size (caps); i++) {
     GstCapsFeatures *features = gst_caps_get_features (caps, i);
@@ -433,95 +546,30 @@ gst_umat_transform_caps (const GstUmatChainInfo * info, guint rate,
   return result;
 }
 
-static gboolean
-caps_take_format (GstCaps * caps, GstVideoFormat format)
+void
+gst_umat_fixate_colorimetry (GstCaps * caps)
 {
-  GstCaps *probe = gst_caps_new_simple ("video/x-raw", "format",
-      G_TYPE_STRING, gst_video_format_to_string (format), NULL);
-  gboolean ok = gst_caps_can_intersect (caps, probe);
-  gst_caps_unref (probe);
-  return ok;
-}
+  GstStructure *s = gst_caps_get_structure (caps, 0);
+  GstVideoInfo info;
+  gchar *colorimetry;
 
-gchar *
-gst_umat_explain_refusal (const GstUmatChainInfo * info, GstCaps * caps,
-    GstCaps * downstream)
-{
-  const GstStructure *s;
-  const FormatEntry *from;
-  gboolean colour_blocked = FALSE, size_blocked = FALSE, any = FALSE;
-  gint width = 0, height = 0, wa = 1, ha = 1;
-  const gchar *step = info ? umatcv_chain_step_name (info->chain, 0) : NULL;
-  const gchar *format_name;
-  gchar *who;
-  gchar *msg = NULL;
-
-  if (caps == NULL || gst_caps_get_size (caps) == 0)
-    return NULL;
-  s = gst_caps_get_structure (caps, 0);
-  format_name = gst_structure_get_string (s, "format");
-  if (!gst_structure_has_name (s, "video/x-raw") || format_name == NULL)
-    return NULL;
-  if (info && info->problem)
-    return g_strdup (info->problem);
-  from = find_format (gst_video_format_from_string (format_name));
-  if (from == NULL)
-    return NULL;
-  if (info && !(info->inputs & UMATCV_LAYOUT_BIT (from->layout))) {
-    gchar *takes = describe_inputs (info->inputs);
-    msg = g_strdup_printf ("chain step 1 (%s) takes %s, but upstream "
-        "offers %s", step, takes, format_name);
-    g_free (takes);
-    return msg;
+  if (gst_structure_has_field (s, "colorimetry")
+      && gst_structure_has_field (s, "chroma-site"))
+    return;
+  if (!gst_video_info_from_caps (&info, caps) || !GST_VIDEO_INFO_IS_YUV (&info))
+    return;
+  /* gst_video_info_from_caps filled in the default for the size: BT.709
+   * above 576 lines, BT.601 up to 576, as videoconvert's fixation does */
+  if (!gst_structure_has_field (s, "colorimetry")) {
+    colorimetry = gst_video_colorimetry_to_string (&info.colorimetry);
+    if (colorimetry)
+      gst_structure_set (s, "colorimetry", G_TYPE_STRING, colorimetry, NULL);
+    g_free (colorimetry);
   }
-
-  gst_structure_get_int (s, "width", &width);
-  gst_structure_get_int (s, "height", &height);
-  for (guint j = 0; j < N_FORMATS; j++) {
-    GstUmatConversion conv;
-    gint w = 1, h = 1;
-    if (formats[j].sink_only
-        || (downstream && !caps_take_format (downstream, formats[j].format)))
-      continue;
-    gst_umat_conversion (info, from->layout, formats[j].layout, &conv);
-    if (!conv.possible)
-      continue;
-    any = TRUE;
-    if ((conv.flags & UMATCV_CHAIN_READS_BT601) && from->family != FAMILY_RGB
-        && !structure_has_known_matrix (s)) {
-      colour_blocked = TRUE;
-      continue;
-    }
-    w = MAX (w, conv.width_align);
-    h = MAX (h, conv.height_align);
-    format_alignment (from, &w, &h);
-    format_alignment (&formats[j], &w, &h);
-    if (width % w != 0 || height % h != 0) {
-      size_blocked = TRUE;
-      wa = w;
-      ha = h;
-      continue;
-    }
-    return NULL;                /* formats and sizes fit: not ours to explain */
-  }
-
-  who = step ? g_strdup_printf ("chain step 1 (%s)", step)
-      : g_strdup ("umatconvert");
-  if (colour_blocked) {
-    const gchar *c = gst_structure_get_string (s, "colorimetry");
-    msg = g_strdup_printf ("%s reads %s with the BT.601 or BT.709 matrix, "
-        "but upstream offers colorimetry %s; ask upstream for bt601 or bt709 "
-        "or put videoconvert in front", who, format_name, c ? c : "(none)");
-  } else if (size_blocked) {
-    msg = g_strdup_printf ("%s needs a width that is a multiple of %d and a "
-        "height that is a multiple of %d (4:2:x chroma), but upstream offers "
-        "%dx%d", who, wa, ha, width, height);
-  } else if (!any) {
-    gchar *wants = downstream ? gst_caps_to_string (downstream) : NULL;
-    msg = g_strdup_printf ("%s cannot turn %s into what downstream takes%s%s",
-        who, format_name, wants ? ": " : "", wants ? wants : "");
-    g_free (wants);
-  }
-  g_free (who);
-  return msg;
+  /* and the chroma siting the converter writes: MPEG-2's, which H.264 and
+   * HEVC encoders assume */
+  if (!gst_structure_has_field (s, "chroma-site")
+      && (GST_VIDEO_FORMAT_INFO_W_SUB (info.finfo, 1)
+          || GST_VIDEO_FORMAT_INFO_H_SUB (info.finfo, 1)))
+    gst_structure_set (s, "chroma-site", G_TYPE_STRING, "mpeg2", NULL);
 }

@@ -2,8 +2,9 @@
  * Copyright (C) 2026 gst-umat authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Caps for umatconvert: which video formats map to which cvtColor layouts,
- * and what each conversion does to format, size, framerate and colorimetry.
+ * Caps for umatconvert: which video formats map to which cvtColor layouts
+ * (umatcv's layout table), and what each conversion does to format, size,
+ * framerate and colorimetry.
  */
 #pragma once
 
@@ -16,22 +17,23 @@ G_BEGIN_DECLS
 
 #define GST_UMAT_MAX_SIZE 32766
 
-/* 4:2:0 needs even sizes and 4:2:2 an even width: caps say so. */
-#define GST_UMAT_CAPS(rgb, yuv422)                                       \
-  "video/x-raw, format=(string){ " rgb " }, "                           \
-  "width=(int)[ 1, 32766 ], height=(int)[ 1, 32766 ], "                 \
-  "framerate=(fraction)[ 0/1, 2147483647/1 ]; "                         \
-  "video/x-raw, format=(string){ I420, YV12, NV12, NV21 }, "            \
-  "width=(int)[ 2, 32766, 2 ], height=(int)[ 2, 32766, 2 ], "           \
-  "framerate=(fraction)[ 0/1, 2147483647/1 ]"                           \
-  yuv422
+/* A video format umatconvert knows: a row of umatcv's layout table that
+ * carries a video format, in the table's order (auto mode prefers them in
+ * that order within a family). */
+typedef struct {
+  GstVideoFormat format;
+  UmatcvLayout layout;
+  const UmatcvLayoutInfo *info;
+} GstUmatFormat;
 
-#define GST_UMAT_RGB_FORMATS "BGR, RGB, BGRx, BGRA, RGBx, RGBA, GRAY8"
-#define GST_UMAT_SINK_CAPS GST_UMAT_CAPS (GST_UMAT_RGB_FORMATS,          \
-    "; video/x-raw, format=(string){ YUY2, UYVY, YVYU }, "          \
-    "width=(int)[ 2, 32766, 2 ], height=(int)[ 1, 32766 ], "            \
-    "framerate=(fraction)[ 0/1, 2147483647/1 ]")
-#define GST_UMAT_SRC_CAPS GST_UMAT_CAPS (GST_UMAT_RGB_FORMATS, "")
+const GstUmatFormat *gst_umat_formats (guint * n_formats);
+const GstUmatFormat *gst_umat_format_from_video (GstVideoFormat format);
+UmatcvLayout gst_umat_layout_from_format (GstVideoFormat format);
+/* "BGR/RGB/I420" for a mask of UMATCV_LAYOUT_BIT()s; g_free() it. */
+gchar *gst_umat_describe_layouts (guint64 mask);
+
+/* Every format a pad can take, at every size it can take it. */
+GstCaps *gst_umat_template_caps (GstPadDirection direction);
 
 /* What a conversion from one layout to another needs and does. */
 typedef struct {
@@ -40,31 +42,39 @@ typedef struct {
   gint width_align, height_align;
 } GstUmatConversion;
 
-/* A chain property, parsed once; NULL-chain means auto mode. */
+/* The chain property, parsed once; immutable and reference-counted, so the
+ * streaming thread can hold the one it works with while the property
+ * changes. An empty text is auto mode (no chain). */
 typedef struct {
-  UmatcvChain *chain;
-  guint32 inputs;        /* UMATCV_LAYOUT_BIT mask */
+  gchar *text;           /* as the property was set */
+  UmatcvChain *chain;    /* NULL: auto mode, or a text that did not parse */
+  guint64 inputs;        /* UMATCV_LAYOUT_BIT mask */
   UmatcvLayout output;
   guint flags;
   gint width_align, height_align;
-  gchar *problem;        /* why no caps can work, or NULL */
+  gchar *problem;        /* why no caps can ever work, or NULL */
+  /* what it needs between every pair of formats, [in * N + out] */
+  GstUmatConversion *conversions;
 } GstUmatChainInfo;
 
-UmatcvLayout gst_umat_layout_from_format (GstVideoFormat format);
+GstUmatChainInfo *gst_umat_chain_info_new (const gchar * text);
+GstUmatChainInfo *gst_umat_chain_info_ref (GstUmatChainInfo * info);
+void gst_umat_chain_info_unref (GstUmatChainInfo * info);
+/* No chain: the element converts between the negotiated formats. */
+gboolean gst_umat_chain_info_is_auto (const GstUmatChainInfo * info);
 
-GstUmatChainInfo *gst_umat_chain_info_new (UmatcvChain * chain);
-void gst_umat_chain_info_free (GstUmatChainInfo * info);
-
-/* How `info` (NULL: auto mode) turns `in` into `out`. */
+/* How `info` turns `in` into `out`. */
 void gst_umat_conversion (const GstUmatChainInfo * info, UmatcvLayout in,
     UmatcvLayout out, GstUmatConversion * conv);
 
 GstCaps *gst_umat_transform_caps (const GstUmatChainInfo * info,
     guint selection_rate, GstPadDirection direction, GstCaps * caps);
 
-/* A sentence on why fixed sink caps cannot be taken (into `downstream`,
- * when given), or NULL when the reason is not ours to tell. */
-gchar *gst_umat_explain_refusal (const GstUmatChainInfo * info,
-    GstCaps * caps, GstCaps * downstream);
+/* Whether YUV described by `s` has a matrix the converter applies. */
+gboolean gst_umat_structure_has_known_matrix (const GstStructure * s);
+
+/* Writes out the colorimetry and chroma siting that fixed YUV caps leave
+ * to the default. */
+void gst_umat_fixate_colorimetry (GstCaps * caps);
 
 G_END_DECLS

@@ -2,18 +2,20 @@
  * Copyright (C) 2026 gst-umat authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-/* The bounded pool of frames umatconvert offers upstream, and uses for its
- * own output, when it runs on OpenCL.
+/* The pool of frames umatconvert offers upstream, and uses for its own
+ * output, when it runs on OpenCL.
  *
  * Its frames are pinned host memory of the element's OpenCL context
  * (umatcv_host_memory_new()): a decoder or a queue that writes into them
  * writes straight into memory the GPU reads by DMA, so the upload is a PCIe
- * transfer at full speed with no copy before it. The pool holds at most
- * `queue-size` frames, like the ring of UMats the project started from,
- * unless the element upstream says it needs more to work (a decoder holding
- * reference frames): then it gets its minimum, since fewer would deadlock.
- * Frames come back by refcount, so a frame is never reused while anyone
- * holds it.
+ * transfer at full speed with no copy before it. Frames come back by
+ * refcount, so a frame is never reused while anyone holds it.
+ *
+ * The pool has no bound of its own. Its frames leave the element (a chain
+ * that keeps the format converts them in place and pushes them on), and
+ * how many frames downstream holds (an encoder's look-ahead, an appsink's
+ * queue) is downstream's business: a bound here would stall the pipeline.
+ * What bounds device memory is the converter's slots (queue-size).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -29,7 +31,6 @@ struct _GstUmatPool
   GstBufferPool parent;
 
   UmatcvHostAllocator *allocator;
-  guint max_buffers;            /* the bound (queue-size); 0: none */
   GstVideoInfo info;
   gboolean add_video_meta;
 };
@@ -60,11 +61,6 @@ gst_umat_pool_set_config (GstBufferPool * pool, GstStructure * config)
         config);
     return FALSE;
   }
-  if (self->max_buffers > 0 && (max == 0 || max > MAX (self->max_buffers, min)))
-    max = MAX (self->max_buffers, min);
-  if (self->max_buffers > 0 && min > self->max_buffers)
-    GST_INFO_OBJECT (pool, "upstream needs %u frames, more than queue-size %u",
-        min, self->max_buffers);
   size = MAX (size, (guint) GST_VIDEO_INFO_SIZE (&info));
 
   self->info = info;
@@ -89,13 +85,13 @@ frame_new (UmatcvHostAllocator * allocator, const GstVideoInfo * info,
   UmatcvHostMemory *host;
   GstMemory *memory;
   GstBuffer *buffer;
-  gchar error[256] = "";
+  gchar *error = NULL;
   gsize size = GST_VIDEO_INFO_SIZE (info);
 
-  if (umatcv_host_memory_new (allocator, size, &host, error,
-          sizeof (error)) != UMATCV_OK) {
+  if (umatcv_host_memory_new (allocator, size, &host, &error) != UMATCV_OK) {
     GST_WARNING ("cannot allocate a frame of %" G_GSIZE_FORMAT " bytes: %s",
         size, error);
+    umatcv_free (error);
     return NULL;
   }
   memory = gst_memory_new_wrapped (0, umatcv_host_memory_data (host), size, 0,
@@ -153,25 +149,23 @@ gst_umat_pool_init (GstUmatPool * self)
 {
 }
 
-/* A pool of at most `max_buffers` frames (0: no bound) of `engine`'s host
- * memory (pinned on OpenCL), unconfigured. NULL when the engine has no host
- * allocator. */
+/* A pool of `engine`'s host memory (pinned on OpenCL), unconfigured. NULL
+ * when the engine has no host allocator. */
 GstBufferPool *
-gst_umat_pool_new (UmatcvEngine * engine, guint max_buffers)
+gst_umat_pool_new (UmatcvEngine * engine)
 {
   UmatcvHostAllocator *allocator;
   GstUmatPool *pool;
-  gchar error[256] = "";
+  gchar *error = NULL;
 
-  if (umatcv_host_allocator_new (engine, &allocator, error,
-          sizeof (error)) != UMATCV_OK) {
+  if (umatcv_host_allocator_new (engine, &allocator, &error) != UMATCV_OK) {
     GST_WARNING ("no host allocator: %s", error);
+    umatcv_free (error);
     return NULL;
   }
   pool = g_object_new (GST_TYPE_UMAT_POOL, NULL);
   gst_object_ref_sink (pool);
   pool->allocator = allocator;
-  pool->max_buffers = max_buffers;
   return GST_BUFFER_POOL (pool);
 }
 
@@ -188,7 +182,7 @@ gst_umat_pool_configure (GstBufferPool * pool, GstCaps * caps,
     return FALSE;
   }
   gst_buffer_pool_config_set_params (config, caps, GST_VIDEO_INFO_SIZE (&info),
-      min_buffers, GST_UMAT_POOL (pool)->max_buffers);
+      min_buffers, 0);
   gst_buffer_pool_config_add_option (config, GST_BUFFER_POOL_OPTION_VIDEO_META);
   return gst_buffer_pool_set_config (pool, config);
 }
@@ -201,7 +195,7 @@ gst_umat_frame_new (UmatcvEngine * engine, const GstVideoInfo * info)
   UmatcvHostAllocator *allocator;
   GstBuffer *buffer;
 
-  if (umatcv_host_allocator_new (engine, &allocator, NULL, 0) != UMATCV_OK)
+  if (umatcv_host_allocator_new (engine, &allocator, NULL) != UMATCV_OK)
     return NULL;
   buffer = frame_new (allocator, info, TRUE);
   umatcv_host_allocator_free (allocator);

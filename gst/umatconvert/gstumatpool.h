@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 #define GST_TYPE_UMAT_POOL (gst_umat_pool_get_type ())
 G_DECLARE_FINAL_TYPE (GstUmatPool, gst_umat_pool, GST, UMAT_POOL, GstBufferPool)
 
-GstBufferPool *gst_umat_pool_new (UmatcvEngine * engine, guint max_buffers);
+GstBufferPool *gst_umat_pool_new (UmatcvEngine * engine);
 gboolean gst_umat_pool_configure (GstBufferPool * pool, GstCaps * caps,
     guint min_buffers);
 
