@@ -366,19 +366,19 @@ discard_stream (GstBin * bin, GstPad * pad)
 }
 
 /* The muxer's pad for `caps`, linked to `pad` through a queue of its own;
- * FALSE where the container cannot carry them. */
-static gboolean
+ * the queue's src pad, or NULL where the container cannot carry them. */
+static GstPad *
 link_to_muxer (GstBin * bin, GstElement * mux, GstPad * pad, GstCaps * caps)
 {
   GstElement *queue;
-  GstPad *mux_pad, *queue_sink;
+  GstPad *mux_pad, *queue_sink, *queue_src = NULL;
   gboolean linked;
 
   if (mux == NULL)
-    return FALSE;
+    return NULL;
   mux_pad = gst_element_get_compatible_pad (mux, pad, caps);
   if (mux_pad == NULL)
-    return FALSE;
+    return NULL;
   /* The muxer interleaves by time, so it holds the audio back until the
    * video, which comes later by the encoder's delay, catches up; the
    * demuxer meanwhile must go on, to feed the video. The queue takes what
@@ -393,6 +393,7 @@ link_to_muxer (GstBin * bin, GstElement * mux, GstPad * pad, GstCaps * caps)
   gst_object_unref (queue_sink);
   if (linked) {
     gst_element_sync_state_with_parent (queue);
+    queue_src = gst_element_get_static_pad (queue, "src");
   } else {
     gst_element_set_state (queue, GST_STATE_NULL);
     gst_bin_remove (bin, queue);
@@ -401,14 +402,15 @@ link_to_muxer (GstBin * bin, GstElement * mux, GstPad * pad, GstCaps * caps)
       gst_element_release_request_pad (mux, mux_pad);
   }
   gst_object_unref (mux_pad);
-  return linked;
+  return queue_src;
 }
 
-void
+GstPad *
 output_end_link_stream (const Options * options, OutputEnd * end,
     GstBin * bin, GstPad * pad, gboolean keep_audio, const gchar * input)
 {
   GstCaps *caps = gst_pad_get_current_caps (pad);
+  GstPad *linked = NULL;
   const gchar *media;
   gchar *codec;
 
@@ -420,7 +422,7 @@ output_end_link_stream (const Options * options, OutputEnd * end,
     if (keep_audio)
       note (options, "a stream of %s (%s) is left out", input, codec);
     discard_stream (bin, pad);
-  } else if (link_to_muxer (bin, end->mux, pad, caps)) {
+  } else if ((linked = link_to_muxer (bin, end->mux, pad, caps)) != NULL) {
     note (options, "the audio of %s (%s) goes into the output as it is",
         input, codec);
   } else {
@@ -430,4 +432,5 @@ output_end_link_stream (const Options * options, OutputEnd * end,
   }
   g_free (codec);
   gst_caps_unref (caps);
+  return linked;
 }

@@ -14,6 +14,21 @@
  * the decoder gives, and after umatconvert a second umatconvert, else a
  * videoconvert, when the encoder takes none of the formats umatconvert can
  * give for that input.
+ *
+ * A worker for one range of the input (--jobs, --segment) seeks to it: a
+ * flushing, accurate seek from the start of the range to the start of the
+ * next, sent up from parsebin's video pad once the streams are exposed.
+ * Until the seek has flushed the demuxer, a probe on that pad lets no data
+ * through, so that nothing before the range reaches the decoder, let alone
+ * the encoder or the muxer, which cannot take a flush once they have
+ * started; the segment it then passes on is the range itself, so the
+ * decoder keeps exactly the frames with start <= pts < stop.
+ *
+ * selection-rate keeps the frames whose index in the whole input is a
+ * multiple of N; the element counts from the first frame it sees, so the
+ * worker drops the range's first (N - first_frame % N) % N frames itself,
+ * with a probe on the decoder's output, and the element's first frame is
+ * then one to keep.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -30,6 +45,9 @@ struct _Worker
   gchar *input;
   gchar *output;
   gboolean keep_audio;
+  const Range *range;           /* NULL: the whole input */
+  GstStructure *part;           /* what the output says of itself, or NULL */
+  gchar *opencl_device;         /* NULL: the element's choice */
   WorkerDone done;
   gpointer user_data;
 
@@ -45,8 +63,19 @@ struct _Worker
   OutputEnd end;
   guint bus_watch;
 
-  /* set in the streaming thread that exposes the streams, under lock */
+  /* shared by the streaming threads and the main loop, under lock */
   GMutex lock;
+  GstPad *video_pad;            /* parsebin's video pad, to seek on */
+  guint seek_source;            /* the seek, still to be sent */
+  guint32 seek_seqnum;
+  gboolean seek_sent;
+  gboolean gate_open;           /* the range's data flows */
+  gboolean cancelled;           /* interrupted before it did */
+  guint64 skip;                 /* frames still to drop for selection */
+  guint64 skipped;
+  gboolean stopping;            /* interrupted: the source is at its end */
+  gboolean cut;                 /* the decoded frames stopped being whole */
+  GstClockTime last_pts;        /* of the last decoded frame let through */
   gboolean have_video;          /* parsebin's video stream is taken */
   gboolean checked_video;       /* the check that there is one is done */
   gboolean have_decoded;        /* decodebin's video is linked */
@@ -84,6 +113,163 @@ worker_post_error (Worker * w, gchar * text)
   g_free (text);
   gst_element_post_message (w->pipeline,
       gst_message_new_application (GST_OBJECT (w->pipeline), s));
+}
+
+/* ---- ranges ------------------------------------------------------------ */
+
+/* The gate on parsebin's video pad: nothing before the seek's flush goes
+ * on (the flush itself neither, for the elements downstream have nothing
+ * to flush); the segment after it opens the gate. That segment is the
+ * range itself, [start, stop) in the timeline of the samples' pts, which
+ * the scan measured: demuxers apply edit lists to the times of a seek
+ * (qtdemux moves the segment of an ffmpeg MP4 with B-frames by their
+ * delay) but not to the pts, so the segment they send would have the
+ * decoder clip the wrong frames. */
+static GstPadProbeReturn
+range_gate (GstPad * pad, GstPadProbeInfo * info, Worker * w)
+{
+  GstPadProbeReturn ret = GST_PAD_PROBE_DROP;
+  GstEvent *event;
+  GstSegment segment;
+
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
+    return GST_PAD_PROBE_DROP;
+  event = GST_PAD_PROBE_INFO_EVENT (info);
+  g_mutex_lock (&w->lock);
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_FLUSH_START:
+    case GST_EVENT_FLUSH_STOP:
+    case GST_EVENT_EOS:
+    case GST_EVENT_GAP:
+      break;
+    case GST_EVENT_SEGMENT:
+      /* the demuxer marks the segment of a seek with its seqnum */
+      if (w->seek_sent && !w->cancelled
+          && gst_event_get_seqnum (event) == w->seek_seqnum) {
+        gst_segment_init (&segment, GST_FORMAT_TIME);
+        segment.start = segment.time = segment.position = w->range->start;
+        segment.stop = w->range->stop;
+        GST_PAD_PROBE_INFO_DATA (info) = gst_event_new_segment (&segment);
+        gst_event_set_seqnum (GST_PAD_PROBE_INFO_DATA (info), w->seek_seqnum);
+        gst_event_unref (event);
+        w->gate_open = TRUE;
+        ret = GST_PAD_PROBE_REMOVE;
+      } else {
+        ret = GST_PAD_PROBE_OK;
+      }
+      break;
+    default:
+      ret = GST_PAD_PROBE_OK;
+      break;
+  }
+  g_mutex_unlock (&w->lock);
+  return ret;
+}
+
+/* In the main loop: the seek to the range, up from parsebin's video pad
+ * (the muxer downstream does not pass seeks on). */
+static gboolean
+seek_range (Worker * w)
+{
+  const Range *r = w->range;
+  GstEvent *seek;
+  GstPad *pad;
+
+  seek = gst_event_new_seek (1.0, GST_FORMAT_TIME, GST_SEEK_FLAG_FLUSH
+      | GST_SEEK_FLAG_ACCURATE, GST_SEEK_TYPE_SET, r->start,
+      GST_CLOCK_TIME_IS_VALID (r->stop) ? GST_SEEK_TYPE_SET :
+      GST_SEEK_TYPE_NONE, GST_CLOCK_TIME_IS_VALID (r->stop) ? r->stop : 0);
+  g_mutex_lock (&w->lock);
+  w->seek_source = 0;
+  pad = gst_object_ref (w->video_pad);
+  w->seek_seqnum = gst_event_get_seqnum (seek);
+  w->seek_sent = TRUE;
+  g_mutex_unlock (&w->lock);
+  if (!gst_pad_send_event (pad, seek))
+    worker_post_error (w, g_strdup_printf ("cannot seek in %s, so it cannot "
+            "be cut into ranges: run it with --jobs 1", w->input));
+  gst_object_unref (pad);
+  return G_SOURCE_REMOVE;
+}
+
+/* On the decoder's output: drops the range's first frames that the
+ * selection over the whole input does not keep. */
+static GstPadProbeReturn
+skip_frames (GstPad * pad, GstPadProbeInfo * info, Worker * w)
+{
+  GstPadProbeReturn ret = GST_PAD_PROBE_OK;
+
+  g_mutex_lock (&w->lock);
+  if (w->skip > 0) {
+    w->skip--;
+    w->skipped++;
+    ret = GST_PAD_PROBE_DROP;
+  } else {
+    ret = GST_PAD_PROBE_REMOVE;
+  }
+  g_mutex_unlock (&w->lock);
+  return ret;
+}
+
+/* On the decoder's output, once the source was stopped mid-stream: the
+ * decoder drains frames that it decoded ahead of the B-frames between
+ * them, which will never come. Those after the gap go: the file ends on
+ * frames that follow each other, as the input's did. (x264enc gives the
+ * last of them times that MP4 cannot hold: qtdemux then leaves a frame
+ * out.) */
+static GstPadProbeReturn
+keep_whole (GstPad * pad, GstPadProbeInfo * info, Worker * w)
+{
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstClockTime pts = GST_BUFFER_PTS (buf), duration = GST_BUFFER_DURATION
+      (buf);
+  GstPadProbeReturn ret = GST_PAD_PROBE_OK;
+
+  g_mutex_lock (&w->lock);
+  if (w->cut) {
+    ret = GST_PAD_PROBE_DROP;
+  } else if (w->stopping && GST_CLOCK_TIME_IS_VALID (pts)
+      && GST_CLOCK_TIME_IS_VALID (duration)
+      && GST_CLOCK_TIME_IS_VALID (w->last_pts)
+      && pts > w->last_pts + duration * 3 / 2) {
+    w->cut = TRUE;
+    ret = GST_PAD_PROBE_DROP;
+  } else if (GST_CLOCK_TIME_IS_VALID (pts)) {
+    w->last_pts = pts;
+  }
+  g_mutex_unlock (&w->lock);
+  return ret;
+}
+
+/* On the encoder's input: the first frame's time in the input, which a
+ * part records so that the join can put its frames back at their times;
+ * written into the muxer's tags before it writes them at the end. */
+static GstPadProbeReturn
+first_frame (GstPad * pad, GstPadProbeInfo * info, Worker * w)
+{
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstEvent *event = gst_pad_get_sticky_event (pad, GST_EVENT_SEGMENT, 0);
+  const GstSegment *segment;
+  GstTagList *tags;
+  gchar *text;
+
+  if (event == NULL || !GST_BUFFER_PTS_IS_VALID (buf)) {
+    if (event)
+      gst_event_unref (event);
+    return GST_PAD_PROBE_OK;
+  }
+  gst_event_parse_segment (event, &segment);
+  gst_structure_set (w->part, "first-pts", G_TYPE_UINT64,
+      gst_segment_to_stream_time (segment, GST_FORMAT_TIME,
+          GST_BUFFER_PTS (buf)), NULL);
+  gst_event_unref (event);
+  text = gst_structure_to_string (w->part);
+  tags = gst_tag_list_new (GST_TAG_COMMENT, text, NULL);
+  gst_tag_setter_merge_tags (GST_TAG_SETTER (w->end.mux), tags,
+      GST_TAG_MERGE_REPLACE);
+  gst_tag_list_unref (tags);
+  g_free (text);
+  return GST_PAD_PROBE_REMOVE;
 }
 
 /* ---- choosing the converters ------------------------------------------- */
@@ -144,6 +330,8 @@ make_umatconvert (Worker * w, const gchar * name)
 
   g_object_set (umat, "queue-size", w->options->queue_size, NULL);
   gst_util_set_object_arg (G_OBJECT (umat), "device", w->options->device);
+  if (w->opencl_device != NULL)
+    g_object_set (umat, "opencl-device", w->opencl_device, NULL);
   return umat;
 }
 
@@ -348,6 +536,28 @@ link_converters (Worker * w, GstPad * src, GstElement * first,
   return ok;
 }
 
+/* A part's frames keep their times as finely as an MP4 allows, so that
+ * the join gives the muxer of the whole the times a single pipeline would
+ * (in units of 1/(2^31 / the range's seconds) s, at most a nanosecond:
+ * 84 ns for a 3-minute range, 0.84 us for half an hour): qtmux and qtdemux
+ * count a track's duration in 31 bits of its timescale. Without this the
+ * part's muxer picks a timescale from the framerate, which for kept frames
+ * (30/7 fps) rounds them by milliseconds. */
+static void
+set_part_timescale (Worker * w)
+{
+  /* a second more than the range: the encoder's delay may shift it */
+  gdouble seconds = (gdouble) (w->range->end - w->range->start) / GST_SECOND
+      + 1;
+  guint timescale = MIN (GST_SECOND, G_MAXINT32 / seconds);
+
+  /* the movie's too: in milliseconds, its edit list would end the track
+   * before the end of a last frame that does not end on a millisecond, and
+   * qtdemux would leave that frame out */
+  g_object_set (w->end.mux, "trak-timescale", timescale, "movie-timescale",
+      timescale, NULL);
+}
+
 /* decodebin's raw video: decide the converters and link. */
 static void
 on_decoded_pad (GstElement * decodebin, GstPad * pad, Worker * w)
@@ -371,6 +581,12 @@ on_decoded_pad (GstElement * decodebin, GstPad * pad, Worker * w)
     discard_stream (GST_BIN (w->pipeline), pad);
     goto out;
   }
+
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER,
+      (GstPadProbeCallback) keep_whole, w, NULL);
+  if (w->skip > 0)
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER,
+        (GstPadProbeCallback) skip_frames, w, NULL);
 
   if (gst_pad_query_accept_caps (umat_sink, caps)) {
     input = gst_caps_ref (caps);
@@ -463,16 +679,31 @@ on_parsed_pad (GstElement * parsebin, GstPad * pad, Worker * w)
   if (take) {
     GstPad *sink = gst_element_get_static_pad (w->decodebin, "sink");
 
+    if (w->range != NULL) {
+      gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER
+          | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM
+          | GST_PAD_PROBE_TYPE_EVENT_FLUSH,
+          (GstPadProbeCallback) range_gate, w, NULL);
+      /* a flushing seek from this streaming thread would wait for itself */
+      g_mutex_lock (&w->lock);
+      w->video_pad = gst_object_ref (pad);
+      w->seek_source = g_idle_add ((GSourceFunc) seek_range, w);
+      g_mutex_unlock (&w->lock);
+    }
     if (gst_pad_link (pad, sink) != GST_PAD_LINK_OK)
       worker_post_error (w, g_strdup ("the video stream does not link to "
               "decodebin"));
     gst_object_unref (sink);
   } else {
+    GstPad *queued;
+
     gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER
         | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
         (GstPadProbeCallback) check_video, w, NULL);
-    output_end_link_stream (w->options, &w->end, GST_BIN (w->pipeline), pad,
-        w->keep_audio, w->input);
+    queued = output_end_link_stream (w->options, &w->end,
+        GST_BIN (w->pipeline), pad, w->keep_audio, w->input);
+    if (queued)
+      gst_object_unref (queued);
   }
 }
 
@@ -517,34 +748,57 @@ on_encoded (GstPad * pad, GstPadProbeInfo * info, Worker * w)
 void
 worker_progress (Worker * w, GstClockTime * done, GstClockTime * total)
 {
+  GstClockTime start = w->range ? w->range->start : 0;
   GstPad *pad;
   gint64 value;
 
   if (!GST_CLOCK_TIME_IS_VALID (w->duration)) {
-    pad = gst_element_get_static_pad (w->decodebin, "sink");
-    if (gst_pad_peer_query_duration (pad, GST_FORMAT_TIME, &value)
-        && value > 0)
-      w->duration = value;
-    gst_object_unref (pad);
+    if (w->range != NULL) {
+      w->duration = w->range->end - w->range->start;
+    } else {
+      pad = gst_element_get_static_pad (w->decodebin, "sink");
+      if (gst_pad_peer_query_duration (pad, GST_FORMAT_TIME, &value)
+          && value > 0)
+        w->duration = value;
+      gst_object_unref (pad);
+    }
   }
   *total = w->duration;
 
   g_mutex_lock (&w->lock);
   *done = w->encoded_end;
   g_mutex_unlock (&w->lock);
+  if (GST_CLOCK_TIME_IS_VALID (*done))
+    *done = *done > start ? *done - start : 0;
   if (w->ended && !w->interrupted && w->error == NULL
       && GST_CLOCK_TIME_IS_VALID (*total))
     *done = *total;
 }
 
+GstClockTime
+worker_encoded_end (Worker * w)
+{
+  GstClockTime end;
+
+  g_mutex_lock (&w->lock);
+  end = w->encoded_end;
+  g_mutex_unlock (&w->lock);
+  return end;
+}
+
 void
 worker_counts (Worker * w, guint64 * in, guint64 * out)
 {
-  guint64 processed, dropped;
+  guint64 processed, dropped, skipped;
 
+  g_mutex_lock (&w->lock);
+  skipped = w->skipped;
+  g_mutex_unlock (&w->lock);
   g_object_get (w->umat, "frames-processed", &processed,
       "frames-dropped", &dropped, NULL);
-  *in = processed + dropped;
+  /* frames in = processed + dropped, dropped counting those this worker
+   * dropped for the selection over the whole input */
+  *in = processed + dropped + skipped;
   *out = processed;
 }
 
@@ -684,6 +938,8 @@ on_bus_message (GstBus * bus, GstMessage * msg, Worker * w)
         worker_set_error (w, g_strdup (gst_structure_get_string
                 (gst_message_get_structure (msg), "text")));
         worker_end (w);
+      } else if (gst_message_has_name (msg, "umat-process-cancelled")) {
+        worker_end (w);
       }
       break;
     default:
@@ -697,6 +953,7 @@ on_bus_message (GstBus * bus, GstMessage * msg, Worker * w)
 Worker *
 worker_new (const Options * options, const gchar * input,
     const gchar * output, const Container * container, gboolean keep_audio,
+    const Range * range, const gchar * opencl_device, GstStructure * part,
     WorkerDone done, gpointer user_data)
 {
   Worker *w = g_new0 (Worker, 1);
@@ -709,10 +966,18 @@ worker_new (const Options * options, const gchar * input,
   w->input = g_strdup (input);
   w->output = g_strdup (output);
   w->keep_audio = keep_audio;
+  w->range = range;
+  w->part = part;
   w->done = done;
   w->user_data = user_data;
   w->encoded_end = GST_CLOCK_TIME_NONE;
   w->duration = GST_CLOCK_TIME_NONE;
+  w->last_pts = GST_CLOCK_TIME_NONE;
+  if (range != NULL) {
+    guint64 rate = options->selection_rate;
+
+    w->skip = (rate - range->first_frame % rate) % rate;
+  }
   g_mutex_init (&w->lock);
   gst_segment_init (&w->encoded_segment, GST_FORMAT_TIME);
 
@@ -721,6 +986,7 @@ worker_new (const Options * options, const gchar * input,
   w->parsebin = make_element ("parsebin", NULL);
   w->decodebin = make_element ("decodebin", NULL);
   w->queue = make_element ("queue", "prefetch");
+  w->opencl_device = g_strdup (opencl_device);
   w->umat = make_umatconvert (w, "umat");
   w->encoder = make_encoder (options);
   g_object_set (source, "location", input, NULL);
@@ -741,6 +1007,14 @@ worker_new (const Options * options, const gchar * input,
     fail ("cannot build the pipeline: %s", error ? error :
         "filesrc, parsebin and umatconvert do not link");
 
+  if (part != NULL) {
+    GstPad *first = gst_element_get_static_pad (w->encoder, "sink");
+
+    set_part_timescale (w);
+    gst_pad_add_probe (first, GST_PAD_PROBE_TYPE_BUFFER,
+        (GstPadProbeCallback) first_frame, w, NULL);
+    gst_object_unref (first);
+  }
   encoded = gst_element_get_static_pad (w->encoder, "src");
   gst_pad_add_probe (encoded, GST_PAD_PROBE_TYPE_BUFFER
       | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
@@ -782,10 +1056,24 @@ worker_start (Worker * w)
 void
 worker_interrupt (Worker * w)
 {
+  gboolean flowing;
+
   if (w->ended || w->interrupted)
     return;
   w->interrupted = TRUE;
-  gst_element_send_event (w->pipeline, gst_event_new_eos ());
+  g_mutex_lock (&w->lock);
+  flowing = w->range == NULL || w->gate_open;
+  w->cancelled = !flowing;
+  w->stopping = TRUE;
+  g_mutex_unlock (&w->lock);
+  if (flowing) {
+    gst_element_send_event (w->pipeline, gst_event_new_eos ());
+  } else {
+    /* nothing of the range has gone in: there is nothing to finish */
+    gst_element_post_message (w->pipeline, gst_message_new_application
+        (GST_OBJECT (w->pipeline), gst_structure_new_empty
+            ("umat-process-cancelled")));
+  }
 }
 
 void
@@ -812,10 +1100,45 @@ worker_umat (Worker * w)
   return w->umat;
 }
 
+static void
+stop_pipeline (GstElement * pipeline, gpointer unused)
+{
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+}
+
+gboolean
+worker_abandon (Worker * w)
+{
+  if (w->ended)
+    return FALSE;
+  w->ended = TRUE;
+  w->interrupted = TRUE;
+  /* off the main loop: an encoder may take its time to stop (x264enc
+   * encodes the frames it holds before it closes) */
+  gst_element_call_async (w->pipeline, (GstElementCallAsyncFunc)
+      stop_pipeline, NULL, NULL);
+  return TRUE;
+}
+
+gboolean
+worker_finished (Worker * w)
+{
+  return w->ended && !w->interrupted && w->error == NULL;
+}
+
 void
 worker_free (Worker * w)
 {
   gst_element_set_state (w->pipeline, GST_STATE_NULL);
+  g_mutex_lock (&w->lock);
+  if (w->seek_source)
+    g_source_remove (w->seek_source);
+  g_mutex_unlock (&w->lock);
+  if (w->video_pad)
+    gst_object_unref (w->video_pad);
+  if (w->part)
+    gst_structure_free (w->part);
+  g_free (w->opencl_device);
   g_source_remove (w->bus_watch);
   gst_object_unref (w->pipeline);
   g_mutex_clear (&w->lock);

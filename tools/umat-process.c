@@ -3,11 +3,14 @@
  * Copyright (C) 2026 gst-umat authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- *   umat-process [--chain CODES] [--selection-rate N] [--queue-size N]
- *                [--prefetch N] [--device auto|cpu|opencl]
- *                [--encoder 'NAME [PROP=VALUE ...]'] [--stats-period S]
- *                [--verbose]
- *                INPUT OUTPUT
+ *   umat-process [OPTIONS] [--jobs N] [--devices LIST] INPUT OUTPUT
+ *   umat-process [OPTIONS] --segment K/N INPUT PART.mp4
+ *   umat-process --join [--audio-from INPUT] PART.mp4... OUTPUT
+ *
+ *   OPTIONS: [--chain CODES] [--selection-rate N] [--queue-size N]
+ *            [--prefetch N] [--device auto|cpu|opencl]
+ *            [--encoder 'NAME [PROP=VALUE ...]'] [--stats-period S]
+ *            [--verbose]
  *
  * Builds (process-worker.c)
  *
@@ -24,6 +27,26 @@
  * (NVENC, VA-API, QSV, V4L2), else x264enc. Shows progress the way ffmpeg
  * does (speed as a multiple of realtime) and ends with a summary.
  *
+ * --jobs N cuts the input at keyframes into N ranges of about equal numbers
+ * of frames (process-scan.c reads the file once, without decoding, to find
+ * keyframes where a cut is clean), runs one such pipeline per range at the
+ * same time, each writing its encoded frames into an MP4 part, and joins
+ * the parts without re-encoding (process-join.c), with the input's audio
+ * once, into OUTPUT: the same frames at the same times as --jobs 1. The
+ * parts go into a hidden folder next to OUTPUT and are removed after.
+ * selection-rate counts frames over the whole input: each range knows the
+ * index of its first frame. --segment K/N does range K (0-based, as
+ * Kubernetes' JOB_COMPLETION_INDEX and `sbatch --array=0-N-1` count) of N
+ * alone into PART, and --join joins such parts; docs/scale-out.md runs them
+ * as a Slurm job array or a Kubernetes Indexed Job. --devices spreads the
+ * pipelines over OpenCL devices through umatconvert's opencl-device.
+ *
+ * Without --jobs, N is 1 when the machine has fewer than JOBS_CORES cores
+ * per pipeline: the decoder and x264enc already use every core, and on a
+ * 2-core machine two pipelines were measured no faster than one (see
+ * docs/scale-out.md); else one pipeline per JOBS_CORES cores, at most
+ * JOBS_MAX; with --devices, at least one per device.
+ *
  * Errors are one line: the element's own message where an element failed
  * (umatconvert names the chain code it refuses), "cannot decode INPUT: ..."
  * for the input, "ENCODER cannot take WxH FORMAT: ..." where the encoder
@@ -33,9 +56,12 @@
  *
  * Ctrl-C (SIGINT) and SIGTERM (kill, systemd, a container's stop) both
  * finish the file up to where it got: the decoder is sent EOS, the encoder
- * drains, and the muxer writes its index, so the file plays. A second
- * signal stops at once; an unfinished file would not play (an MP4 has no
- * index until the end), so it is removed and the tool says so.
+ * drains, and the muxer writes its index, so the file plays. With --jobs
+ * every range stops where it got and the file ends where the first range
+ * that did not finish stopped (the later ranges' work is dropped); the
+ * summary says how far it got. A second signal stops at once; an
+ * unfinished file would not play (an MP4 has no index until the end), so
+ * it is removed, with any parts, and the tool says so.
  *
  * Exit status: 0 done, 1 error (one line on stderr), 2 bad arguments,
  * 128 + the signal's number when interrupted, as shells report a process
@@ -52,6 +78,7 @@
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,17 +92,51 @@
 #define DEFAULT_DEVICE "auto"
 #define DEFAULT_STATS_PERIOD 1.0
 
+/* The default --jobs: one pipeline per JOBS_CORES cores, at most JOBS_MAX
+ * (see the top of the file). */
+#define JOBS_CORES 8
+#define JOBS_MAX 8
+#define MAX_JOBS 64
+
+typedef enum
+{
+  STAGE_SCAN,
+  STAGE_WORK,
+  STAGE_JOIN,
+} Stage;
+
 /* Everything one run needs; lives on main()'s stack. */
 typedef struct
 {
   Options options;
   gdouble stats_period;
+  gint jobs;                    /* 0: chosen for the machine */
+  gchar *segment;               /* --segment K/N */
+  gboolean join_only;           /* --join */
+  gchar *audio_from;
+  gchar *devices_text;
+  gchar **devices;              /* NULL: the element's choice */
+
   const gchar *input;
-  const gchar *output;
+  const gchar *output;          /* the file written: OUTPUT or PART */
+  const gchar *const *parts;    /* --join's parts */
+  const Container *container;
+  guint segment_index;
+  guint segment_count;
 
-  Worker *worker;
+  Stage stage;
+  Scan *scan;
+  Range *ranges;                /* NULL: the whole input */
+  guint n_ranges;
+  Worker **workers;
+  guint n_workers;
+  guint running;
+  gchar *parts_dir;             /* --jobs: where the parts are */
+  gchar **part_paths;
+  Join *join;
+  GstClockTime reached;         /* interrupted --jobs: where the file ends */
+
   GMainLoop *loop;
-
   gint interrupted;             /* the first signal's number, or 0 */
   gboolean stopped;             /* a second signal: stop without a file */
   gboolean backend_noted;
@@ -115,6 +176,24 @@ find_plugin (void)
         "umatconvert, or the plugin folder it was installed to)");
 }
 
+/* --devices needs the element's opencl-device property. */
+static void
+check_devices (App * app)
+{
+  GstElement *umat;
+  gboolean have;
+
+  if (app->devices == NULL)
+    return;
+  umat = gst_object_ref_sink (make_element ("umatconvert", NULL));
+  have = g_object_class_find_property (G_OBJECT_GET_CLASS (umat),
+      "opencl-device") != NULL;
+  gst_object_unref (umat);
+  if (!have)
+    fail ("--devices needs umatconvert's opencl-device property, which this "
+        "umatconvert does not have: update the plugin");
+}
+
 /* ---- progress ---------------------------------------------------------- */
 
 /* Where device=auto found no OpenCL GPU, the element runs on the CPU and
@@ -125,9 +204,10 @@ note_backend (App * app)
   const Options *o = &app->options;
   gchar *backend = NULL;
 
-  if (app->backend_noted || !(o->on_terminal || o->verbose))
+  if (app->backend_noted || app->n_workers == 0
+      || !(o->on_terminal || o->verbose))
     return;
-  g_object_get (worker_umat (app->worker), "backend", &backend, NULL);
+  g_object_get (worker_umat (app->workers[0]), "backend", &backend, NULL);
   if (backend != NULL && *backend != '\0') {
     app->backend_noted = TRUE;
     if (g_str_equal (o->device, "auto") && g_str_equal (backend, "cpu"))
@@ -136,6 +216,34 @@ note_backend (App * app)
       note (o, "umatconvert runs on %s", backend);
   }
   g_free (backend);
+}
+
+/* What all the workers have done, as one: media time encoded and in all,
+ * frames in and out. */
+static void
+work_done (App * app, GstClockTime * done, GstClockTime * total,
+    guint64 * in, guint64 * out)
+{
+  guint i;
+
+  *done = 0;
+  *total = 0;
+  *in = *out = 0;
+  for (i = 0; i < app->n_workers; i++) {
+    GstClockTime d, t;
+    guint64 wi, wo;
+
+    worker_progress (app->workers[i], &d, &t);
+    worker_counts (app->workers[i], &wi, &wo);
+    *done = GST_CLOCK_TIME_IS_VALID (d) && GST_CLOCK_TIME_IS_VALID (*done) ?
+        *done + d : *done;
+    *total = GST_CLOCK_TIME_IS_VALID (t) && GST_CLOCK_TIME_IS_VALID (*total)
+        ? *total + t : GST_CLOCK_TIME_NONE;
+    *in += wi;
+    *out += wo;
+  }
+  if (app->n_workers == 0)
+    *done = *total = GST_CLOCK_TIME_NONE;
 }
 
 static gdouble
@@ -163,13 +271,14 @@ on_progress (App * app)
   guint64 in, out;
   gchar *elapsed_text, *eta_text;
 
+  if (app->stage != STAGE_WORK)
+    return G_SOURCE_CONTINUE;
   note_backend (app);
-  worker_progress (app->worker, &done, &total);
-  worker_counts (app->worker, &in, &out);
+  work_done (app, &done, &total, &in, &out);
   if (GST_CLOCK_TIME_IS_VALID (done))
     media = (gdouble) done / GST_SECOND;
   speed = elapsed > 0 ? media / elapsed : 0;
-  if (GST_CLOCK_TIME_IS_VALID (total)) {
+  if (GST_CLOCK_TIME_IS_VALID (total) && total > 0) {
     fraction = MIN (1.0, media * GST_SECOND / total);
     if (speed > 0)
       eta = MAX (0.0, ((gdouble) total / GST_SECOND - media) / speed);
@@ -208,7 +317,7 @@ on_progress (App * app)
   return G_SOURCE_CONTINUE;
 }
 
-/* ---- running ----------------------------------------------------------- */
+/* ---- signals ----------------------------------------------------------- */
 
 static const gchar *
 signal_text (gint signum)
@@ -217,10 +326,12 @@ signal_text (gint signum)
 }
 
 /* The first signal finishes the file; a second one, of either kind, stops
- * now. The sources stay installed until run() removes them. */
+ * now. The sources stay installed until main() removes them. */
 static void
 on_signal (App * app, gint signum)
 {
+  guint i;
+
   if (app->interrupted) {
     if (!app->stopped) {
       app->stopped = TRUE;
@@ -229,10 +340,34 @@ on_signal (App * app, gint signum)
     return;
   }
   app->interrupted = signum;
-  say (&app->options, NULL, "interrupted by %s: finishing the file (a "
-      "second Ctrl-C or SIGTERM stops at once, without a file)",
-      signal_text (signum));
-  worker_interrupt (app->worker);
+  switch (app->stage) {
+    case STAGE_SCAN:
+      /* nothing is written yet: there is nothing to finish */
+      app->stopped = TRUE;
+      g_main_loop_quit (app->loop);
+      break;
+    case STAGE_WORK:
+      say (&app->options, NULL, "interrupted by %s: finishing the file (a "
+          "second Ctrl-C or SIGTERM stops at once, without a file)",
+          signal_text (signum));
+      /* The file ends where the first range that has not finished stops:
+       * that one drains its encoder, the later ones' work would be dropped
+       * anyway, so they stop now. */
+      for (i = 0; i < app->n_workers && worker_finished (app->workers[i]);)
+        i++;
+      if (i < app->n_workers)
+        worker_interrupt (app->workers[i]);
+      while (++i < app->n_workers)
+        if (worker_abandon (app->workers[i]) && --app->running == 0)
+          g_main_loop_quit (app->loop);
+      break;
+    case STAGE_JOIN:
+      say (&app->options, NULL, "interrupted by %s: finishing the file "
+          "where the join has got (a second Ctrl-C or SIGTERM stops at "
+          "once, without a file)", signal_text (signum));
+      join_interrupt (app->join);
+      break;
+  }
 }
 
 static gboolean
@@ -249,64 +384,469 @@ on_sigterm (App * app)
   return G_SOURCE_CONTINUE;
 }
 
+/* ---- the stages -------------------------------------------------------- */
+
 static void
-on_worker_done (Worker * worker, App * app)
+on_scan_done (Scan * scan, App * app)
 {
   g_main_loop_quit (app->loop);
 }
 
-static void
-run (App * app)
+/* Reads the input for its keyframes and cuts it into at most `wanted`
+ * ranges. FALSE when stopped. */
+static gboolean
+run_scan (App * app, guint wanted)
 {
-  guint sigint, sigterm, progress;
-
-  app->loop = g_main_loop_new (NULL, FALSE);
-  sigint = g_unix_signal_add (SIGINT, (GSourceFunc) on_sigint, app);
-  sigterm = g_unix_signal_add (SIGTERM, (GSourceFunc) on_sigterm, app);
-  /* the bar redraws 4 times a second; lines come every stats period */
-  progress = g_timeout_add (app->options.on_terminal ? 250 :
-      app->stats_period * 1000, (GSourceFunc) on_progress, app);
-
-  app->start_us = g_get_monotonic_time ();
-  if (worker_start (app->worker))
+  app->stage = STAGE_SCAN;
+  note (&app->options, "reading %s for its keyframes", app->input);
+  app->scan = scan_new (&app->options, app->input,
+      (ScanDone) on_scan_done, app);
+  if (scan_start (app->scan))
     g_main_loop_run (app->loop);
-  app->end_us = g_get_monotonic_time ();
-
-  g_source_remove (progress);
-  g_source_remove (sigterm);
-  g_source_remove (sigint);
-  g_main_loop_unref (app->loop);
+  scan_stop (app->scan);
+  if (app->stopped)
+    return FALSE;
+  if (scan_error (app->scan) != NULL)
+    fail ("%s", scan_error (app->scan));
+  app->ranges = scan_split (app->scan, wanted, &app->n_ranges);
+  return TRUE;
 }
 
 static void
-print_summary (App * app)
+on_worker_done (Worker * worker, App * app)
 {
-  gdouble wall = elapsed_s (app), media;
-  GstClockTime done, total;
+  guint i;
+
+  app->running--;
+  if (worker_error (worker) != NULL) {
+    /* one range failed: the file cannot be whole, stop the others */
+    for (i = 0; i < app->n_workers; i++)
+      worker_stop (app->workers[i]);
+    app->running = 0;
+  }
+  if (app->running == 0)
+    g_main_loop_quit (app->loop);
+}
+
+/* The first worker's error, if any. */
+static const gchar *
+work_error (App * app)
+{
+  guint i;
+
+  for (i = 0; i < app->n_workers; i++)
+    if (worker_error (app->workers[i]) != NULL)
+      return worker_error (app->workers[i]);
+  return NULL;
+}
+
+static gboolean
+work_sink_failed (App * app)
+{
+  guint i;
+
+  for (i = 0; i < app->n_workers; i++)
+    if (worker_error (app->workers[i]) != NULL)
+      return worker_sink_failed (app->workers[i]);
+  return FALSE;
+}
+
+/* Runs the workers to their end. */
+static void
+run_work (App * app)
+{
+  guint i;
+
+  app->stage = STAGE_WORK;
+  app->running = app->n_workers;
+  for (i = 0; i < app->n_workers; i++) {
+    if (!worker_start (app->workers[i])) {
+      on_worker_done (app->workers[i], app);
+      break;
+    }
+  }
+  if (app->running > 0)
+    g_main_loop_run (app->loop);
+  /* after a second signal, the program ends without waiting for them */
+  if (!app->stopped)
+    for (i = 0; i < app->n_workers; i++)
+      worker_stop (app->workers[i]);
+}
+
+static void
+on_join_done (Join * join, App * app)
+{
+  g_main_loop_quit (app->loop);
+}
+
+/* Joins `parts` into the output. */
+static void
+run_join (App * app, const gchar * const *parts, const gchar * audio_from,
+    gboolean prefix, GstClockTime audio_stop)
+{
+  app->stage = STAGE_JOIN;
+  app->join = join_new (&app->options, parts, audio_from, prefix, audio_stop,
+      app->output, app->container, (JoinDone) on_join_done, app);
+  if (join_start (app->join))
+    g_main_loop_run (app->loop);
+  if (!app->stopped)
+    join_stop (app->join);
+}
+
+/* ---- the end ----------------------------------------------------------- */
+
+static void
+remove_parts (App * app)
+{
+  guint i;
+
+  if (app->parts_dir == NULL)
+    return;
+  for (i = 0; app->part_paths && app->part_paths[i]; i++)
+    g_unlink (app->part_paths[i]);
+  g_rmdir (app->parts_dir);
+}
+
+/* Ends the program after an error: the output goes (half a file is worse
+ * than none; a file filesink could not open is not ours), and the parts. */
+static void
+fail_run (App * app, const gchar * error, gboolean sink_failed)
+{
+  if (!sink_failed)
+    g_unlink (app->output);
+  remove_parts (app);
+  fail ("%s", error);
+}
+
+static gchar *
+range_text (const Range * r)
+{
+  return g_strdup_printf ("range %u of %u: frames %" G_GUINT64_FORMAT " to %"
+      G_GUINT64_FORMAT " of the input", r->index, r->count, r->first_frame,
+      r->first_frame + r->frames - 1);
+}
+
+static void
+print_summary (App * app, const gchar * how, GstClockTime media_time,
+    guint64 in, guint64 out)
+{
+  gdouble wall = elapsed_s (app);
+  gdouble media = GST_CLOCK_TIME_IS_VALID (media_time) ?
+      (gdouble) media_time / GST_SECOND : 0;
   gchar *backend = NULL;
-  guint64 in, out;
+  guint i;
 
-  worker_progress (app->worker, &done, &total);
-  media = GST_CLOCK_TIME_IS_VALID (done) ? (gdouble) done / GST_SECOND : 0;
-  worker_counts (app->worker, &in, &out);
-  g_object_get (worker_umat (app->worker), "backend", &backend, NULL);
-
-  printf (PROG ": wrote %s%s\n", app->output,
-      app->interrupted ? " (interrupted: up to where it stopped)" : "");
-  printf ("  frames in:   %" G_GUINT64_FORMAT "\n", in);
+  if (app->n_workers > 0)
+    g_object_get (worker_umat (app->workers[0]), "backend", &backend, NULL);
+  printf (PROG ": wrote %s%s%s%s\n", app->output, how ? " (" : "",
+      how ? how : "", how ? ")" : "");
+  if (!app->join_only)
+    printf ("  frames in:   %" G_GUINT64_FORMAT "\n", in);
   printf ("  frames out:  %" G_GUINT64_FORMAT " (selection-rate %d)\n", out,
       app->options.selection_rate);
   printf ("  seconds:     %.2f\n", wall);
-  printf ("  fps:         %.1f in, %.1f out\n", in / wall, out / wall);
+  if (!app->join_only)
+    printf ("  fps:         %.1f in, %.1f out\n", in / wall, out / wall);
   printf ("  speed:       %.2fx realtime (%.2f s of video)\n", media / wall,
       media);
-  printf ("  backend:     %s\n", backend ? backend : "");
-  printf ("  encoder:     %s\n", app->options.encoder_name);
+  if (!app->join_only) {
+    printf ("  backend:     %s\n", backend ? backend : "");
+    printf ("  encoder:     %s\n", app->options.encoder_name);
+  }
+  if (app->ranges != NULL && app->segment == NULL) {
+    printf ("  jobs:        %u (ranges of", app->n_ranges);
+    for (i = 0; i < app->n_ranges; i++)
+      printf ("%s %" G_GUINT64_FORMAT, i ? "," : "", app->ranges[i].frames);
+    printf (" frames)\n");
+  }
   fflush (stdout);
   g_free (backend);
 }
 
+/* After a second signal: no file. The pipelines are left running (an
+ * encoder may take its time to stop): the program ends. */
+static int
+end_stopped (App * app)
+{
+  g_unlink (app->output);
+  remove_parts (app);
+  say (&app->options, NULL, "stopped by a second signal: no file written "
+      "(%s was unfinished and is removed)", app->output);
+  return 128 + app->interrupted;
+}
+
+/* ---- the modes --------------------------------------------------------- */
+
+static const gchar *
+device_for (App * app, guint index)
+{
+  return app->devices ? app->devices[index % g_strv_length (app->devices)] :
+      NULL;
+}
+
+/* INPUT to OUTPUT in one pipeline. */
+static int
+process_whole (App * app)
+{
+  GstClockTime done, total;
+  guint64 in, out;
+
+  app->n_workers = 1;
+  app->workers = g_new0 (Worker *, 1);
+  app->workers[0] = worker_new (&app->options, app->input, app->output,
+      app->container, TRUE, NULL, device_for (app, 0), NULL,
+      (WorkerDone) on_worker_done, app);
+  run_work (app);
+  app->end_us = g_get_monotonic_time ();
+  if (app->options.on_terminal && work_error (app) == NULL && !app->stopped) {
+    on_progress (app);          /* the bar as it ended, then a new line */
+    fprintf (stderr, "\n");
+  }
+  note_backend (app);
+  if (app->stopped)
+    return end_stopped (app);
+  if (work_error (app) != NULL)
+    fail_run (app, work_error (app), work_sink_failed (app));
+  work_done (app, &done, &total, &in, &out);
+  if (in == 0 && !app->interrupted) {
+    g_unlink (app->output);
+    fail ("no video frames reached umatconvert");
+  }
+  print_summary (app, app->interrupted ? "interrupted: up to where it "
+      "stopped" : NULL, done, in, out);
+  return app->interrupted ? 128 + app->interrupted : 0;
+}
+
+/* The ranges that go into the file of an interrupted --jobs run: those
+ * that finished, up to and with the first that did not, if it wrote any
+ * frame. Sets app->reached. */
+static guint
+finished_prefix (App * app)
+{
+  guint i;
+
+  app->reached = app->ranges[0].start;
+  for (i = 0; i < app->n_workers; i++) {
+    guint64 in, out;
+
+    worker_counts (app->workers[i], &in, &out);
+    if (worker_finished (app->workers[i])) {
+      app->reached = app->ranges[i].end;
+      continue;
+    }
+    if (out > 0) {
+      app->reached = worker_encoded_end (app->workers[i]);
+      return i + 1;
+    }
+    return i;
+  }
+  return app->n_workers;
+}
+
+/* INPUT to OUTPUT in one pipeline per range, at the same time. */
+static int
+process_ranges (App * app)
+{
+  GstClockTime done, total;
+  guint64 in, out, size;
+  gchar *dir, *name, *template, *how = NULL;
+  GStatBuf st;
+  guint i, n;
+
+  dir = g_path_get_dirname (app->output);
+  name = g_path_get_basename (app->output);
+  template = g_strdup_printf ("%s/.%s.parts-XXXXXX", dir, name);
+  app->parts_dir = g_mkdtemp (template);
+  g_free (name);
+  g_free (dir);
+  if (app->parts_dir == NULL)
+    fail ("cannot make a folder for the parts next to %s: %s", app->output,
+        g_strerror (errno));
+  size = g_stat (app->input, &st) == 0 ? (guint64) st.st_size : 0;
+
+  app->n_workers = app->n_ranges;
+  app->workers = g_new0 (Worker *, app->n_workers);
+  app->part_paths = g_new0 (gchar *, app->n_workers + 1);
+  for (i = 0; i < app->n_workers; i++) {
+    gchar *text = range_text (&app->ranges[i]);
+
+    app->part_paths[i] = g_strdup_printf ("%s/part-%u.mp4", app->parts_dir,
+        i);
+    note (&app->options, "%s, on %s", text, device_for (app, i) ?
+        device_for (app, i) : "umatconvert's choice of device");
+    g_free (text);
+    app->workers[i] = worker_new (&app->options, app->input,
+        app->part_paths[i], container_for (app->part_paths[i]), FALSE,
+        &app->ranges[i], device_for (app, i), part_info_new (app->input,
+            size, &app->ranges[i], &app->options),
+        (WorkerDone) on_worker_done, app);
+  }
+  run_work (app);
+  if (app->options.on_terminal && work_error (app) == NULL && !app->stopped) {
+    on_progress (app);
+    fprintf (stderr, "\n");
+  }
+  note_backend (app);
+  if (app->stopped)
+    return end_stopped (app);
+  if (work_error (app) != NULL)
+    fail_run (app, work_error (app), FALSE);
+  work_done (app, &done, &total, &in, &out);
+  if (!app->interrupted && in != scan_frames (app->scan))
+    say (&app->options, "warning", "the ranges gave %" G_GUINT64_FORMAT
+        " frames where the input has %" G_GUINT64_FORMAT ": the output may "
+        "differ from --jobs 1's", in, scan_frames (app->scan));
+
+  /* the parts that make a whole from the start */
+  n = app->interrupted ? finished_prefix (app) : app->n_workers;
+  if (n < app->n_workers) {
+    /* what the file holds */
+    app->n_workers = n;
+    work_done (app, &done, &total, &in, &out);
+    app->n_workers = app->n_ranges;
+  }
+  if (n == 0) {
+    remove_parts (app);
+    say (&app->options, NULL, "interrupted before the first frame was "
+        "encoded: no file written");
+    return 128 + app->interrupted;
+  }
+  {
+    gchar **parts = g_new0 (gchar *, n + 1);
+
+    for (i = 0; i < n; i++)
+      parts[i] = app->part_paths[i];
+    say (&app->options, NULL, "joining %u part%s into %s", n, n > 1 ? "s" :
+        "", app->output);
+    run_join (app, (const gchar * const *) parts, app->input,
+        app->interrupted != 0, app->interrupted ? app->reached :
+        GST_CLOCK_TIME_NONE);
+    g_free (parts);
+  }
+  app->end_us = g_get_monotonic_time ();
+  if (app->stopped)
+    return end_stopped (app);
+  if (join_error (app->join) != NULL)
+    fail_run (app, join_error (app->join), join_sink_failed (app->join));
+  remove_parts (app);
+
+  if (app->interrupted) {
+    gchar *reached = clock_text ((gdouble) app->reached / GST_SECOND);
+
+    how = n < app->n_workers ? g_strdup_printf ("interrupted: up to %s, "
+        "where range %u of %u stopped", reached, n - 1, app->n_workers) :
+        g_strdup ("interrupted: up to where it stopped");
+    done = app->reached - app->ranges[0].start;
+    g_free (reached);
+  }
+  print_summary (app, how, done, in, out);
+  g_free (how);
+  return app->interrupted ? 128 + app->interrupted : 0;
+}
+
+/* --segment K/N: range K alone into PART. */
+static int
+process_segment (App * app)
+{
+  const Range *r;
+  GstClockTime done, total;
+  guint64 in, out;
+  GStatBuf st;
+  gchar *text;
+
+  if (app->segment_index >= app->n_ranges) {
+    /* fewer clean keyframes than ranges asked for: nothing is missing */
+    say (&app->options, NULL, "range %u of %u is empty: %s has clean "
+        "keyframes for %u ranges only; no part written (--join does not "
+        "need one)", app->segment_index, app->segment_count, app->input,
+        app->n_ranges);
+    return 0;
+  }
+  r = &app->ranges[app->segment_index];
+  text = range_text (r);
+  say (&app->options, NULL, "%s", text);
+  app->n_workers = 1;
+  app->workers = g_new0 (Worker *, 1);
+  app->workers[0] = worker_new (&app->options, app->input, app->output,
+      app->container, FALSE, r, device_for (app, 0), part_info_new
+      (app->input, g_stat (app->input, &st) == 0 ? (guint64) st.st_size : 0,
+          r, &app->options), (WorkerDone) on_worker_done, app);
+  run_work (app);
+  app->end_us = g_get_monotonic_time ();
+  if (app->options.on_terminal && work_error (app) == NULL && !app->stopped) {
+    on_progress (app);
+    fprintf (stderr, "\n");
+  }
+  note_backend (app);
+  if (app->stopped)
+    return end_stopped (app);
+  if (work_error (app) != NULL)
+    fail_run (app, work_error (app), work_sink_failed (app));
+  work_done (app, &done, &total, &in, &out);
+  if (out == 0) {
+    /* a part without frames cannot be read back: none is better */
+    g_unlink (app->output);
+    say (&app->options, NULL, "interrupted before the first frame was "
+        "encoded: no part written");
+    g_free (text);
+    return 128 + app->interrupted;
+  }
+  print_summary (app, app->interrupted ? "interrupted: incomplete, --join "
+      "refuses it" : text, done, in, out);
+  g_free (text);
+  return app->interrupted ? 128 + app->interrupted : 0;
+}
+
+/* --join PART... OUTPUT */
+static int
+process_join (App * app)
+{
+  GstClockTime done, total;
+  guint64 frames;
+  gchar *how;
+
+  run_join (app, app->parts, app->audio_from, FALSE, GST_CLOCK_TIME_NONE);
+  app->end_us = g_get_monotonic_time ();
+  if (app->stopped)
+    return end_stopped (app);
+  if (join_error (app->join) != NULL)
+    fail_run (app, join_error (app->join), join_sink_failed (app->join));
+  join_progress (app->join, &done, &total, &frames);
+  how = g_strdup_printf ("%u parts joined%s", join_parts (app->join),
+      app->interrupted ? "; interrupted: up to where it stopped" : "");
+  print_summary (app, how, done, 0, frames);
+  g_free (how);
+  return app->interrupted ? 128 + app->interrupted : 0;
+}
+
 /* ---- main -------------------------------------------------------------- */
+
+static void
+app_clear (App * app)
+{
+  guint i;
+
+  if (app->join)
+    join_free (app->join);
+  for (i = 0; i < app->n_workers; i++)
+    if (app->workers[i])
+      worker_free (app->workers[i]);
+  g_free (app->workers);
+  if (app->scan)
+    scan_free (app->scan);
+  g_free (app->ranges);
+  g_strfreev (app->part_paths);
+  g_free (app->parts_dir);
+  g_strfreev (app->devices);
+  g_free (app->devices_text);
+  g_free (app->segment);
+  g_free (app->audio_from);
+  g_main_loop_unref (app->loop);
+  g_free (app->options.encoder_name);
+  g_free (app->options.encoder_desc);
+  g_free (app->options.chain);
+  g_free (app->options.device);
+}
 
 static gboolean
 check_positive (const gchar * option, gint value, gint max)
@@ -316,6 +856,22 @@ check_positive (const gchar * option, gint value, gint max)
   fprintf (stderr, PROG ": error: %s must be between 1 and %d, not %d\n",
       option, max, value);
   return FALSE;
+}
+
+static int
+bad_arguments (const gchar * format, ...) G_GNUC_PRINTF (1, 2);
+
+static int
+bad_arguments (const gchar * format, ...)
+{
+  va_list args;
+
+  fprintf (stderr, PROG ": error: ");
+  va_start (args, format);
+  vfprintf (stderr, format, args);
+  va_end (args);
+  fprintf (stderr, " (see --help)\n");
+  return 2;
 }
 
 /* The input must be a file we can read, and not the output. */
@@ -335,6 +891,18 @@ check_files (const gchar * input, const gchar * output)
     fail ("the output would overwrite the input: %s", output);
   free (in_path);
   g_free (out_path);
+}
+
+/* The default --jobs (see the top of the file). */
+static gint
+default_jobs (App * app)
+{
+  gint jobs = CLAMP ((gint) g_get_num_processors () / JOBS_CORES, 1,
+      JOBS_MAX);
+
+  if (app->devices != NULL)
+    jobs = MAX (jobs, (gint) g_strv_length (app->devices));
+  return jobs;
 }
 
 int
@@ -365,6 +933,20 @@ main (int argc, char **argv)
         "Encoder element, with properties if wanted (default: a hardware "
           "H.264 encoder that opens, else 'x264enc speed-preset=veryfast')",
         "'NAME [PROP=VALUE ...]'"},
+    {"jobs", 'j', 0, G_OPTION_ARG_INT, &app.jobs,
+        "Pipelines at once, each on a range of the input cut at keyframes "
+          "(default: 1 below 16 cores, else 1 per 8 cores, at most 8)", "N"},
+    {"devices", 0, 0, G_OPTION_ARG_STRING, &app.devices_text,
+        "OpenCL devices to spread the pipelines over, comma-separated: a GPU "
+          "index or part of a device or platform name (umatconvert's "
+          "opencl-device)", "LIST"},
+    {"segment", 0, 0, G_OPTION_ARG_STRING, &app.segment,
+        "Only range K (0-based) of N, into an MP4 part for --join", "K/N"},
+    {"join", 0, 0, G_OPTION_ARG_NONE, &app.join_only,
+        "Join the parts of --segment runs: PART... OUTPUT", NULL},
+    {"audio-from", 0, 0, G_OPTION_ARG_FILENAME, &app.audio_from,
+        "With --join: the input, for its audio (default: the input the "
+          "parts name, if it is there)", "INPUT"},
     {"stats-period", 0, 0, G_OPTION_ARG_DOUBLE, &app.stats_period,
         "Seconds between progress lines when stderr is not a terminal "
           "(default 1)", "S"},
@@ -374,13 +956,16 @@ main (int argc, char **argv)
   };
   GOptionContext *context;
   GError *err = NULL;
-  const Container *container;
-  int status = 0;
+  guint sigint, sigterm, progress;
+  int status;
 
   context = g_option_context_new ("INPUT OUTPUT");
   g_option_context_set_summary (context, "Runs a video file through "
       "umatconvert into an H.264 file; the container follows OUTPUT's "
-      "extension (.mp4, .mkv, .mov, .ts, .flv, .h264).");
+      "extension (.mp4, .mkv, .mov, .ts, .flv, .h264).\n\n"
+      "  umat-process [OPTION...] --segment K/N INPUT PART.mp4\n"
+      "  umat-process --join [--audio-from INPUT] PART.mp4... OUTPUT\n\n"
+      "process range K of N alone, and join such parts.");
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_add_group (context, gst_init_get_option_group ());
   if (!g_option_context_parse (context, &argc, &argv, &err)) {
@@ -388,89 +973,123 @@ main (int argc, char **argv)
     return 2;
   }
   g_option_context_free (context);
-  if (argc != 3) {
-    fprintf (stderr, PROG ": error: need INPUT and OUTPUT (see --help)\n");
-    return 2;
-  }
+  if (app.join_only ? argc < 3 : argc != 3)
+    return bad_arguments (app.join_only ? "--join needs PART... and OUTPUT" :
+        "need INPUT and OUTPUT");
   if (o->chain == NULL)
     o->chain = g_strdup (DEFAULT_CHAIN);
   if (o->device == NULL)
     o->device = g_strdup (DEFAULT_DEVICE);
   if (!check_positive ("--selection-rate", o->selection_rate, G_MAXINT)
       || !check_positive ("--queue-size", o->queue_size, 64)
-      || !check_positive ("--prefetch", o->prefetch, 1000))
+      || !check_positive ("--prefetch", o->prefetch, 1000)
+      || (app.jobs != 0 && !check_positive ("--jobs", app.jobs, MAX_JOBS)))
     return 2;
-  if (!(app.stats_period >= 0.01 && app.stats_period <= 3600)) {
-    fprintf (stderr, PROG ": error: --stats-period must be between 0.01 "
-        "and 3600 seconds\n");
-    return 2;
-  }
+  if (!(app.stats_period >= 0.01 && app.stats_period <= 3600))
+    return bad_arguments ("--stats-period must be between 0.01 and 3600 "
+        "seconds");
   if (!g_str_equal (o->device, "auto") && !g_str_equal (o->device, "cpu")
-      && !g_str_equal (o->device, "opencl")) {
-    fprintf (stderr, PROG ": error: --device must be auto, cpu or opencl, "
-        "not '%s'\n", o->device);
-    return 2;
+      && !g_str_equal (o->device, "opencl"))
+    return bad_arguments ("--device must be auto, cpu or opencl, not '%s'",
+        o->device);
+  if (app.devices_text != NULL) {
+    if (g_str_equal (o->device, "cpu"))
+      return bad_arguments ("--devices names OpenCL devices, and --device "
+          "cpu uses none");
+    app.devices = g_strsplit (app.devices_text, ",", -1);
+    if (g_strv_length (app.devices) == 0 || **app.devices == '\0')
+      return bad_arguments ("--devices needs a comma-separated list");
   }
-  app.input = argv[1];
-  app.output = argv[2];
+  if (app.segment != NULL) {
+    gchar *end;
+
+    app.segment_index = g_ascii_strtoull (app.segment, &end, 10);
+    if (end == app.segment || *end != '/'
+        || (app.segment_count = g_ascii_strtoull (end + 1, &end, 10)) == 0
+        || *end != '\0' || app.segment_count > MAX_JOBS
+        || app.segment_index >= app.segment_count)
+      return bad_arguments ("--segment takes K/N, with 0 <= K < N <= %d, "
+          "not '%s'", MAX_JOBS, app.segment);
+    if (app.jobs != 0 || app.join_only)
+      return bad_arguments ("--segment goes with neither --jobs nor --join");
+  }
+  if (app.audio_from != NULL && !app.join_only)
+    return bad_arguments ("--audio-from goes with --join");
+  if (app.join_only && app.jobs != 0)
+    return bad_arguments ("--join goes without --jobs");
   o->on_terminal = isatty (STDERR_FILENO);
   o->convert_threads = g_get_num_processors ();
 
-  check_files (app.input, app.output);
-  container = container_for (app.output);
-  if (container == NULL)
+  app.output = argv[argc - 1];
+  app.container = container_for (app.output);
+  if (app.container == NULL)
     fail ("cannot tell the container from the name '%s': end it in .mp4, "
         ".mkv, .mov, .ts, .flv or .h264", app.output);
+  if (app.segment != NULL && !g_str_equal (app.container->extension, ".mp4"))
+    fail ("a part is an MP4 file: name it PART.mp4, not '%s'", app.output);
+  if (app.join_only) {
+    gint i;
 
-  find_plugin ();
-  pick_encoder (o);
-  app.worker = worker_new (o, app.input, app.output, container, TRUE,
-      (WorkerDone) on_worker_done, &app);
-  fprintf (stderr, PROG ": %s -> %s\n", app.input, app.output);
-  fprintf (stderr, PROG ": umatconvert chain=\"%s\" selection-rate=%d "
-      "device=%s, encoder %s\n", o->chain, o->selection_rate, o->device,
-      o->encoder_name);
-
-  run (&app);
-  if (o->on_terminal && worker_error (app.worker) == NULL && !app.stopped) {
-    on_progress (&app);         /* the bar as it ended, then a new line */
+    for (i = 1; i < argc - 1; i++)
+      check_files (argv[i], app.output);
+    app.parts = (const gchar * const *) argv + 1;
+    argv[argc - 1] = NULL;
+  } else {
+    app.input = argv[1];
+    check_files (app.input, app.output);
+    find_plugin ();
+    check_devices (&app);
+    pick_encoder (o);
+    if (app.jobs == 0)
+      app.jobs = app.segment ? 1 : default_jobs (&app);
+    /* the videoconverts that may go in share the cores */
+    o->convert_threads = MAX (1, o->convert_threads / app.jobs);
+    fprintf (stderr, PROG ": %s -> %s\n", app.input, app.output);
+    fprintf (stderr, PROG ": umatconvert chain=\"%s\" selection-rate=%d "
+        "device=%s, encoder %s", o->chain, o->selection_rate, o->device,
+        o->encoder_name);
+    if (app.jobs > 1)
+      fprintf (stderr, ", %d jobs", app.jobs);
     fprintf (stderr, "\n");
   }
-  note_backend (&app);
-  worker_stop (app.worker);
 
-  if (app.stopped) {
-    /* the muxer never wrote its index: what is there would not play */
-    g_unlink (app.output);
-    say (o, NULL, "stopped by a second signal: no file written (%s was "
-        "unfinished and is removed)", app.output);
-    return 128 + app.interrupted;
-  }
-  if (worker_error (app.worker) != NULL) {
-    /* half a file is worse than none (a file of that name that was there
-     * before is gone already: filesink truncated it), but a file filesink
-     * could not open is not ours */
-    if (!worker_sink_failed (app.worker))
-      g_unlink (app.output);
-    fail ("%s", worker_error (app.worker));
-  }
-  {
-    guint64 in, out;
+  app.loop = g_main_loop_new (NULL, FALSE);
+  sigint = g_unix_signal_add (SIGINT, (GSourceFunc) on_sigint, &app);
+  sigterm = g_unix_signal_add (SIGTERM, (GSourceFunc) on_sigterm, &app);
+  /* the bar redraws 4 times a second; lines come every stats period */
+  progress = g_timeout_add (o->on_terminal ? 250 : app.stats_period * 1000,
+      (GSourceFunc) on_progress, &app);
+  app.start_us = g_get_monotonic_time ();
 
-    worker_counts (app.worker, &in, &out);
-    if (in == 0 && !app.interrupted) {
-      g_unlink (app.output);
-      fail ("no video frames reached umatconvert");
+  if (app.join_only) {
+    status = process_join (&app);
+  } else if (app.segment != NULL || app.jobs > 1) {
+    if (!run_scan (&app, app.segment ? app.segment_count : (guint) app.jobs)) {
+      say (o, NULL, "interrupted by %s before anything was written: no file",
+          signal_text (app.interrupted));
+      status = 128 + app.interrupted;
+    } else if (app.segment != NULL) {
+      status = process_segment (&app);
+    } else if (app.n_ranges < 2) {
+      note (o, "%s has no clean keyframe to cut at: one pipeline does it "
+          "all", app.input);
+      g_free (app.ranges);
+      app.ranges = NULL;
+      status = process_whole (&app);
+    } else {
+      if (app.n_ranges < (guint) app.jobs)
+        note (o, "%s has clean keyframes for %u ranges only", app.input,
+            app.n_ranges);
+      status = process_ranges (&app);
     }
+  } else {
+    status = process_whole (&app);
   }
-  print_summary (&app);
-  if (app.interrupted)
-    status = 128 + app.interrupted;
 
-  worker_free (app.worker);
-  g_free (o->encoder_name);
-  g_free (o->encoder_desc);
-  g_free (o->chain);
-  g_free (o->device);
+  g_source_remove (progress);
+  g_source_remove (sigterm);
+  g_source_remove (sigint);
+  if (!app.stopped)
+    app_clear (&app);
   return status;
 }

@@ -451,5 +451,211 @@ class UmatProcess(unittest.TestCase):
                          r"the output would overwrite the input")
 
 
+class Jobs(unittest.TestCase):
+    """--jobs, --segment and --join: one input cut at keyframes into ranges
+    that run at the same time, joined into the file --jobs 1 writes."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory(prefix="umat-process-jobs-")
+        cls.clip = os.path.join(cls.tmp.name, "av20.mp4")
+        if shutil.which("ffmpeg") is None:
+            raise unittest.SkipTest("ffmpeg is not installed")
+        # 20 s with AAC, as ffmpeg writes it: B-frames (an edit list), a
+        # keyframe every 2 s
+        subprocess.run(
+            ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+             "testsrc2=size=320x240:rate=30:duration=20", "-f", "lavfi",
+             "-i", "sine=frequency=440:sample_rate=48000:duration=20",
+             "-c:v", "libx264", "-preset", "veryfast", "-g", "60",
+             "-c:a", "aac", "-shortest", cls.clip], check=True, timeout=120)
+        cls.clip_frames = umattest.decode(cls.clip)
+        [cls.clip_audio] = umattest.packets(cls.clip, "audio")
+        cls.single = {}
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def out(self, name):
+        return os.path.join(self.tmp.name, name)
+
+    def run_tool(self, args, status=0):
+        rc, stdout, stderr = umattest.run([PROG, "--device", DEVICE] + args)
+        self.assertEqual(rc, status, stderr)
+        self.assertNotIn("CRITICAL", stderr)
+        return stdout, stderr
+
+    def one_job(self, *options):
+        """--jobs 1's output for these options, made once."""
+        if options not in self.single:
+            out = self.out("single-%d.mp4" % len(self.single))
+            self.run_tool(list(options) + ["--jobs", "1", self.clip, out])
+            self.single[options] = umattest.decode(out)
+        return self.single[options]
+
+    def assert_no_parts_left(self):
+        self.assertEqual([n for n in os.listdir(self.tmp.name)
+                          if ".parts-" in n], [])
+
+    def assert_same_video(self, got, want):
+        """The same frames at the same times, within what two encodes of
+        them differ by."""
+        self.assertEqual(len(got), len(want))
+        self.assertEqual([f.pts for f in got], [f.pts for f in want])
+        for k, (a, b) in enumerate(zip(got, want)):
+            self.assertGreater(umattest.psnr(a.planes[0], b.planes[0]), 40,
+                               "frame %d" % k)
+
+    def assert_input_audio(self, path):
+        """The input's audio, once, not re-encoded."""
+        [audio] = umattest.packets(path, "audio")
+        self.assertEqual([p.data for p in audio],
+                         [p.data for p in self.clip_audio])
+
+    def test_jobs_give_what_one_job_gives(self):
+        out = self.out("jobs3.mp4")
+        stdout, _ = self.run_tool(["--jobs", "3", self.clip, out])
+        self.assertEqual(summary_value(stdout, "jobs"),
+                         "3 (ranges of 180, 240, 180 frames)")
+        self.assertEqual(summary_value(stdout, "frames in"), "600")
+        self.assertEqual(summary_value(stdout, "frames out"),
+                         "600 (selection-rate 1)")
+        self.assert_same_video(umattest.decode(out), self.one_job())
+        self.assert_input_audio(out)
+        self.assert_no_parts_left()
+
+    def test_selection_counts_over_the_whole_input(self):
+        # ranges start at frames 180 and 420: keeping every 7th frame of
+        # the whole input, range 1 keeps its 3rd frame (182) first
+        out = self.out("jobs3-every7.mp4")
+        stdout, _ = self.run_tool(["--selection-rate", "7", "--jobs", "3",
+                                   self.clip, out])
+        self.assertEqual(summary_value(stdout, "frames in"), "600")
+        self.assertEqual(summary_value(stdout, "frames out"),
+                         "86 (selection-rate 7)")
+        frames = umattest.decode(out)
+        # the kept frames are those of index 0, 7, 14, ... in the input (at
+        # 30/7 fps the output's timescale rounds their times by up to a
+        # few milliseconds, a tenth of an input frame)...
+        self.assertEqual([round((f.pts - frames[0].pts) * 30 / Gst.SECOND)
+                          for f in frames], list(range(0, 600, 7)))
+        # ...as --jobs 1 keeps them
+        self.assert_same_video(frames, self.one_job("--selection-rate", "7"))
+
+    def test_segments_and_join_in_separate_processes(self):
+        # as a job array runs them: each range on its own, then the join
+        parts = [self.out("part-%d.mp4" % k) for k in range(3)]
+        for k, part in enumerate(parts):
+            stdout, _ = self.run_tool(["--segment", "%d/3" % k, self.clip,
+                                       part])
+            self.assertIn("(range %d of 3: frames " % k, stdout)
+        out = self.out("joined.mp4")
+        rc, stdout, stderr = umattest.run(
+            [PROG, "--join", "--audio-from", self.clip, parts[2], parts[0],
+             parts[1], out])
+        self.assertEqual(rc, 0, stderr)
+        self.assertIn("(3 parts joined)", stdout)
+        self.assert_same_video(umattest.decode(out), self.one_job())
+        self.assert_input_audio(out)
+
+        # a part missing is an error that says which
+        rc, stdout, stderr = umattest.run(
+            [PROG, "--join", parts[0], parts[2], self.out("gap.mp4")])
+        self.assertEqual(rc, 1, stderr)
+        self.assertEqual(error_lines(stderr), [
+            "umat-process: error: range 1 of 3 is missing (it would be the "
+            "part of --segment 1/3)"])
+        self.assertFalse(os.path.exists(self.out("gap.mp4")))
+
+    def start_jobs(self, out):
+        proc = subprocess.Popen(
+            [PROG, "--device", DEVICE, "--jobs", "3", "--stats-period", "0.05",
+             "--encoder", "x264enc speed-preset=slower", self.clip, out],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        seen = ""
+        for line in proc.stderr:
+            seen += line
+            match = PROGRESS_LINE.match(line.rstrip("\n"))
+            if match and int(match.group(2)) >= 30:
+                return proc, seen
+        self.fail("no progress before the end:\n" + seen)
+
+    def test_sigterm_stops_every_job(self):
+        out = self.out("jobs-terminated.mp4")
+        proc, seen = self.start_jobs(out)
+        proc.send_signal(signal.SIGTERM)
+        stdout, rest = proc.communicate(timeout=120)
+        stderr = seen + rest
+        self.assertEqual(proc.returncode, 143, stderr)
+        self.assertNotIn("CRITICAL", stderr)
+        self.assertEqual(error_lines(stderr), [])
+        self.assertRegex(stdout, r"^umat-process: wrote .* \(interrupted: ")
+        # a playable file, the frames it says, from the start: the first
+        # frames --jobs 1 writes, at their times
+        frames = umattest.decode(out)
+        written = int(summary_value(stdout, "frames out").split()[0])
+        self.assertGreater(len(frames), 0)
+        self.assertLess(len(frames), 600)
+        self.assertEqual(len(frames), written)
+        self.assertEqual([f.pts for f in frames],
+                         [f.pts for f in self.one_job()[:len(frames)]])
+        # the audio stops where the video does
+        [audio] = umattest.packets(out, "audio")
+        end = frames[-1].pts + Gst.SECOND // 30
+        self.assertLess(abs(audio[-1].pts + audio[-1].duration - end),
+                        Gst.SECOND // 10)
+        self.assert_no_parts_left()
+
+    def test_second_signal_stops_every_job_at_once(self):
+        out = self.out("jobs-abandoned.mp4")
+        proc, seen = self.start_jobs(out)
+        proc.send_signal(signal.SIGINT)
+        for line in proc.stderr:
+            seen += line
+            if "finishing the file" in line:
+                break
+        proc.send_signal(signal.SIGINT)
+        stdout, rest = proc.communicate(timeout=120)
+        stderr = seen + rest
+        self.assertEqual(proc.returncode, 130, stderr)
+        self.assertNotIn("CRITICAL", stderr)
+        if "stopped by a second signal: no file written" in stderr:
+            self.assertFalse(os.path.exists(out))
+        else:
+            # the first signal's finish won the race: then the file plays
+            written = int(summary_value(stdout, "frames out").split()[0])
+            self.assertEqual(len(umattest.decode(out)), written)
+        self.assert_no_parts_left()
+
+    def test_devices(self):
+        if DEVICE == "cpu":
+            # the CPU uses no OpenCL device: a list of them is a mistake
+            _, stderr = self.run_tool(["--devices", "0", self.clip,
+                                       self.out("cpu-devices.mp4")], status=2)
+            self.assertEqual(error_lines(stderr), [
+                "umat-process: error: --devices names OpenCL devices, and "
+                "--device cpu uses none (see --help)"])
+            return
+        out = self.out("devices.mp4")
+        # each range on the device its entry names (PoCL's CPU device, by
+        # its platform's name and its device's)
+        stdout, stderr = self.run_tool(
+            ["--verbose", "--jobs", "2", "--devices",
+             "portable computing,pthread", self.clip, out])
+        self.assertRegex(stderr, r"(?m)^umat-process: note: range 0 of 2: "
+                         r".* on portable computing$")
+        self.assertRegex(stderr, r"(?m)^umat-process: note: range 1 of 2: "
+                         r".* on pthread$")
+        self.assertRegex(summary_value(stdout, "backend"), r"^opencl:")
+        self.assertEqual(len(umattest.decode(out)), 600)
+        # a device that is not there: the element's error, as the one line
+        _, stderr = self.run_tool(["--devices", "no-such-device", self.clip,
+                                   self.out("nodevice.mp4")], status=1)
+        [error] = error_lines(stderr)
+        self.assertRegex(error, r"^umat-process: error: umatconvert: .*"
+                         r"no-such-device")
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
