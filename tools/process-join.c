@@ -13,10 +13,12 @@
  *   appsrc ! [h264parse !] [MUXER !] filesink
  *   filesrc (the input) ! parsebin ! (audio) queue ! MUXER
  *
- * The first part's times are kept as they are, so a whole run gives the
- * frames the times a single pipeline gives them; part k's move by
- * (first-pts of k - first-pts of 0) - (its first time in its file - part
- * 0's first time in its file). The audio comes from the input once, for
+ * The frames go in at the running times one pipeline's muxer would get:
+ * part 0's first frame at the running time its encoder gave it
+ * ("first-out"), and every frame of part k later than that by its time in
+ * the input less part 0's first frame's ("first-pts"), which is its time
+ * in its part less the part's first frame's, plus the difference of the
+ * first-pts of k and of 0. The audio comes from the input once, for
  * the whole file, and is cut where the video ends when the run stopped
  * early.
  */
@@ -35,6 +37,13 @@
 #define PART_INFO "umat-process-part"
 #define PART_INFO_VERSION 1
 
+/* The video's times are running times plus this: an encoder gives its
+ * first frames decoding times before the start (B-frames), which the muxer
+ * takes as negative running times, and a buffer's time cannot be negative
+ * (x264enc's base class offsets its segment by as much, for the same
+ * reason). */
+#define TIME_BASE (1000 * 3600 * GST_SECOND)
+
 /* How long reading a part may stall before the join gives up. */
 #define READ_TIMEOUT (30 * GST_SECOND)
 
@@ -44,6 +53,9 @@ typedef struct
   GstStructure *info;
   guint index;
   GstClockTime first_pts;       /* the input's time of its first frame */
+  GstClockTime first_out;       /* the running time its encoder gave it */
+  gint64 first_out_dts;         /* and its dts's */
+  GstClockTime file_first_dts;  /* that dts in the part */
   GstClockTime file_first;      /* that frame's time in the part */
   guint64 expected;             /* frames it has when complete */
   GstCaps *caps;
@@ -56,7 +68,6 @@ struct _Join
   const Container *container;
   gchar *audio_from;
   gboolean prefix;
-  GstClockTime audio_stop;
   JoinDone done;
   gpointer user_data;
 
@@ -74,8 +85,8 @@ struct _Join
   gboolean stop_feeding;        /* interrupted: end the video here */
   GstClockTime pushed_end;      /* output time of the end of what went in */
   guint64 frames;
-  GstClockTime shift;           /* output time - input time, part 0's */
-  gboolean shift_negative;
+  GstClockTime base;            /* the output segment's base */
+  gboolean video_ended;         /* every frame that goes in has */
 
   /* main loop only */
   gboolean ended;
@@ -266,7 +277,7 @@ part_read (const gchar * path, gchar ** error)
   Part *part = g_new0 (Part, 1);
   PartReader *reader;
   GstSample *sample;
-  guint64 first_pts;
+  guint64 first_pts, first_out;
   gchar *comment;
 
   part->path = g_strdup (path);
@@ -286,6 +297,7 @@ part_read (const gchar * path, gchar ** error)
   } else {
     part->caps = gst_caps_ref (gst_sample_get_caps (sample));
     part->file_first = GST_BUFFER_PTS (gst_sample_get_buffer (sample));
+    part->file_first_dts = GST_BUFFER_DTS (gst_sample_get_buffer (sample));
     gst_sample_unref (sample);
     if (comment != NULL)
       part->info = gst_structure_from_string (comment, NULL);
@@ -293,10 +305,15 @@ part_read (const gchar * path, gchar ** error)
         || !gst_structure_get_uint (part->info, "index", &part->index)
         || !gst_structure_get_uint64 (part->info, "frames-out",
             &part->expected)
-        || !gst_structure_get_uint64 (part->info, "first-pts", &first_pts))
+        || !gst_structure_get_uint64 (part->info, "first-pts", &first_pts)
+        || !gst_structure_get_uint64 (part->info, "first-out", &first_out)
+        || !gst_structure_get_int64 (part->info, "first-out-dts",
+            &part->first_out_dts)
+        || !GST_CLOCK_TIME_IS_VALID (part->file_first_dts))
       *error = g_strdup_printf ("%s is not a part that umat-process wrote "
           "(it does not say which range of which input it holds)", path);
     part->first_pts = first_pts;
+    part->first_out = first_out;
   }
   g_free (comment);
   part_reader_close (reader);
@@ -405,8 +422,9 @@ join_post_error (Join * join, gchar * text)
       gst_message_new_application (GST_OBJECT (join->pipeline), s));
 }
 
-/* Pushes one part's frames at their output times; the number pushed, or
- * -1 after an error (posted) or when told to stop. */
+/* Pushes one part's frames at the running times one pipeline's muxer
+ * would get: running time = time in the part + offset. The number pushed,
+ * or -1 after an error (posted) or when told to stop. */
 static gint64
 feed_part (Join * join, Part * part, GstClockTimeDiff offset)
 {
@@ -426,13 +444,13 @@ feed_part (Join * join, Part * part, GstClockTimeDiff offset)
 
     gst_sample_unref (sample);
     if (GST_BUFFER_PTS_IS_VALID (buf))
-      GST_BUFFER_PTS (buf) += offset;
+      GST_BUFFER_PTS (buf) += TIME_BASE - join->base + offset;
     if (GST_BUFFER_DTS_IS_VALID (buf))
-      GST_BUFFER_DTS (buf) += offset;
+      GST_BUFFER_DTS (buf) += TIME_BASE - join->base + offset;
     g_mutex_lock (&join->lock);
     stop = join->stop_feeding;
     if (!stop && GST_BUFFER_PTS_IS_VALID (buf)) {
-      GstClockTime end = GST_BUFFER_PTS (buf)
+      GstClockTime end = GST_BUFFER_PTS (buf) - TIME_BASE + join->base
           + (GST_BUFFER_DURATION_IS_VALID (buf) ? GST_BUFFER_DURATION (buf) :
           0);
 
@@ -459,6 +477,32 @@ feed_part (Join * join, Part * part, GstClockTimeDiff offset)
   return error ? -1 : pushed;
 }
 
+/* appsrc's segment starts at 0: it becomes the segment part 0's encoder
+ * gave its first frame, moved to start at TIME_BASE: the same running
+ * time, time from the start and stream time for it. */
+static GstPadProbeReturn
+encoder_segment (GstPad * pad, GstPadProbeInfo * info, Join * join)
+{
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  Part *first = g_ptr_array_index (join->parts, 0);
+  guint64 position = 0, stream = 0;
+  GstSegment segment;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_SEGMENT)
+    return GST_PAD_PROBE_OK;
+  gst_structure_get_uint64 (first->info, "first-out-position", &position);
+  gst_structure_get_uint64 (first->info, "first-out-stream", &stream);
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  segment.start = segment.position = TIME_BASE;
+  segment.base = first->first_out - position;
+  segment.time = stream - position;
+  GST_PAD_PROBE_INFO_DATA (info) = gst_event_new_segment (&segment);
+  gst_event_set_seqnum (GST_PAD_PROBE_INFO_DATA (info),
+      gst_event_get_seqnum (event));
+  gst_event_unref (event);
+  return GST_PAD_PROBE_OK;
+}
+
 static gpointer
 feed (Join * join)
 {
@@ -474,9 +518,14 @@ feed (Join * join)
 
   for (i = 0; i < join->parts->len; i++) {
     Part *part = g_ptr_array_index (join->parts, i);
-    GstClockTimeDiff offset = GST_CLOCK_DIFF (first->first_pts,
-        part->first_pts) - GST_CLOCK_DIFF (first->file_first,
-        part->file_first);
+    /* from running times in part k's pipeline to those in one pipeline;
+     * and from times in the part to running times in its pipeline, by the
+     * first dts, which the part's muxer moved to 0 (pts are rounded to its
+     * timescale, that 0 is not) */
+    GstClockTimeDiff offset =
+        GST_CLOCK_DIFF (first->first_pts, first->first_out)
+        - GST_CLOCK_DIFF (part->first_pts, part->first_out)
+        + part->first_out_dts - (gint64) part->file_first_dts;
     gint64 pushed = feed_part (join, part, offset);
 
     if (pushed < 0)
@@ -490,6 +539,9 @@ feed (Join * join)
       break;
     }
   }
+  g_mutex_lock (&join->lock);
+  join->video_ended = TRUE;
+  g_mutex_unlock (&join->lock);
   gst_app_src_end_of_stream (GST_APP_SRC (join->appsrc));
   return NULL;
 }
@@ -497,23 +549,29 @@ feed (Join * join)
 /* ---- the audio --------------------------------------------------------- */
 
 /* Cuts the audio where the video ends, when the run stopped early: on the
- * queue's way out, so that what it holds past that point goes too. */
+ * queue's way out, so that what it holds past that point goes too. The
+ * muxer takes the audio as far as the video has got; once the last frame
+ * is in, the audio after it goes. */
 static GstPadProbeReturn
 cut_audio (GstPad * pad, GstPadProbeInfo * info, Join * join)
 {
   GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
-  GstClockTime stop;
+  GstEvent *event;
+  GstClockTime stop = GST_CLOCK_TIME_NONE, running_time;
+  const GstSegment *segment;
 
   g_mutex_lock (&join->lock);
-  stop = join->audio_stop;
-  if (join->stop_feeding && GST_CLOCK_TIME_IS_VALID (join->pushed_end)) {
-    /* the video's end in the input's time, where the audio lives */
-    stop = join->shift_negative ? join->pushed_end + join->shift :
-        join->pushed_end > join->shift ? join->pushed_end - join->shift : 0;
-  }
+  if (join->video_ended && (join->prefix || join->stop_feeding))
+    stop = join->pushed_end;
   g_mutex_unlock (&join->lock);
   if (!GST_CLOCK_TIME_IS_VALID (stop) || !GST_BUFFER_PTS_IS_VALID (buf)
-      || GST_BUFFER_PTS (buf) < stop)
+      || (event = gst_pad_get_sticky_event (pad, GST_EVENT_SEGMENT, 0)) == NULL)
+    return GST_PAD_PROBE_OK;
+  gst_event_parse_segment (event, &segment);
+  running_time = gst_segment_to_running_time (segment, GST_FORMAT_TIME,
+      GST_BUFFER_PTS (buf));
+  gst_event_unref (event);
+  if (!GST_CLOCK_TIME_IS_VALID (running_time) || running_time < stop)
     return GST_PAD_PROBE_OK;
   gst_pad_push_event (pad, gst_event_new_eos ());
   return GST_PAD_PROBE_DROP;
@@ -651,7 +709,7 @@ on_bus_message (GstBus * bus, GstMessage * msg, Join * join)
 
 Join *
 join_new (const Options * options, const gchar * const *parts,
-    const gchar * audio_from, gboolean prefix, GstClockTime audio_stop,
+    const gchar * audio_from, gboolean prefix,
     const gchar * output, const Container * container, JoinDone done,
     gpointer user_data)
 {
@@ -662,7 +720,6 @@ join_new (const Options * options, const gchar * const *parts,
   join->container = container;
   join->audio_from = g_strdup (audio_from);
   join->prefix = prefix;
-  join->audio_stop = audio_stop;
   join->done = done;
   join->user_data = user_data;
   join->pushed_end = GST_CLOCK_TIME_NONE;
@@ -696,9 +753,12 @@ join_start (Join * join)
   if (error != NULL)
     goto failed;
   first = g_ptr_array_index (join->parts, 0);
-  join->shift_negative = first->file_first < first->first_pts;
-  join->shift = join->shift_negative ? first->first_pts - first->file_first :
-      first->file_first - first->first_pts;
+  {
+    guint64 position = 0;
+
+    gst_structure_get_uint64 (first->info, "first-out-position", &position);
+    join->base = first->first_out - position;
+  }
   audio = find_audio (join, join->audio_from, &error);
   if (error != NULL)
     goto failed;
@@ -710,6 +770,13 @@ join_start (Join * join)
   g_object_set (join->appsrc, "caps", first->caps, "format", GST_FORMAT_TIME,
       "block", TRUE, "max-bytes", (guint64) 8 << 20, NULL);
   gst_bin_add (GST_BIN (join->pipeline), join->appsrc);
+  {
+    GstPad *pad = gst_element_get_static_pad (join->appsrc, "src");
+
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+        (GstPadProbeCallback) encoder_segment, join, NULL);
+    gst_object_unref (pad);
+  }
   if (!output_end_build (GST_BIN (join->pipeline), join->appsrc,
           join->container, join->output, &join->end, &error))
     goto failed;
@@ -807,8 +874,8 @@ join_progress (Join * join, GstClockTime * done, GstClockTime * total,
   g_mutex_lock (&join->lock);
   *frames = join->frames;
   if (GST_CLOCK_TIME_IS_VALID (join->pushed_end))
-    *done = MIN (*total, join->pushed_end > first->file_first ?
-        join->pushed_end - first->file_first : 0);
+    *done = MIN (*total, join->pushed_end > first->first_out ?
+        join->pushed_end - first->first_out : 0);
   g_mutex_unlock (&join->lock);
 }
 

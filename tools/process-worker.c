@@ -70,6 +70,8 @@ struct _Worker
   guint32 seek_seqnum;
   gboolean seek_sent;
   gboolean gate_open;           /* the range's data flows */
+  GstSegment natural;           /* the demuxer's segment before the seek */
+  gboolean have_natural;
   gboolean cancelled;           /* interrupted before it did */
   guint64 skip;                 /* frames still to drop for selection */
   guint64 skipped;
@@ -119,12 +121,13 @@ worker_post_error (Worker * w, gchar * text)
 
 /* The gate on parsebin's video pad: nothing before the seek's flush goes
  * on (the flush itself neither, for the elements downstream have nothing
- * to flush); the segment after it opens the gate. That segment is the
- * range itself, [start, stop) in the timeline of the samples' pts, which
- * the scan measured: demuxers apply edit lists to the times of a seek
- * (qtdemux moves the segment of an ffmpeg MP4 with B-frames by their
- * delay) but not to the pts, so the segment they send would have the
- * decoder clip the wrong frames. */
+ * to flush); the segment after it opens the gate. That segment, and any
+ * the demuxer sends after it, goes on as the range itself, [start, stop)
+ * in the timeline of the samples' pts, which the scan measured: demuxers
+ * apply edit lists to the times of a seek but not to the pts (qtdemux
+ * moves the segment of an ffmpeg MP4 with B-frames by their delay), or
+ * start from an earlier keyframe and say so in a segment of their own
+ * (matroskademux), and the decoder would clip the wrong frames. */
 static GstPadProbeReturn
 range_gate (GstPad * pad, GstPadProbeInfo * info, Worker * w)
 {
@@ -132,31 +135,51 @@ range_gate (GstPad * pad, GstPadProbeInfo * info, Worker * w)
   GstEvent *event;
   GstSegment segment;
 
-  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
-    return GST_PAD_PROBE_DROP;
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
+    g_mutex_lock (&w->lock);
+    ret = w->gate_open ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
+    g_mutex_unlock (&w->lock);
+    return ret;
+  }
   event = GST_PAD_PROBE_INFO_EVENT (info);
   g_mutex_lock (&w->lock);
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_FLUSH_START:
     case GST_EVENT_FLUSH_STOP:
+      /* only ours, before the gate opens */
+      ret = w->gate_open ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
+      break;
     case GST_EVENT_EOS:
     case GST_EVENT_GAP:
+      ret = w->gate_open ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
       break;
     case GST_EVENT_SEGMENT:
+      if (!w->have_natural) {
+        gst_event_copy_segment (event, &w->natural);
+        w->have_natural = TRUE;
+      }
       /* the demuxer marks the segment of a seek with its seqnum */
-      if (w->seek_sent && !w->cancelled
-          && gst_event_get_seqnum (event) == w->seek_seqnum) {
-        gst_segment_init (&segment, GST_FORMAT_TIME);
-        segment.start = segment.time = segment.position = w->range->start;
+      if (!w->gate_open && w->seek_sent && !w->cancelled
+          && gst_event_get_seqnum (event) == w->seek_seqnum)
+        w->gate_open = TRUE;
+      if (w->gate_open) {
+        /* the first range plays as the whole input would, to its stop: its
+         * frames get the running times one pipeline gives them, and its
+         * encoder (the one whose first frames the join keeps) does what
+         * that pipeline's does */
+        if (w->range->index == 0 && w->natural.format == GST_FORMAT_TIME) {
+          segment = w->natural;
+        } else {
+          gst_segment_init (&segment, GST_FORMAT_TIME);
+          segment.start = segment.time = segment.position = w->range->start;
+        }
         segment.stop = w->range->stop;
         GST_PAD_PROBE_INFO_DATA (info) = gst_event_new_segment (&segment);
-        gst_event_set_seqnum (GST_PAD_PROBE_INFO_DATA (info), w->seek_seqnum);
+        gst_event_set_seqnum (GST_PAD_PROBE_INFO_DATA (info),
+            gst_event_get_seqnum (event));
         gst_event_unref (event);
-        w->gate_open = TRUE;
-        ret = GST_PAD_PROBE_REMOVE;
-      } else {
-        ret = GST_PAD_PROBE_OK;
       }
+      ret = GST_PAD_PROBE_OK;
       break;
     default:
       ret = GST_PAD_PROBE_OK;
@@ -241,35 +264,66 @@ keep_whole (GstPad * pad, GstPadProbeInfo * info, Worker * w)
   return ret;
 }
 
-/* On the encoder's input: the first frame's time in the input, which a
- * part records so that the join can put its frames back at their times;
- * written into the muxer's tags before it writes them at the end. */
-static GstPadProbeReturn
-first_frame (GstPad * pad, GstPadProbeInfo * info, Worker * w)
+/* Writes what the part says of itself into the muxer's tags, which it
+ * writes at the end. */
+static void
+write_part_info (Worker * w)
 {
-  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
-  GstEvent *event = gst_pad_get_sticky_event (pad, GST_EVENT_SEGMENT, 0);
-  const GstSegment *segment;
-  GstTagList *tags;
-  gchar *text;
+  gchar *text = gst_structure_to_string (w->part);
+  GstTagList *tags = gst_tag_list_new (GST_TAG_COMMENT, text, NULL);
 
-  if (event == NULL || !GST_BUFFER_PTS_IS_VALID (buf)) {
-    if (event)
-      gst_event_unref (event);
-    return GST_PAD_PROBE_OK;
-  }
-  gst_event_parse_segment (event, &segment);
-  gst_structure_set (w->part, "first-pts", G_TYPE_UINT64,
-      gst_segment_to_stream_time (segment, GST_FORMAT_TIME,
-          GST_BUFFER_PTS (buf)), NULL);
-  gst_event_unref (event);
-  text = gst_structure_to_string (w->part);
-  tags = gst_tag_list_new (GST_TAG_COMMENT, text, NULL);
   gst_tag_setter_merge_tags (GST_TAG_SETTER (w->end.mux), tags,
       GST_TAG_MERGE_REPLACE);
   gst_tag_list_unref (tags);
   g_free (text);
+}
+
+/* On the encoder's input: the first frame's pts, in the timeline of the
+ * input's samples (what the scan measured; not the stream time, which the
+ * first range's segment counts from the demuxer's start), which a part
+ * records so that the join can put its frames back at their times. */
+static GstPadProbeReturn
+first_frame (GstPad * pad, GstPadProbeInfo * info, Worker * w)
+{
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+
+  if (!GST_BUFFER_PTS_IS_VALID (buf))
+    return GST_PAD_PROBE_OK;
+  g_mutex_lock (&w->lock);
+  gst_structure_set (w->part, "first-pts", G_TYPE_UINT64,
+      GST_BUFFER_PTS (buf), NULL);
+  write_part_info (w);
+  g_mutex_unlock (&w->lock);
   return GST_PAD_PROBE_REMOVE;
+}
+
+/* On the encoder's output (under lock): the running times the muxer gets
+ * for the first frame, its pts and its dts (before the segment's start
+ * with B-frames: negative). The join gives the frames of the whole the
+ * running times one pipeline's muxer would get; the part's muxer wrote
+ * them moved so that its first dts is 0, and rounded to its timescale. */
+static void
+record_first_out (Worker * w, GstBuffer * buf)
+{
+  GstClockTime pts = 0;
+  gint64 dts = 0;
+
+  if (!GST_BUFFER_PTS_IS_VALID (buf) || !GST_BUFFER_DTS_IS_VALID (buf)
+      || gst_segment_to_running_time_full (&w->encoded_segment,
+          GST_FORMAT_TIME, GST_BUFFER_PTS (buf), &pts) != 1)
+    return;
+  if (gst_segment_to_running_time_full (&w->encoded_segment, GST_FORMAT_TIME,
+          GST_BUFFER_DTS (buf), (guint64 *) & dts) < 0)
+    dts = -dts;
+  /* and how its segment maps it: muxers do not all go by running time
+   * (matroskamux writes the time from the segment's start) */
+  gst_structure_set (w->part, "first-out", G_TYPE_UINT64, pts,
+      "first-out-dts", G_TYPE_INT64, dts,
+      "first-out-position", G_TYPE_UINT64, GST_BUFFER_PTS (buf)
+      - w->encoded_segment.start, "first-out-stream", G_TYPE_UINT64,
+      gst_segment_to_stream_time (&w->encoded_segment, GST_FORMAT_TIME,
+          GST_BUFFER_PTS (buf)), NULL);
+  write_part_info (w);
 }
 
 /* ---- choosing the converters ------------------------------------------- */
@@ -722,6 +776,8 @@ on_encoded (GstPad * pad, GstPadProbeInfo * info, Worker * w)
   if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
     buf = GST_PAD_PROBE_INFO_BUFFER (info);
     g_mutex_lock (&w->lock);
+    if (!w->encoded_any && w->part != NULL)
+      record_first_out (w, buf);
     w->encoded_any = TRUE;
     if (GST_BUFFER_PTS_IS_VALID (buf)) {
       end = GST_BUFFER_PTS (buf);
@@ -973,6 +1029,7 @@ worker_new (const Options * options, const gchar * input,
   w->encoded_end = GST_CLOCK_TIME_NONE;
   w->duration = GST_CLOCK_TIME_NONE;
   w->last_pts = GST_CLOCK_TIME_NONE;
+  gst_segment_init (&w->natural, GST_FORMAT_UNDEFINED);
   if (range != NULL) {
     guint64 rate = options->selection_rate;
 

@@ -482,10 +482,10 @@ on_join_done (Join * join, App * app)
 /* Joins `parts` into the output. */
 static void
 run_join (App * app, const gchar * const *parts, const gchar * audio_from,
-    gboolean prefix, GstClockTime audio_stop)
+    gboolean prefix)
 {
   app->stage = STAGE_JOIN;
-  app->join = join_new (&app->options, parts, audio_from, prefix, audio_stop,
+  app->join = join_new (&app->options, parts, audio_from, prefix,
       app->output, app->container, (JoinDone) on_join_done, app);
   if (join_start (app->join))
     g_main_loop_run (app->loop);
@@ -617,6 +617,32 @@ process_whole (App * app)
   return app->interrupted ? 128 + app->interrupted : 0;
 }
 
+/* Each range must have decoded the frames the scan counted between its
+ * cuts: otherwise the demuxer or the decoder did not seek exactly (seen
+ * with Matroska inputs with B-frames, whose first frame after a seek comes
+ * out twice), the frames would not be those of --jobs 1, and selection
+ * would count wrong. */
+static void
+check_ranges (App * app)
+{
+  const Range *r;
+  guint64 in, out;
+  guint i;
+
+  for (i = 0; i < app->n_workers; i++) {
+    r = app->segment ? &app->ranges[app->segment_index] : &app->ranges[i];
+    worker_counts (app->workers[i], &in, &out);
+    if (in != r->frames) {
+      gchar *error = g_strdup_printf ("range %u of %u gave %" G_GUINT64_FORMAT
+          " frames where %s has %" G_GUINT64_FORMAT " there: it cannot be "
+          "cut exactly into ranges; run it with --jobs 1", r->index, r->count,
+          in, app->input, r->frames);
+
+      fail_run (app, error, FALSE);
+    }
+  }
+}
+
 /* The ranges that go into the file of an interrupted --jobs run: those
  * that finished, up to and with the first that did not, if it wrote any
  * frame. Sets app->reached. */
@@ -691,11 +717,9 @@ process_ranges (App * app)
     return end_stopped (app);
   if (work_error (app) != NULL)
     fail_run (app, work_error (app), FALSE);
+  if (!app->interrupted)
+    check_ranges (app);
   work_done (app, &done, &total, &in, &out);
-  if (!app->interrupted && in != scan_frames (app->scan))
-    say (&app->options, "warning", "the ranges gave %" G_GUINT64_FORMAT
-        " frames where the input has %" G_GUINT64_FORMAT ": the output may "
-        "differ from --jobs 1's", in, scan_frames (app->scan));
 
   /* the parts that make a whole from the start */
   n = app->interrupted ? finished_prefix (app) : app->n_workers;
@@ -719,8 +743,7 @@ process_ranges (App * app)
     say (&app->options, NULL, "joining %u part%s into %s", n, n > 1 ? "s" :
         "", app->output);
     run_join (app, (const gchar * const *) parts, app->input,
-        app->interrupted != 0, app->interrupted ? app->reached :
-        GST_CLOCK_TIME_NONE);
+        app->interrupted != 0);
     g_free (parts);
   }
   app->end_us = g_get_monotonic_time ();
@@ -782,6 +805,8 @@ process_segment (App * app)
     return end_stopped (app);
   if (work_error (app) != NULL)
     fail_run (app, work_error (app), work_sink_failed (app));
+  if (!app->interrupted)
+    check_ranges (app);
   work_done (app, &done, &total, &in, &out);
   if (out == 0) {
     /* a part without frames cannot be read back: none is better */
@@ -805,7 +830,7 @@ process_join (App * app)
   guint64 frames;
   gchar *how;
 
-  run_join (app, app->parts, app->audio_from, FALSE, GST_CLOCK_TIME_NONE);
+  run_join (app, app->parts, app->audio_from, FALSE);
   app->end_us = g_get_monotonic_time ();
   if (app->stopped)
     return end_stopped (app);

@@ -215,10 +215,10 @@ typedef void (*JoinDone) (Join * join, gpointer user_data);
 /* Joins `parts` (NULL-terminated, any order) into `output`, not
  * re-encoded, with the audio of `audio_from` (NULL: the input the parts
  * recorded, if it is there). prefix: the parts are the first ranges of a
- * run that stopped early; the last may be short, and the audio stops at
- * audio_stop (the input's time; GST_CLOCK_TIME_NONE: all of it). */
+ * run that stopped early; the last may be short, and the audio stops where
+ * the video does. */
 Join *join_new (const Options * options, const gchar * const *parts,
-    const gchar * audio_from, gboolean prefix, GstClockTime audio_stop,
+    const gchar * audio_from, gboolean prefix,
     const gchar * output, const Container * container, JoinDone done,
     gpointer user_data);
 
