@@ -462,7 +462,7 @@ umatcv_converter_new (UmatcvEngine *engine, const UmatcvChain *chain,
         || co.matrix != UMATCV_MATRIX_BT601
         || co.range != UMATCV_RANGE_LIMITED;
     if (engine->opencl && !ops.empty ()) {
-      cv::ocl::OpenCLExecutionContextScope scope (engine->context);
+      ContextGuard bound (engine->context);
       c->device_allocator.set_delegate (cv::ocl::getOpenCLAllocator ());
       try {
         c->setup_opencl (spec->slots, spec->fuse != 0, custom);
@@ -473,7 +473,8 @@ umatcv_converter_new (UmatcvEngine *engine, const UmatcvChain *chain,
         throw;
       }
     } else {
-      /* no op (the same layout at both ends): a copy, done on the CPU */
+      /* the CPU engine; or no op on OpenCL (the same layout at both
+       * ends): a copy, done on the CPU */
       c->cpu.reset (new CpuPlan (ops, in, out, width, height, ci, co,
               &c->host_allocator));
     }
@@ -500,7 +501,7 @@ umatcv_converter_process (UmatcvConverter *c, const UmatcvImage *in,
   }
   return umatcv_guard (error, [&] () -> UmatcvStatus {
     if (!c->slots.empty ()) {
-      cv::ocl::OpenCLExecutionContextScope scope (c->engine->context);
+      ContextGuard bound (c->engine->context);
       c->process_opencl (in, out);
     } else {
       c->cpu->run (in, out);
@@ -579,7 +580,7 @@ umatcv_converter_free (UmatcvConverter *c)
   try {
     if (!c->slots.empty ()) {
       /* OpenCV releases UMats through the context current on this thread */
-      cv::ocl::OpenCLExecutionContextScope scope (c->engine->context);
+      ContextGuard bound (c->engine->context);
       c->stripe_queues.reset ();
       c->slots.clear ();
       c->steps.clear ();
