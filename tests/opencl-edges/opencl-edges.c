@@ -16,8 +16,9 @@
  *    four chroma sitings) changes from pair to pair, both ends
  *    differently;
  *  - a few chains (BGR2HSV,HSV2BGR; BGR2GRAY; BGR2Lab,Lab2BGR, which does
- *    not fuse: Lab2BGR is OpenCV's kernel between generated edges) between
- *    pairs of layouts, fused and not;
+ *    not fuse: Lab2BGR is OpenCV's kernel between generated edges, and may
+ *    round otherwise than its CPU code: within 3 there) between pairs of
+ *    layouts, fused and not;
  *  - OpenCV's own YUV codes with a colorimetry OpenCV has no code for, and
  *    a frame converted in place.
  *
@@ -44,6 +45,8 @@
 
 static int failures, cases;
 static int verbose;
+/* the largest difference seen where one is allowed */
+static int tolerated;
 static unsigned seed = 1;
 
 static double
@@ -151,10 +154,11 @@ frame_fill (Frame * f)
   }
 }
 
-/* Whether two frames hold the same samples; then whether `b`'s padding is
- * untouched. Reports the first difference. */
+/* Whether two frames hold the same samples (bytes within `tolerance`);
+ * then whether `b`'s padding is untouched. Reports the first difference. */
 static int
-frames_equal (const Frame * a, const Frame * b, const char *what)
+frames_equal (const Frame * a, const Frame * b, int tolerance,
+    const char *what)
 {
   int p, y;
   size_t x;
@@ -164,7 +168,10 @@ frames_equal (const Frame * a, const Frame * b, const char *what)
       const uint8_t *ra = a->image.planes[p] + y * a->image.strides[p];
       const uint8_t *rb = b->image.planes[p] + y * b->image.strides[p];
       for (x = 0; x < a->row_bytes[p]; x++) {
-        if (ra[x] != rb[x]) {
+        int d = abs (ra[x] - rb[x]);
+        if (d > tolerated && d <= tolerance)
+          tolerated = d;
+        if (d > tolerance) {
           fail ("%s: plane %d row %d byte %zu: CPU %d, OpenCL %d", what, p,
               y, x, ra[x], rb[x]);
           return 0;
@@ -197,12 +204,13 @@ colorimetry_for (unsigned i, UmatcvConverterSpec * spec)
   spec->out_colorimetry.chroma_site = (i / 6 + i / 24 + 1) % 4;
 }
 
-/* Converts one random frame with both engines and compares. expect_fused:
- * 1 or 0 when the converter must say so, -1 when either will do. */
+/* Converts one random frame with both engines and compares, exactly or
+ * within `tolerance`. expect_fused: 1 or 0 when the converter must say so,
+ * -1 when either will do. */
 static void
-check_case (const char *chain_text, UmatcvLayout in, UmatcvLayout out,
+check_case_within (const char *chain_text, UmatcvLayout in, UmatcvLayout out,
     int width, int height, unsigned colour, int fuse, int in_place,
-    int expect_fused)
+    int expect_fused, int tolerance)
 {
   UmatcvChain *chain = NULL;
   UmatcvConverterSpec spec;
@@ -262,20 +270,29 @@ check_case (const char *chain_text, UmatcvLayout in, UmatcvLayout out,
       fail ("%s: OpenCL: %s", what, error);
       umatcv_free (error);
     } else {
-      frames_equal (&want, &src, what);
+      frames_equal (&want, &src, tolerance, what);
     }
   } else if (umatcv_converter_process (converter, &src.image, &got.image,
           &error)) {
     fail ("%s: OpenCL: %s", what, error);
     umatcv_free (error);
   } else {
-    frames_equal (&want, &got, what);
+    frames_equal (&want, &got, tolerance, what);
   }
   free (src.memory);
   free (want.memory);
   free (got.memory);
   umatcv_converter_free (reference);
   umatcv_converter_free (converter);
+}
+
+static void
+check_case (const char *chain_text, UmatcvLayout in, UmatcvLayout out,
+    int width, int height, unsigned colour, int fuse, int in_place,
+    int expect_fused)
+{
+  check_case_within (chain_text, in, out, width, height, colour, fuse,
+      in_place, expect_fused, 0);
 }
 
 static int
@@ -342,14 +359,17 @@ check_auto_even (int width, int height)
   }
 }
 
+/* Lab2BGR runs as OpenCV's OpenCL kernel, which need not round as its
+ * CPU code does (an integer algorithm of its own): the edges around it are
+ * checked exactly by every other case. */
 static const struct
 {
   const char *chain;
-  int fused;
+  int fused, tolerance;
 } chains[] = {
-  {"BGR2HSV,HSV2BGR", 1},
-  {"BGR2GRAY", 1},
-  {"BGR2Lab,Lab2BGR", 0},
+  {"BGR2HSV,HSV2BGR", 1, 0},
+  {"BGR2GRAY", 1, 0},
+  {"BGR2Lab,Lab2BGR", 0, 3},
 };
 
 /* the ends the chains are put between */
@@ -369,12 +389,14 @@ check_chains (void)
     for (e = 0; e < N_ELEMENTS (chain_ends); e++) {
       UmatcvLayout in = chain_ends[e][0], out = chain_ends[e][1];
       /* odd and even sizes in turn */
-      check_case (chains[c].chain, in, out, e % 2 ? 10 : 9, e % 2 ? 6 : 7,
-          i++, 1, 0, chains[c].fused);
+      check_case_within (chains[c].chain, in, out, e % 2 ? 10 : 9,
+          e % 2 ? 6 : 7, i++, 1, 0, chains[c].fused, chains[c].tolerance);
     }
     /* not fused: OpenCV's kernels between the generated edges */
-    check_case (chains[c].chain, L (I420), L (NV12), 9, 7, i++, 0, 0, 0);
-    check_case (chains[c].chain, L (P010), L (Y42B), 10, 6, i++, 0, 0, 0);
+    check_case_within (chains[c].chain, L (I420), L (NV12), 9, 7, i++, 0, 0,
+        0, chains[c].tolerance);
+    check_case_within (chains[c].chain, L (P010), L (Y42B), 10, 6, i++, 0,
+        0, 0, chains[c].tolerance);
   }
 }
 
@@ -391,7 +413,11 @@ check_others (void)
   check_case ("YUV2BGR_YUY2,BGR2YUV_YV12", L (YUY2), L (NV21), 10, 6, 5, 1,
       0, 1);
   check_case ("BGR2HSV,HSV2BGR", L (I420), L (I420), 9, 7, 3, 1, 1, 1);
-  check_case ("BGR2Lab,Lab2BGR", L (NV12), L (NV12), 10, 6, 9, 1, 1, 0);
+  check_case_within ("BGR2Lab,Lab2BGR", L (NV12), L (NV12), 10, 6, 9, 1, 1,
+      0, 3);
+  /* BT.709 into OpenCV's Lab kernels: the YUV code is a kernel of its own */
+  check_case_within ("YUV2BGR_I420,BGR2Lab,Lab2BGR", L (I420), L (BGR), 10,
+      6, 1, 1, 0, 0, 3);
   check_case (NULL, L (BGRA), L (RGBA), 9, 7, 0, 1, 1, 1);
 }
 
@@ -434,7 +460,8 @@ main (void)
   printf ("auto mode, 10x6: %.1f s\n", seconds () - t);
   t = seconds ();
   check_chains ();
-  printf ("chains: %.1f s\n", seconds () - t);
+  printf ("chains: %.1f s; Lab chains differ by up to %d\n",
+      seconds () - t, tolerated);
   t = seconds ();
   check_others ();
   printf ("YUV codes, in place: %.1f s\n", seconds () - t);
