@@ -44,14 +44,20 @@ using namespace umatcv;
 namespace {
 
 /* Whether OpenCV's codes can take an image of `layout` in a device buffer
- * as its cv::Mat: one plane, or its 4:2:0 planes back to back at an even
- * size. */
+ * as its cv::Mat: one plane, or its 4:2:0 planes back to back, at a size
+ * where that Mat holds exactly those bytes (not odd sizes of subsampled
+ * layouts, whose last chroma sample covers one pixel). */
 bool
 cv_whole (UmatcvLayout layout, int width, int height)
 {
   Shape s = layout_shape (layout);
-  return s == Shape::PACKED || ((s == Shape::PLANAR_420
-          || s == Shape::SEMI_420) && width % 2 == 0 && height % 2 == 0);
+  const UmatcvLayoutInfo &info = layout_info (layout);
+  if (s == Shape::OTHER || width % (1 << info.chroma_x_shift) != 0
+      || height % (1 << info.chroma_y_shift) != 0)
+    return false;
+  cv::Size size = layout_mat_size (layout, width, height);
+  return (size_t) size.area () * layout_channels (layout)
+      == device_planes (layout, width, height).bytes;
 }
 
 /* An OpenCV op on whole images. */
