@@ -47,9 +47,9 @@ struct DevicePlanes {
 
 DevicePlanes device_planes (UmatcvLayout layout, int width, int height);
 
-/* What the colour conversions of a kernel apply: the edges (umatcv-edges.hpp)
- * the colorimetry of the input and of the output, OpenCV's 4:2:0/4:2:2
- * codes the coefficients of the same. */
+/* What the colour conversions of a kernel apply: the edges
+ * (umatcv-edges.hpp) the colorimetry of the input and of the output,
+ * OpenCV's 4:2:0/4:2:2 codes the coefficients of the same. */
 struct KernelColour {
   UmatcvColorimetry in, out;
   YuvCoefficients decode, encode;
@@ -72,8 +72,9 @@ public:
   static std::unique_ptr<FusedKernel> build (const std::vector<Op> &ops,
       UmatcvLayout in, UmatcvLayout out, int width, int height,
       const KernelColour &colour);
-  /* The same with BT.601 limited range, MPEG-2 siting at both ends but
-   * OpenCV's codes' coefficients given. */
+  /* The same with BT.601 limited range and MPEG-2 siting for the edges,
+   * and these coefficients for OpenCV's codes (tests/kernels/fused-timing
+   * measures chains of codes alone). */
   static std::unique_ptr<FusedKernel> build (const std::vector<Op> &ops,
       UmatcvLayout in, UmatcvLayout out, int width, int height,
       const YuvCoefficients &decode, const YuvCoefficients &encode);
