@@ -22,7 +22,7 @@ case ${1:-} in
 esac
 
 cd "$UMAT_ROOT"
-umat_install_deps
+umat_install_deps build tests
 umat_configure "$UMAT_BUILD_DIR" -Dtests=enabled
 umat_say "building in $UMAT_BUILD_DIR"
 ninja -C "$UMAT_BUILD_DIR" || umat_die "the build failed (ninja -C $UMAT_BUILD_DIR)"
