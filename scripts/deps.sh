@@ -91,8 +91,9 @@ umat_apt_get() {
   while true; do
     status=0
     # stderr to a file (errors and warnings only; progress is on stdout),
-    # so that lock errors can be told apart and not repeated
-    "${umat_sudo[@]}" env DEBIAN_FRONTEND=noninteractive LC_MESSAGES=C \
+    # so that lock errors can be told apart and not repeated; LC_ALL=C so
+    # that they are in English whatever LANG or LANGUAGE say
+    "${umat_sudo[@]}" env DEBIAN_FRONTEND=noninteractive LC_ALL=C \
       apt-get -q "$@" </dev/null 2>"$err" || status=$?
     held=$(grep -m1 -E 'Could not get lock|is another process using it' "$err" || true)
     if [[ $status -eq 0 || -z $held ]]; then
