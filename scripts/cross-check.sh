@@ -87,13 +87,16 @@ configure() {
     || { cat "$stubs/setup.log"; umat_die "meson setup $dir failed"; }
 }
 
-# compile DIR: every object file of DIR, and what they depend on.
+# compile DIR: every object file of DIR, and what they depend on; all of
+# them, past failures (-k 0), so that one run shows every error. Adds DIR
+# to failed when one fails.
+failed=()
 compile() {
   local dir=$1 objects
   mapfile -t objects < <(ninja -C "$dir" -t targets all | awk -F': ' '$1 ~ /\.o$/ { print $1 }')
   [[ ${#objects[@]} -gt 0 ]] || umat_die "$dir has no object files to build"
   umat_say "compiling ${#objects[@]} sources for aarch64 in $dir"
-  ninja -C "$dir" -k 0 "${objects[@]}" || umat_die "the aarch64 build failed (ninja -C $dir, above)"
+  ninja -C "$dir" -k 0 "${objects[@]}" || failed+=("$dir")
 }
 
 configure build-aarch64 aarch64-linux-gnu.ini -- -Dtests=enabled
@@ -101,3 +104,5 @@ compile build-aarch64
 configure build-aarch64-clang aarch64-linux-gnu.ini aarch64-linux-gnu-clang.ini -- \
   -Dtests=disabled -Dfuzzing=enabled
 compile build-aarch64-clang
+[[ ${#failed[@]} -eq 0 ]] \
+  || umat_die "the aarch64 build failed in ${failed[*]} (the FAILED lines above)"
