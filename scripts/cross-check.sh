@@ -45,43 +45,39 @@ pc_libdir=${PKG_CONFIG_PATH:+$PKG_CONFIG_PATH:}$pc_libdir
 multiarch=$(cc -print-multiarch 2>/dev/null || true)
 system_includes=/usr/include${multiarch:+:/usr/include/$multiarch}
 
-# configure DIR CROSS_FILE... -- MESON OPTIONS: a cross build in DIR,
-# configured afresh when the cross files it was made with have changed.
+# configure DIR CROSS_FILE... -- MESON OPTIONS: a cross build in DIR.
 configure() {
-  local dir=$1 files=() setup=() names=() f name stubs
+  local dir=$1 files=() names=() name stubs setup
   shift
   while [[ $1 != -- ]]; do files+=(--cross-file "$UMAT_ROOT/scripts/cross/$1"); shift; done
   shift
   stubs=$UMAT_ROOT/$dir/cross
-  # The build machine's pkg-config, and the stub libraries below for
-  # find_library, which links a test program (-L in the link arguments).
-  setup=(
-    '[binaries]'
-    "pkgconfig = ['env', 'PKG_CONFIG_SYSTEM_INCLUDE_PATH=$system_includes', 'pkg-config']"
-    '[properties]'
-    "pkg_config_libdir = '$pc_libdir'"
-    '[built-in options]'
-    "c_link_args = ['-L$stubs']"
-    "cpp_link_args = ['-L$stubs']"
-  )
-  for f in "${files[@]}"; do
-    [[ $f == --cross-file ]] || setup+=("# $(cksum <"$f")")
-  done
-  if [[ -f $dir/build.ninja && $(cat "$stubs/setup.ini" 2>/dev/null) == "$(printf '%s\n' "${setup[@]}")" ]]; then
-    return 0
-  fi
-  rm -rf "$dir"
+  # a folder where meson setup failed is not one it sets up again
+  [[ -f $dir/build.ninja ]] || rm -rf "$dir"
   mkdir -p "$stubs"
-  printf '%s\n' "${setup[@]}" >"$stubs/setup.ini"
   # meson's find_library() links a test program against the library, which
   # the x86_64 one cannot be: an empty aarch64 library of each name that a
   # meson.build looks for (without opencv4.pc, OpenCV's) stands in.
   mapfile -t names < <(find . \( -path './build*' -o -path './.*' \) -prune \
     -o -name meson.build -exec sed -n "s/.*find_library *( *'\([^']*\)'.*/\1/p" {} + | sort -u)
   for name in "${names[@]}"; do
-    aarch64-linux-gnu-gcc -shared -nostdlib -o "$stubs/lib$name.so" -x c /dev/null \
+    [[ -f $stubs/lib$name.so ]] \
+      || aarch64-linux-gnu-gcc -shared -nostdlib -o "$stubs/lib$name.so" -x c /dev/null \
       || umat_die "cannot make a stub aarch64 library for $name"
   done
+  # The build machine's pkg-config, and the stubs on the link path. Written
+  # only when it changes: meson reconfigures when a cross file changes.
+  setup=$(printf '%s\n' \
+    '[binaries]' \
+    "pkgconfig = ['env', 'PKG_CONFIG_SYSTEM_INCLUDE_PATH=$system_includes', 'pkg-config']" \
+    '[properties]' \
+    "pkg_config_libdir = '$pc_libdir'" \
+    '[built-in options]' \
+    "c_link_args = ['-L$stubs']" \
+    "cpp_link_args = ['-L$stubs']")
+  [[ $(cat "$stubs/setup.ini" 2>/dev/null) == "$setup" ]] \
+    || printf '%s\n' "$setup" >"$stubs/setup.ini"
+  [[ ! -f $dir/build.ninja ]] || return 0
   umat_say "configuring $dir"
   meson setup "$dir" "${files[@]}" --cross-file "$stubs/setup.ini" "$@" >"$stubs/setup.log" 2>&1 \
     || { cat "$stubs/setup.log"; umat_die "meson setup $dir failed"; }
