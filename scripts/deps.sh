@@ -94,7 +94,7 @@ umat_apt_get() {
     # so that lock errors can be told apart and not repeated; LC_ALL=C so
     # that they are in English whatever LANG or LANGUAGE say
     "${umat_sudo[@]}" env DEBIAN_FRONTEND=noninteractive LC_ALL=C \
-      apt-get -q "$@" </dev/null 2>"$err" || status=$?
+      apt-get "$@" </dev/null 2>"$err" || status=$?
     held=$(grep -m1 -E 'Could not get lock|is another process using it' "$err" || true)
     if [[ $status -eq 0 || -z $held ]]; then
       cat "$err" >&2
@@ -153,8 +153,10 @@ umat_install_deps() {
   umat_apt_waited=
 
   umat_say "installing with apt-get: ${missing[*]}"
-  umat_apt_get update || umat_die "apt-get update failed"
-  umat_apt_get install -y --no-install-recommends "${missing[@]}" \
+  # -qq: apt-get update would print "Reading package lists..." at each
+  # attempt that finds the lock taken (install prints nothing before it)
+  umat_apt_get -qq update || umat_die "apt-get update failed"
+  umat_apt_get -q install -y --no-install-recommends "${missing[@]}" \
     || umat_die "apt-get install failed for: ${missing[*]}"
 }
 
