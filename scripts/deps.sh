@@ -44,8 +44,10 @@ UMAT_APT_TESTS=(
   pocl-opencl-icd python3-gst-1.0 python3-numpy python3-opencv ffmpeg
 )
 # reliability (scripts/reliability.sh): valgrind, clang and its libFuzzer
-# and sanitizer runtimes.
-UMAT_APT_RELIABILITY=(valgrind clang libclang-rt-dev)
+# and sanitizer runtimes, and llvm for llvm-symbolizer: clang's sanitizers
+# name functions only through it (they do not fall back to addr2line), and
+# the suppressions in fuzz/lsan.supp match function names.
+UMAT_APT_RELIABILITY=(valgrind clang libclang-rt-dev llvm)
 # cross (scripts/cross-check.sh): Debian's aarch64 cross compilers, and
 # clang, which compiles the fuzzers (fuzz/ builds with clang only).
 UMAT_APT_CROSS=(gcc-aarch64-linux-gnu g++-aarch64-linux-gnu clang)
