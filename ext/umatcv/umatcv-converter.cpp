@@ -119,10 +119,12 @@ struct UmatcvConverter {
   KernelColour colour;
   uint64_t opencl_frames = 0;
 
-  /* frames submitted and not yet waited for, with how they ended */
+  /* frames submitted and not yet waited for: on the device still (`frame`
+   * has an event), or done, with how it went */
   struct Submitted {
     UmatcvStatus status;
     std::string error;
+    StripeQueues::Frame frame;
   };
   std::deque<Submitted> submitted;
 
@@ -160,20 +162,61 @@ struct UmatcvConverter {
     return d.n;
   }
 
-  void process_opencl (const UmatcvImage *in_image,
+  /* Queues a frame's upload, kernels and download without waiting, in
+   * stripes of rows on the three queues of umatcv-overlap.cpp, and gives
+   * the frame's events: the upload of the next frame runs while this
+   * one's kernels and download do. In place goes in one piece (the
+   * whole input is read before anything is written). */
+  StripeQueues::Frame enqueue_opencl (const UmatcvImage *in_image,
       const UmatcvImage *out_image)
   {
     testhook_opencl_frame (opencl_frames++);
     Slot &slot = slots[next_slot];
     next_slot = (next_slot + 1) % slots.size ();
-    /* In place goes in one piece: a failure half way through the stripes
-     * would leave a frame half converted, and the element redoes a failed
-     * frame on the CPU from its input. */
-    if (stripe_queues && !images_overlap (in_image, out_image)) {
-      process_opencl_striped (slot, in_image, out_image);
-      return;
+    if (!stripe_queues) {
+      process_opencl (slot, in_image, out_image);
+      return StripeQueues::Frame ();
     }
+    const int rows_per = images_overlap (in_image, out_image) ? height
+        : stripe_rows;
+    const int n = (height + rows_per - 1) / rows_per;
+    const bool reads_ahead = steps.front ().kernel
+        && steps.front ().kernel->rows_below () > 0;
+    PlaneRows rows[3];
+    auto upload = [&] (int k) {
+      int y0 = k * rows_per, y1 = std::min (height, y0 + rows_per);
+      int np = plane_transfers (in_image, slot.images.front (), 0, y0, y1,
+          rows, cv::ACCESS_WRITE);
+      stripe_queues->upload (rows, np);
+    };
+    try {
+      upload (0);
+      for (int k = 0; k < n; k++) {
+        int y0 = k * rows_per, y1 = std::min (height, y0 + rows_per);
+        if (k + 1 < n)
+          upload (k + 1);
+        stripe_queues->wait_upload (reads_ahead ? std::min (k + 1, n - 1) : k);
+        run_steps (slot, stripe_queues->kernel_queue (), y0, y1);
+        int np = plane_transfers (out_image, slot.images.back (),
+            images.size () - 1, y0, y1, rows, cv::ACCESS_READ);
+        stripe_queues->download (rows, np);
+      }
+      return stripe_queues->end_frame ();
+    } catch (...) {
+      /* never return while a transfer may still touch the frames */
+      try {
+        stripe_queues->finish ();
+      } catch (...) {
+      }
+      throw;
+    }
+  }
 
+  /* Without queues of its own (a device that would not make them): one
+   * queue, and the frame waited for. */
+  void process_opencl (Slot &slot, const UmatcvImage *in_image,
+      const UmatcvImage *out_image)
+  {
     void *queue = cv::ocl::Queue::getDefault ().ptr ();
     PlaneRows rows[3];
     try {
@@ -190,48 +233,7 @@ struct UmatcvConverter {
             "downloading a frame");
       check (clFinish ((cl_command_queue) queue), "converting a frame");
     } catch (...) {
-      /* never return while a transfer may still touch the frames */
       clFinish ((cl_command_queue) queue);
-      throw;
-    }
-  }
-
-  /* Stripes of rows: the upload of stripe k+1, the kernels of stripe k
-   * and the download of stripe k-1 run at once. The first kernel may read
-   * a few rows past its stripe (chroma filters): its stripe waits for the
-   * next one's upload too. */
-  void process_opencl_striped (Slot &slot, const UmatcvImage *in_image,
-      const UmatcvImage *out_image)
-  {
-    const int n = (height + stripe_rows - 1) / stripe_rows;
-    const bool reads_ahead = steps.front ().kernel
-        && steps.front ().kernel->rows_below () > 0;
-    PlaneRows rows[3];
-    auto upload = [&] (int k) {
-      int y0 = k * stripe_rows, y1 = std::min (height, y0 + stripe_rows);
-      int np = plane_transfers (in_image, slot.images.front (), 0, y0, y1,
-          rows, cv::ACCESS_WRITE);
-      stripe_queues->upload (rows, np);
-    };
-    try {
-      upload (0);
-      for (int k = 0; k < n; k++) {
-        int y0 = k * stripe_rows, y1 = std::min (height, y0 + stripe_rows);
-        if (k + 1 < n)
-          upload (k + 1);
-        stripe_queues->wait_upload (reads_ahead ? std::min (k + 1, n - 1) : k);
-        run_steps (slot, stripe_queues->kernel_queue (), y0, y1);
-        int np = plane_transfers (out_image, slot.images.back (),
-            images.size () - 1, y0, y1, rows, cv::ACCESS_READ);
-        stripe_queues->download (rows, np);
-      }
-      stripe_queues->finish ();
-    } catch (...) {
-      /* never return while a transfer may still touch the frames */
-      try {
-        stripe_queues->finish ();
-      } catch (...) {
-      }
       throw;
     }
   }
@@ -370,6 +372,10 @@ struct UmatcvConverter {
       for (UmatcvLayout l : images)
         slot.images.push_back (new_image (l));
     plan_stripes ();
+    /* frames in flight go on the queues of umatcv-overlap.cpp, in one
+     * stripe when the frame is not cut */
+    if (!stripe_queues)
+      stripe_queues = StripeQueues::create (engine->context);
     /* OpenCV compiles its kernels on their first run: now, not on the
      * first frame */
     slots[0].images.front ().setTo (cv::Scalar::all (0));
@@ -489,8 +495,8 @@ umatcv_converter_new (UmatcvEngine *engine, const UmatcvChain *chain,
   });
 }
 
-UmatcvStatus
-umatcv_converter_process (UmatcvConverter *c, const UmatcvImage *in,
+static UmatcvStatus
+check_images (UmatcvConverter *c, const UmatcvImage *in,
     const UmatcvImage *out, char **error)
 {
   if (c == nullptr || !c->check_image (in, c->in, c->in_shapes, c->in_planes)
@@ -505,45 +511,50 @@ umatcv_converter_process (UmatcvConverter *c, const UmatcvImage *in,
         "its own");
     return UMATCV_ERROR_INVALID_ARGUMENT;
   }
-  return umatcv_guard (error, [&] () -> UmatcvStatus {
+  return UMATCV_OK;
+}
+
+UmatcvStatus
+umatcv_converter_process (UmatcvConverter *c, const UmatcvImage *in,
+    const UmatcvImage *out, char **error)
+{
+  UmatcvStatus status = umatcv_converter_submit (c, in, out, error);
+  if (status != UMATCV_OK)
+    return status;
+  return umatcv_converter_wait (c, 1, nullptr, error);
+}
+
+/* A frame that fails while being queued is queued as failed: wait() says
+ * so, in order, as for a frame that fails on the device. */
+UmatcvStatus
+umatcv_converter_submit (UmatcvConverter *c, const UmatcvImage *in,
+    const UmatcvImage *out, char **error)
+{
+  UmatcvStatus status = check_images (c, in, out, error);
+  if (status != UMATCV_OK)
+    return status;
+  if (c->submitted.size () >= umatcv_converter_depth (c)) {
+    set_error (error, "too many frames in flight");
+    return UMATCV_ERROR_INVALID_ARGUMENT;
+  }
+  UmatcvConverter::Submitted frame {UMATCV_OK, std::string (), {}};
+  char *failure = nullptr;
+  frame.status = umatcv_guard (&failure, [&] () -> UmatcvStatus {
     if (!c->slots.empty ()) {
       ContextGuard bound (c->engine->context);
-      c->process_opencl (in, out);
+      frame.frame = c->enqueue_opencl (in, out);
     } else {
       c->cpu->run (in, out);
     }
     return UMATCV_OK;
   });
-}
-
-/* Frames finish as they are submitted for now (OpenCL and CPU alike);
- * what a frame's conversion said waits for wait(). */
-UmatcvStatus
-umatcv_converter_submit (UmatcvConverter *c, const UmatcvImage *in,
-    const UmatcvImage *out, char **error)
-{
-  if (c == nullptr)
-    return UMATCV_ERROR_INVALID_ARGUMENT;
-  if (c->submitted.size () >= umatcv_converter_depth (c)) {
-    set_error (error, "too many frames in flight");
-    return UMATCV_ERROR_INVALID_ARGUMENT;
-  }
-  char *failure = nullptr;
-  UmatcvStatus status = umatcv_converter_process (c, in, out, &failure);
-  if (status == UMATCV_ERROR_INVALID_ARGUMENT) {
-    set_error (error, failure ? failure : "invalid frame");
-    umatcv_free (failure);
-    return status;
-  }
-  try {
-    c->submitted.push_back ({status, failure ? failure : ""});
-  } catch (...) {
-    umatcv_free (failure);
-    set_error (error, "out of memory");
-    return UMATCV_ERROR_NO_MEMORY;
-  }
+  if (failure)
+    frame.error = failure;
   umatcv_free (failure);
-  return UMATCV_OK;
+  return umatcv_guard (error, [&] () -> UmatcvStatus {
+    c->submitted.push_back (std::move (frame));
+    return UMATCV_OK;
+  });
 }
 
 UmatcvStatus
@@ -555,13 +566,28 @@ umatcv_converter_wait (UmatcvConverter *c, int block, int *done, char **error)
     set_error (error, "no frame in flight");
     return UMATCV_ERROR_INVALID_ARGUMENT;
   }
-  UmatcvConverter::Submitted frame = c->submitted.front ();
+  UmatcvConverter::Submitted &frame = c->submitted.front ();
+  if (frame.status == UMATCV_OK && frame.frame.done) {
+    bool finished = false;
+    char *failure = nullptr;
+    frame.status = umatcv_guard (&failure, [&] () -> UmatcvStatus {
+      finished = StripeQueues::wait_frame (frame.frame, block != 0);
+      return UMATCV_OK;
+    });
+    if (failure)
+      frame.error = failure;
+    umatcv_free (failure);
+    if (frame.status == UMATCV_OK && !finished)
+      return UMATCV_OK;
+  }
+  UmatcvStatus status = frame.status;
+  if (status != UMATCV_OK)
+    set_error (error, frame.error);
+  StripeQueues::release (frame.frame);
   c->submitted.pop_front ();
   if (done)
     *done = 1;
-  if (frame.status != UMATCV_OK)
-    set_error (error, frame.error);
-  return frame.status;
+  return status;
 }
 
 unsigned
@@ -583,6 +609,10 @@ umatcv_converter_free (UmatcvConverter *c)
 {
   if (c == nullptr)
     return;
+  /* the queues finish what is in flight when they go (below); the frames'
+   * events go with them */
+  for (UmatcvConverter::Submitted &frame : c->submitted)
+    StripeQueues::release (frame.frame);
   try {
     if (!c->slots.empty ()) {
       /* OpenCV releases UMats through the context current on this thread */

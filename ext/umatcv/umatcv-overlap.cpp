@@ -178,3 +178,56 @@ StripeQueues::finish ()
 }
 
 }  /* namespace umatcv */
+
+namespace umatcv {
+
+StripeQueues::Frame
+StripeQueues::end_frame ()
+{
+  Frame frame;
+  cl_event done = nullptr;
+  /* in order: the marker fires after this frame's downloads, which wait
+   * for its kernels, which wait for its uploads */
+  check (clEnqueueMarkerWithWaitList ((cl_command_queue) down_, 0, nullptr,
+          &done), "marking the end of a frame");
+  clFlush ((cl_command_queue) down_);
+  frame.done = done;
+  frame.held.swap (uploads_);
+  frame.held.insert (frame.held.end (), events_.begin (), events_.end ());
+  events_.clear ();
+  return frame;
+}
+
+bool
+StripeQueues::wait_frame (Frame &frame, bool block)
+{
+  cl_event done = (cl_event) frame.done;
+  cl_int status = CL_QUEUED;
+  if (done == nullptr)
+    return true;
+  if (block)
+    clWaitForEvents (1, &done);
+  if (clGetEventInfo (done, CL_EVENT_COMMAND_EXECUTION_STATUS,
+          sizeof (status), &status, nullptr) != CL_SUCCESS)
+    status = CL_INVALID_EVENT;
+  if (status > CL_COMPLETE)
+    return false;               /* queued, submitted or running */
+  release (frame);
+  if (status < 0)
+    CV_Error (cv::Error::OpenCLApiCallError, "a frame failed on the device "
+        "with OpenCL error " + std::to_string (status));
+  return true;
+}
+
+void
+StripeQueues::release (Frame &frame)
+{
+  if (frame.done)
+    clReleaseEvent ((cl_event) frame.done);
+  frame.done = nullptr;
+  for (void *e : frame.held)
+    clReleaseEvent ((cl_event) e);
+  frame.held.clear ();
+}
+
+}  /* namespace umatcv */

@@ -34,7 +34,10 @@ int copy_plane_rows (void *queue, bool upload, const PlaneRows &rows,
  * chained by events, so the upload of stripe k+1 and the download of
  * stripe k-1 run while stripe k's kernels do: PCIe carries both directions
  * at once, and the GPU is never idle waiting for a whole frame to arrive.
- * Nothing is allocated per frame but OpenCL events. */
+ * The same holds from frame to frame when frames are ended (end_frame)
+ * rather than finished: the next frame's upload runs while this one's
+ * kernels and download do. Nothing is allocated per frame but OpenCL
+ * events (and the vector holding them, reserved once). */
 class StripeQueues {
 public:
   /* nullptr when the device cannot (the queues cannot be made). */
@@ -51,6 +54,21 @@ public:
   void download (const PlaneRows *planes, int n);
   /* Waits for every transfer; the frame is complete on return. */
   void finish ();
+
+  /* One frame queued and not waited for: `done` (a cl_event) fires once
+   * its last download has, and `held` are its other events, released
+   * with it. */
+  struct Frame {
+    void *done = nullptr;
+    std::vector<void *> held;
+  };
+  /* Ends the frame queued since the last end_frame() or finish() without
+   * waiting for it: what wait_frame() takes. */
+  Frame end_frame ();
+  /* Waits for a frame (block) or says whether it is done; releases its
+   * events once it is. Throws when one of its commands failed. */
+  static bool wait_frame (Frame &frame, bool block);
+  static void release (Frame &frame);
   /* The context's queue (cl_command_queue), where the kernels go. */
   void *kernel_queue () const { return main_; }
 
