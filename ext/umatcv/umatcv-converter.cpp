@@ -25,6 +25,7 @@
  * of rows whose transfers overlap the kernels (umatcv-overlap.cpp).
  */
 #include "umatcv-cpu.hpp"
+#include "umatcv-cuda.hpp"
 #include "umatcv-fused.hpp"
 #include "umatcv-overlap.hpp"
 
@@ -110,6 +111,9 @@ struct UmatcvConverter {
   std::vector<UmatcvLayout> images;
   std::vector<DevicePlanes> image_planes;
   struct Slot {
+    /* with CUDA input: the memory image 0 is, CUDA's and OpenCL's (it
+     * outlives the images, which go first) */
+    std::unique_ptr<CudaBuffer> cuda;
     std::vector<cv::UMat> images;
   };
   std::vector<Slot> slots;
@@ -117,6 +121,7 @@ struct UmatcvConverter {
   std::unique_ptr<StripeQueues> stripe_queues;  /* NULL: no overlap */
   int stripe_rows;
   KernelColour colour;
+  bool cuda_input = false;
   uint64_t opencl_frames = 0;
 
   /* frames submitted and not yet waited for: on the device still (`frame`
@@ -174,6 +179,9 @@ struct UmatcvConverter {
     Slot &slot = slots[next_slot];
     next_slot = (next_slot + 1) % slots.size ();
     if (!stripe_queues) {
+      if (cuda_input)
+        CV_Error (cv::Error::OpenCLApiCallError, "CUDA input needs the "
+            "device's transfer queues");
       process_opencl (slot, in_image, out_image);
       return StripeQueues::Frame ();
     }
@@ -185,10 +193,12 @@ struct UmatcvConverter {
     PlaneRows rows[3];
     auto upload = [&] (int k) {
       int y0 = k * rows_per, y1 = std::min (height, y0 + rows_per);
-      int np = plane_transfers (in_image, slot.images.front (), 0, y0, y1,
-          rows, cv::ACCESS_WRITE);
+      int np = cuda_input ? 0 : plane_transfers (in_image,
+          slot.images.front (), 0, y0, y1, rows, cv::ACCESS_WRITE);
       stripe_queues->upload (rows, np);
     };
+    if (cuda_input)
+      copy_cuda_input (slot, in_image);
     try {
       upload (0);
       for (int k = 0; k < n; k++) {
@@ -209,6 +219,34 @@ struct UmatcvConverter {
       } catch (...) {
       }
       throw;
+    }
+  }
+
+  /* Frames in CUDA memory come in through memory both APIs see: the
+   * slot's input image is a CUDA allocation imported into OpenCL, with the
+   * shape new_image() gave it. */
+  void cuda_slot (Slot &slot)
+  {
+    cv::UMat &input = slot.images.front ();
+    slot.cuda.reset (new CudaBuffer (engine->context.getContext (),
+            image_planes.front ().bytes));
+    cv::UMat wrapped;
+    cv::ocl::convertFromBuffer (slot.cuda->cl_buffer (), input.step,
+        input.rows, input.cols, input.type (), wrapped);
+    input = wrapped;
+  }
+
+  /* The planes of a frame in CUDA memory into the slot's input, on the
+   * GPU; done on return. */
+  void copy_cuda_input (Slot &slot, const UmatcvImage *in_image)
+  {
+    const DevicePlanes &d = image_planes.front ();
+    for (int p = 0; p < d.n; p++) {
+      int r0, r1;
+      plane_rows (in_image->layout, p, 0, height, &r0, &r1);
+      slot.cuda->copy_in ((uint64_t) (uintptr_t) in_image->planes[p],
+          in_image->strides[p], d.offset[p], d.row_bytes[p], d.row_bytes[p],
+          (size_t) (r1 - r0));
     }
   }
 
@@ -368,9 +406,12 @@ struct UmatcvConverter {
     plan_steps (fuse, custom_matrix);
     check_device_fits ();
     slots.resize (pool_size);
-    for (Slot &slot : slots)
+    for (Slot &slot : slots) {
       for (UmatcvLayout l : images)
         slot.images.push_back (new_image (l));
+      if (cuda_input)
+        cuda_slot (slot);
+    }
     plan_stripes ();
     /* frames in flight go on the queues of umatcv-overlap.cpp, in one
      * stripe when the frame is not cut */
@@ -469,6 +510,10 @@ umatcv_converter_new (UmatcvEngine *engine, const UmatcvChain *chain,
     const UmatcvColorimetry &co = spec->out_colorimetry;
     c->colour = {ci, co, yuv_coefficients (ci.matrix, ci.range),
       yuv_coefficients (co.matrix, co.range)};
+    c->cuda_input = spec->cuda_input != 0;
+    if (c->cuda_input && (!engine->opencl || ops.empty ()))
+      CV_Error (cv::Error::StsBadArg, "frames in CUDA memory need an OpenCL "
+          "engine and a conversion");
     bool custom = ci.matrix != UMATCV_MATRIX_BT601
         || ci.range != UMATCV_RANGE_LIMITED
         || co.matrix != UMATCV_MATRIX_BT601
