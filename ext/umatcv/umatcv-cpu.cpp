@@ -10,7 +10,10 @@
  * the cache. Where an edge filters chroma across rows, a stage computes a
  * row or two more than its block above and below (the next stage's
  * input_rows), so blocks never depend on each other and run on as many
- * threads as OpenCV has, each with scratch of its own.
+ * threads as OpenCV has. A frame goes to OpenCV's threads in a few stripes
+ * of blocks per thread, so that a thread the system holds back leaves its
+ * stripes to the others; a running stripe borrows one of the plan's sets
+ * of scratch (as many as threads).
  *
  * cvtColor codes run on the block as they would on a whole frame: they are
  * pixel-local, and OpenCV's 4:2:0 codes take any even number of rows. A
@@ -18,12 +21,15 @@
  * image laid out as OpenCV wants it (planes back to back), in the cache.
  */
 #include "umatcv-cpu.hpp"
+#include "umatcv-edges-fast.hpp"
 
 #include <opencv2/core/utility.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
+#include <thread>
 
 namespace umatcv {
 
@@ -31,6 +37,9 @@ namespace {
 
 /* Rows a block aims at: its widest image about this big. */
 const size_t block_bytes = 128 * 1024;
+
+/* Stripes of blocks a frame is cut into for each thread. */
+const int stripes_per_thread = 4;
 
 bool
 is_cv420 (UmatcvLayout l)
@@ -120,6 +129,30 @@ copy_rows (const View &src, const View &dst, int y0, int y1)
   }
 }
 
+/* The cvtColor codes that only move bytes (BGR2RGB, BGRA2BGR, BGR2RGBA
+ * and the others numbered 0 to 5) as the reorder edge that gives their
+ * bytes, from the layout OpenCV sees (padding is alpha to it); else an op
+ * of another kind. */
+Op
+shuffle_op (const Op &op, UmatcvLayout from)
+{
+  Op edge = op;
+  edge.kind = OpKind::CVT;
+  if (op.kind != OpKind::CVT || op.code < cv::COLOR_BGR2BGRA
+      || op.code > cv::COLOR_BGRA2RGBA)
+    return edge;
+  if (from == UMATCV_LAYOUT_BGRX)
+    from = UMATCV_LAYOUT_BGRA;
+  else if (from == UMATCV_LAYOUT_RGBX)
+    from = UMATCV_LAYOUT_RGBA;
+  if (layout_packing (from).kind != Packing::Kind::RGB
+      || layout_packing (op.output).kind != Packing::Kind::RGB)
+    return edge;
+  edge.kind = OpKind::REORDER;
+  edge.inputs = UMATCV_LAYOUT_BIT (from);
+  return edge;
+}
+
 bool
 overlap (const UmatcvImage *a, const UmatcvImage *b)
 {
@@ -145,12 +178,17 @@ struct CpuPlan::Stage {
   Op op;
   UmatcvLayout from, to;
   Edge edge;
+  /* the SIMD rows that run `edge`, NULL: the reference; a code that only
+   * moves bytes runs as the edge when there are rows for it */
+  const rows::Kernels *rows;
+  bool shuffle;
   /* a cvtColor 4:2:0/4:2:2 matrix step with a colorimetry OpenCV has no
    * code for: umatcv-yuv.cpp runs it */
   bool own_matrix;
 };
 
 struct CpuPlan::Part {
+  std::atomic<bool> busy {false}; /* lent to a running stripe */
   std::vector<cv::Mat> scratch;   /* the output of each stage but the last */
   cv::Mat frame_in, frame_out;    /* 4:2:0 frames as cvtColor takes them */
   cv::Mat edge_rows;              /* int32 rows the edges work in */
@@ -170,6 +208,7 @@ CpuPlan::CpuPlan (const std::vector<Op> &ops, UmatcvLayout in,
       || in_colorimetry.range != bt601.range
       || out_colorimetry.matrix != bt601.matrix
       || out_colorimetry.range != bt601.range;
+  const rows::Kernels *rows = edge_rows_pick ();
   UmatcvLayout layout = in;
   size_t widest = row_bytes (in, width);
   for (const Op &op : ops) {
@@ -178,8 +217,17 @@ CpuPlan::CpuPlan (const std::vector<Op> &ops, UmatcvLayout in,
     st.from = op_is_edge (op) ? op_input (op) : layout;
     st.to = op.output;
     st.own_matrix = custom && yuv_matrix_step (op, layout);
-    if (op_is_edge (op))
+    st.rows = nullptr;
+    st.shuffle = false;
+    Op shuffle = shuffle_op (op, layout);
+    if (op_is_edge (op)) {
       st.edge = make_edge (op, in_colorimetry, out_colorimetry);
+    } else if (shuffle.kind == OpKind::REORDER) {
+      st.edge = make_edge (shuffle, in_colorimetry, out_colorimetry);
+      st.shuffle = edge_rows_cover (st.edge, rows);
+    }
+    if (op_is_edge (op) || st.shuffle)
+      st.rows = edge_rows_cover (st.edge, rows) ? rows : nullptr;
     stages_.push_back (st);
     layout = op.output;
     widest = std::max (widest, row_bytes (layout, width));
@@ -284,8 +332,8 @@ CpuPlan::run_block (Part &part, int y0, int y1, const View &in,
     View dst = i == last ? out : scratch_view (st.to, width_, height_,
         part.scratch[i].data, r.y0, r.y1);
 
-    if (op_is_edge (st.op)) {
-      run_edge (st.edge, src, dst, r.y0, r.y1, edge_rows);
+    if (op_is_edge (st.op) || st.shuffle) {
+      run_edge_rows (st.edge, st.rows, src, dst, r.y0, r.y1, edge_rows);
       continue;
     }
 
@@ -335,11 +383,27 @@ CpuPlan::run (const UmatcvImage *in, const UmatcvImage *out)
   View vin = frame_view (in), vout = frame_view (out);
   int n_blocks = (height_ + block_rows_ - 1) / block_rows_;
   int n_parts = (int) parts_.size ();
-  cv::parallel_for_ (cv::Range (0, n_parts), [&] (const cv::Range &range) {
-    for (int p = range.start; p < range.end; p++)
-      run_part (*parts_[p], n_blocks * p / n_parts,
-          n_blocks * (p + 1) / n_parts, vin, vout);
-  }, n_parts);
+  int n_stripes = n_parts == 1 ? 1 : std::min (n_blocks,
+      n_parts * stripes_per_thread);
+  cv::parallel_for_ (cv::Range (0, n_stripes), [&] (const cv::Range &range) {
+    Part *part = nullptr;
+    /* at most as many stripes run at once as OpenCV has threads; more only
+     * when its thread count grew since the plan was made */
+    while (part == nullptr) {
+      for (const std::unique_ptr<Part> &p : parts_) {
+        bool free = false;
+        if (p->busy.compare_exchange_strong (free, true)) {
+          part = p.get ();
+          break;
+        }
+      }
+      if (part == nullptr)
+        std::this_thread::yield ();
+    }
+    run_part (*part, n_blocks * range.start / n_stripes,
+        n_blocks * range.end / n_stripes, vin, vout);
+    part->busy.store (false);
+  }, n_stripes);
 }
 
 }  /* namespace umatcv */

@@ -1,0 +1,277 @@
+/* edges-exact: the CPU edges with SIMD rows give the scalar reference's
+ * bytes.
+ *
+ * Copyright (C) 2026 gst-umat authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Every pair of video layouts (no chain: decoding, encoding, converting,
+ * reordering and OpenCV's byte-moving codes, which run as reorders with
+ * SIMD rows), and short chains between some of them, on random frames of
+ * odd and even sizes with padded strides, under every colorimetry and
+ * chroma siting in turn. Each conversion runs with the scalar reference
+ * (UMATCV_CPU_EDGES=scalar), the baseline rows and the default rows
+ * (AVX2 where the CPU has it); their outputs must be equal byte for byte,
+ * and the bytes past the end of each row untouched. Large frames run
+ * again on one thread and on all of them.
+ *
+ *   edges-exact [--quick]
+ */
+#include "edges-common.hpp"
+#include "umatcv-edges-fast.hpp"
+
+#include <opencv2/core/utility.hpp>
+
+#include <cstdio>
+
+using namespace edges;
+
+namespace {
+
+const uint8_t untouched = 0xa5;
+
+const int sizes[][2] = {
+  {1, 1}, {2, 2}, {3, 5}, {7, 3}, {16, 4}, {17, 9}, {31, 2}, {33, 7},
+  {64, 6}, {65, 5}, {97, 3}, {130, 11}, {191, 4}, {257, 19},
+};
+
+const UmatcvMatrix matrices[] = {UMATCV_MATRIX_BT601, UMATCV_MATRIX_BT709,
+  UMATCV_MATRIX_BT2020};
+
+struct Stats {
+  long conversions = 0, skipped = 0, failures = 0;
+};
+
+std::string
+describe (UmatcvLayout in, UmatcvLayout out, const char *chain, int w, int h,
+    const UmatcvConverterSpec &spec)
+{
+  char text[256];
+  snprintf (text, sizeof (text), "%s -> %s%s%s %dx%d (matrix %d/%d range "
+      "%d/%d siting %u/%u)", umatcv_layout_name (in), umatcv_layout_name (out),
+      chain ? " chain " : "", chain ? chain : "", w, h,
+      spec.in_colorimetry.matrix, spec.out_colorimetry.matrix,
+      spec.in_colorimetry.range, spec.out_colorimetry.range,
+      spec.in_colorimetry.chroma_site, spec.out_colorimetry.chroma_site);
+  return text;
+}
+
+/* Converts `in` with the rows `rows` names into `out` (filled with
+ * `untouched` first); false when the converter refuses. */
+bool
+convert (const char *rows, UmatcvEngine *engine, const UmatcvChain *chain,
+    const UmatcvConverterSpec &spec, const Frame &in, Frame &out,
+    std::string &error)
+{
+  UmatcvConverter *converter = nullptr;
+  char *message = nullptr;
+  out.fill (untouched);
+  UmatcvStatus status = converter_with (rows, engine, chain, &spec,
+      &converter, &message);
+  if (status == UMATCV_OK)
+    status = umatcv_converter_process (converter, &in.image, &out.image,
+        &message);
+  umatcv_converter_free (converter);
+  if (status != UMATCV_OK) {
+    error = std::string (umatcv_status_name (status)) + ": "
+        + (message ? message : "");
+    umatcv_free (message);
+    return false;
+  }
+  return true;
+}
+
+/* The first difference between two outputs, or in the padding of `b`. */
+bool
+same_bytes (const Frame &a, const Frame &b, std::string &where)
+{
+  char text[160];
+  for (int p = 0; p < a.n_planes; p++) {
+    for (int y = 0; y < a.rows[p]; y++) {
+      const uint8_t *ra = a.image.planes[p] + a.image.strides[p] * y;
+      const uint8_t *rb = b.image.planes[p] + b.image.strides[p] * y;
+      for (size_t x = 0; x < a.row_bytes[p]; x++) {
+        if (ra[x] != rb[x]) {
+          snprintf (text, sizeof (text), "plane %d row %d byte %zu: "
+              "reference %u, got %u", p, y, x, ra[x], rb[x]);
+          where = text;
+          return false;
+        }
+      }
+      for (size_t x = b.row_bytes[p]; x < b.image.strides[p]; x++) {
+        if (rb[x] != untouched) {
+          snprintf (text, sizeof (text), "plane %d row %d: wrote byte %zu "
+              "of the padding", p, y, x);
+          where = text;
+          return false;
+        }
+      }
+    }
+  }
+  return true;
+}
+
+/* One conversion, reference against each build of the rows. */
+void
+check (UmatcvEngine *engine, UmatcvLayout in, UmatcvLayout out,
+    const char *chain_text, int w, int h, const UmatcvConverterSpec &spec,
+    int pad, std::mt19937 &rng, Stats &stats, int ref_threads = 0)
+{
+  UmatcvChain *chain = nullptr;
+  if (chain_text && umatcv_chain_parse (chain_text, &chain, nullptr)
+      != UMATCV_OK) {
+    fprintf (stderr, "bad chain %s\n", chain_text);
+    stats.failures++;
+    return;
+  }
+  Frame src (in, w, h, pad), ref (out, w, h, pad + 3), got (out, w, h, pad);
+  src.fill_random (rng);
+  std::string error, where;
+  int threads = cv::getNumThreads ();
+  if (ref_threads > 0)
+    cv::setNumThreads (ref_threads);
+  bool made = convert ("scalar", engine, chain, spec, src, ref, error);
+  cv::setNumThreads (threads);
+  if (!made) {
+    /* no route, or a size the chain's OpenCV codes cannot take */
+    stats.skipped++;
+    umatcv_chain_free (chain);
+    return;
+  }
+  const char *builds[] = {"baseline", nullptr};
+  for (const char *rows : builds) {
+    stats.conversions++;
+    if (!convert (rows, engine, chain, spec, src, got, error)) {
+      fprintf (stderr, "FAIL %s [%s]: %s\n", describe (in, out, chain_text,
+              w, h, spec).c_str (), rows ? rows : "default", error.c_str ());
+      stats.failures++;
+    } else if (!same_bytes (ref, got, where)) {
+      fprintf (stderr, "FAIL %s [%s]: %s\n", describe (in, out, chain_text,
+              w, h, spec).c_str (), rows ? rows : "default", where.c_str ());
+      stats.failures++;
+    }
+  }
+  umatcv_chain_free (chain);
+}
+
+UmatcvConverterSpec
+spec_for (UmatcvLayout in, UmatcvLayout out, int w, int h, int variant)
+{
+  UmatcvConverterSpec spec;
+  umatcv_converter_spec_init (&spec, in, out, w, h);
+  spec.in_colorimetry.matrix = matrices[variant % 3];
+  spec.in_colorimetry.range = (UmatcvRange) ((variant / 3) % 2);
+  spec.in_colorimetry.chroma_site = (unsigned) variant % 4;
+  spec.out_colorimetry.matrix = matrices[(variant + 1) % 3];
+  spec.out_colorimetry.range = (UmatcvRange) ((variant / 2) % 2);
+  spec.out_colorimetry.chroma_site = (unsigned) (variant / 4) % 4;
+  return spec;
+}
+
+const char *
+rows_name (const char *env)
+{
+  if (env)
+    setenv ("UMATCV_CPU_EDGES", env, 1);
+  const umatcv::rows::Kernels *k = umatcv::edge_rows_pick ();
+  unsetenv ("UMATCV_CPU_EDGES");
+  return k ? k->name : "scalar";
+}
+
+}  /* namespace */
+
+int
+main (int argc, char **argv)
+{
+  bool quick = argc > 1 && strcmp (argv[1], "--quick") == 0;
+  UmatcvEngine *engine = nullptr;
+  char *error = nullptr;
+  if (umatcv_engine_new (UMATCV_DEVICE_CPU, &engine, &error) != UMATCV_OK) {
+    fprintf (stderr, "no CPU engine: %s\n", error ? error : "");
+    return 1;
+  }
+  printf ("rows: default %s, baseline %s, scalar %s\n", rows_name (nullptr),
+      rows_name ("baseline"), rows_name ("scalar"));
+  if (strcmp (rows_name ("scalar"), "scalar") != 0
+      || strcmp (rows_name ("baseline"), "scalar") == 0) {
+    fprintf (stderr, "UMATCV_CPU_EDGES does not pick the rows\n");
+    return 1;
+  }
+
+  std::mt19937 rng (20261130);
+  std::vector<UmatcvLayout> layouts = video_layouts ();
+  const int n_sizes = sizeof (sizes) / sizeof (sizes[0]);
+  const int variants = quick ? 4 : 16;
+  Stats stats;
+
+  /* every pair, no chain */
+  int pair = 0;
+  for (UmatcvLayout in : layouts) {
+    for (UmatcvLayout out : layouts) {
+      if (in == out || umatcv_layout_info (out)->input_only)
+        continue;
+      for (int v = 0; v < variants; v++) {
+        const int *size = sizes[(pair + v) % n_sizes];
+        check (engine, in, out, nullptr, size[0], size[1],
+            spec_for (in, out, size[0], size[1], v + pair), 1 + (v * 7) % 29,
+            rng, stats);
+      }
+      pair++;
+    }
+  }
+
+  /* chains whose ends are edges, byte-moving codes in the middle */
+  const char *chains[] = {"BGR2HSV,HSV2RGB", "BGR2RGB", "RGB2BGR",
+    "BGRA2RGBA", "BGR2BGRA", "BGRA2BGR", "RGB2RGBA,RGBA2BGR", "BGR2GRAY",
+    "GRAY2BGR"};
+  const UmatcvLayout ends[] = {UMATCV_LAYOUT_I420, UMATCV_LAYOUT_NV12,
+    UMATCV_LAYOUT_P010, UMATCV_LAYOUT_BGR, UMATCV_LAYOUT_RGBA,
+    UMATCV_LAYOUT_BGRX, UMATCV_LAYOUT_XRGB, UMATCV_LAYOUT_GRAY};
+  for (const char *chain : chains) {
+    for (UmatcvLayout in : ends) {
+      for (UmatcvLayout out : ends) {
+        const int *size = sizes[pair % n_sizes];
+        check (engine, in, out, chain, size[0], size[1],
+            spec_for (in, out, size[0], size[1], pair), 4, rng, stats);
+        pair++;
+      }
+    }
+  }
+
+  /* frames of many blocks: the reference on one thread, the rows on all
+   * of them, and the other way round */
+  const struct {
+    UmatcvLayout in, out;
+    const char *chain;
+  } big[] = {
+    {UMATCV_LAYOUT_I420, UMATCV_LAYOUT_BGR, nullptr},
+    {UMATCV_LAYOUT_NV12, UMATCV_LAYOUT_RGBA, nullptr},
+    {UMATCV_LAYOUT_P010, UMATCV_LAYOUT_BGR, nullptr},
+    {UMATCV_LAYOUT_BGR, UMATCV_LAYOUT_I420, nullptr},
+    {UMATCV_LAYOUT_BGRX, UMATCV_LAYOUT_NV12, nullptr},
+    {UMATCV_LAYOUT_P010, UMATCV_LAYOUT_NV12, nullptr},
+    {UMATCV_LAYOUT_I420, UMATCV_LAYOUT_NV12, nullptr},
+    {UMATCV_LAYOUT_BGR, UMATCV_LAYOUT_RGB, nullptr},
+    {UMATCV_LAYOUT_I420, UMATCV_LAYOUT_RGB, "BGR2HSV,HSV2RGB"},
+    {UMATCV_LAYOUT_NV12, UMATCV_LAYOUT_I420, "BGR2HSV,HSV2BGR"},
+  };
+  const int big_sizes[][2] = {{301, 613}, {640, 360}, {1921, 135}};
+  int threads = cv::getNumThreads ();
+  for (int t : {threads, 1}) {
+    cv::setNumThreads (t);
+    for (const auto &b : big) {
+      for (const auto &size : big_sizes) {
+        for (int v = 0; v < (quick ? 1 : 4); v++) {
+          check (engine, b.in, b.out, b.chain, size[0], size[1],
+              spec_for (b.in, b.out, size[0], size[1], 5 * v + 1), 12, rng,
+              stats, t == 1 ? threads : 1);
+        }
+      }
+    }
+  }
+  cv::setNumThreads (threads);
+
+  printf ("%ld conversions compared with the reference, %ld failed; %ld "
+      "without a route\n", stats.conversions, stats.failures, stats.skipped);
+  umatcv_engine_free (engine);
+  return stats.failures == 0 && stats.conversions > 0 ? 0 : 1;
+}
