@@ -49,6 +49,25 @@ const int N16 = v_uint16::nlanes;
 
 /* --- scalar pieces, for the ends of rows ---------------------------- */
 
+/* The input rows stream from memory a frame at a time; the rows load the
+ * next row while they work on this one. */
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch (p)
+#else
+#define PREFETCH(p) ((void) (p))
+#endif
+
+/* Prefetches the lines of [p, p + n) that a step reads, when p is not
+ * NULL. */
+CV_ALWAYS_INLINE void
+prefetch_step (const uint8_t *p, size_t n)
+{
+  if (p == nullptr)
+    return;
+  for (size_t o = 0; o < n; o += 64)
+    PREFETCH (p + o);
+}
+
 inline int
 clamp255 (int v)
 {
@@ -406,6 +425,8 @@ decode_pixels (const DecodeRow &row, const DecodeMatrix &m,
 
   for (; x + N8 <= w; x += N8) {
     v_int16 u0, u1, v0, v1, y0, y1, r0, r1, g0, g1, b0, b1;
+    prefetch_step (row.next_luma ? row.next_luma + x * BYTES : nullptr,
+        N8 * BYTES);
     chroma16<HM> (su, x, u0, u1);
     chroma16<HM> (sv, x, v0, v1);
     load_luma<BYTES> (row.luma, x, shift, y0, y1);
@@ -525,6 +546,8 @@ encode_row_t (const EncodeRow &row, const EncodeMatrix &m)
 
   for (; x + N8 <= w; x += N8) {
     v_uint8 r, g, b, a;
+    prefetch_step (row.next_in ? row.next_in + (size_t) x * P::cn : nullptr,
+        N8 * P::cn);
     load_pixels<O> (in + (size_t) x * P::cn, r, g, b, a);
     if (row.luma) {
       v_int16 r0, r1, g0, g1, b0, b1;
@@ -743,7 +766,8 @@ deinterleave (const uint8_t *in, Samples s, int n, uint8_t *first,
 
 template <int FROM, int TO>
 void
-reorder_t (const uint8_t *in, uint8_t *out, bool alpha, int width)
+reorder_t (const uint8_t *in, const uint8_t *next_in, uint8_t *out,
+    bool alpha, int width)
 {
   typedef Place<FROM> A;
   typedef Place<TO> B;
@@ -751,6 +775,8 @@ reorder_t (const uint8_t *in, uint8_t *out, bool alpha, int width)
   int x = 0;
   for (; x + N8 <= width; x += N8) {
     v_uint8 r, g, b, a;
+    prefetch_step (next_in ? next_in + (size_t) x * A::cn : nullptr,
+        N8 * A::cn);
     load_pixels<FROM> (in + (size_t) x * A::cn, r, g, b, a);
     store_pixels<TO> (out + (size_t) x * B::cn, r, g, b, alpha ? a : opaque);
   }
@@ -764,41 +790,53 @@ reorder_t (const uint8_t *in, uint8_t *out, bool alpha, int width)
 
 template <int FROM>
 void
-reorder_from (const uint8_t *in, uint8_t *out, Order to, bool alpha,
-    int width)
+reorder_from (const uint8_t *in, const uint8_t *next_in, uint8_t *out,
+    Order to, bool alpha, int width)
 {
   switch (to) {
-    case ORDER_BGR: reorder_t<FROM, ORDER_BGR> (in, out, alpha, width); break;
-    case ORDER_RGB: reorder_t<FROM, ORDER_RGB> (in, out, alpha, width); break;
-    case ORDER_BGRA: reorder_t<FROM, ORDER_BGRA> (in, out, alpha, width); break;
-    case ORDER_RGBA: reorder_t<FROM, ORDER_RGBA> (in, out, alpha, width); break;
-    case ORDER_ARGB: reorder_t<FROM, ORDER_ARGB> (in, out, alpha, width); break;
-    case ORDER_ABGR: reorder_t<FROM, ORDER_ABGR> (in, out, alpha, width); break;
+    case ORDER_BGR:
+      reorder_t<FROM, ORDER_BGR> (in, next_in, out, alpha, width);
+      break;
+    case ORDER_RGB:
+      reorder_t<FROM, ORDER_RGB> (in, next_in, out, alpha, width);
+      break;
+    case ORDER_BGRA:
+      reorder_t<FROM, ORDER_BGRA> (in, next_in, out, alpha, width);
+      break;
+    case ORDER_RGBA:
+      reorder_t<FROM, ORDER_RGBA> (in, next_in, out, alpha, width);
+      break;
+    case ORDER_ARGB:
+      reorder_t<FROM, ORDER_ARGB> (in, next_in, out, alpha, width);
+      break;
+    case ORDER_ABGR:
+      reorder_t<FROM, ORDER_ABGR> (in, next_in, out, alpha, width);
+      break;
   }
 }
 
 void
-reorder (const uint8_t *in, Order from, uint8_t *out, Order to, bool alpha,
-    int width)
+reorder (const uint8_t *in, const uint8_t *next_in, Order from, uint8_t *out,
+    Order to, bool alpha, int width)
 {
   switch (from) {
     case ORDER_BGR:
-      reorder_from<ORDER_BGR> (in, out, to, alpha, width);
+      reorder_from<ORDER_BGR> (in, next_in, out, to, alpha, width);
       break;
     case ORDER_RGB:
-      reorder_from<ORDER_RGB> (in, out, to, alpha, width);
+      reorder_from<ORDER_RGB> (in, next_in, out, to, alpha, width);
       break;
     case ORDER_BGRA:
-      reorder_from<ORDER_BGRA> (in, out, to, alpha, width);
+      reorder_from<ORDER_BGRA> (in, next_in, out, to, alpha, width);
       break;
     case ORDER_RGBA:
-      reorder_from<ORDER_RGBA> (in, out, to, alpha, width);
+      reorder_from<ORDER_RGBA> (in, next_in, out, to, alpha, width);
       break;
     case ORDER_ARGB:
-      reorder_from<ORDER_ARGB> (in, out, to, alpha, width);
+      reorder_from<ORDER_ARGB> (in, next_in, out, to, alpha, width);
       break;
     case ORDER_ABGR:
-      reorder_from<ORDER_ABGR> (in, out, to, alpha, width);
+      reorder_from<ORDER_ABGR> (in, next_in, out, to, alpha, width);
       break;
   }
 }

@@ -63,6 +63,7 @@ struct DecodeRow {
   int width, chroma_width;
   Samples samples;
   const uint8_t *luma;
+  const uint8_t *next_luma;     /* to prefetch; NULL: none */
   /* first U and V sample of each vertical tap's chroma row, `step`
    * samples between a sample and the next (2 in a semi-planar row) */
   const uint8_t *u[2], *v[2];
@@ -85,6 +86,7 @@ struct EncodeMatrix {
 struct EncodeRow {
   int width, chroma_width;
   const uint8_t *in;
+  const uint8_t *next_in;       /* to prefetch; NULL: none */
   Order order;
   uint8_t *luma;                /* NULL: not wanted */
   int16_t *h[3];                /* R, G, B; h[0] NULL: not wanted */
@@ -118,9 +120,10 @@ struct Kernels {
   void (*deinterleave) (const uint8_t *in, Samples s, int n,
       uint8_t *first, uint8_t *second);
   /* R'G'B' bytes to another order; the fourth byte is copied when
-   * `alpha` (both ends have alpha), else 255 */
-  void (*reorder) (const uint8_t *in, Order from, uint8_t *out, Order to,
-      bool alpha, int width);
+   * `alpha` (both ends have alpha), else 255; `next_in` (or NULL) is
+   * prefetched */
+  void (*reorder) (const uint8_t *in, const uint8_t *next_in, Order from,
+      uint8_t *out, Order to, bool alpha, int width);
 };
 
 }  /* namespace rows */

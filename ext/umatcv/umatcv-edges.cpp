@@ -628,6 +628,7 @@ decode_rows_fast (const Edge &e, const rows::Kernels *k, const View &src,
     }
     r.n_taps = vt.n;
     r.luma = src.row (0, y);
+    r.next_luma = y + 1 < y1 ? src.row (0, y + 1) : nullptr;
     r.out = dst.row (0, y);
     k->decode (r, m, (int16_t *) s.base);
   }
@@ -673,6 +674,7 @@ encode_rows_fast (const Edge &e, const rows::Kernels *k, const View &src,
       continue;
     int slot = y % 3;
     r.in = src.row (0, y);
+    r.next_in = y < hi ? src.row (0, y + 1) : nullptr;
     r.luma = luma ? dst.row (0, y) : nullptr;
     for (int c = 0; c < 3; c++)
       r.h[c] = filter ? ring + (size_t) (slot * 3 + c) * h_stride : nullptr;
@@ -751,7 +753,8 @@ reorder_rows_fast (const Edge &e, const rows::Kernels *k, const View &src,
       && layout_info (e.to).pixel_size == 4;
   rows::Order from = order_of (e.from), to = order_of (e.to);
   for (int y = y0; y < y1; y++)
-    k->reorder (src.row (0, y), from, dst.row (0, y), to, alpha, src.width);
+    k->reorder (src.row (0, y), y + 1 < y1 ? src.row (0, y + 1) : nullptr,
+        from, dst.row (0, y), to, alpha, src.width);
 }
 
 const int scratch_rows = 20;

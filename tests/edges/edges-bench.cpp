@@ -57,6 +57,7 @@ const Case cases[] = {
   {"convert P010->I420", L (P010), L (I420), nullptr},
   {"reorder BGR->RGB", L (BGR), L (RGB), nullptr},
   {"reorder xRGB->BGRA", L (XRGB), L (BGRA), nullptr},
+  {"cvtColor BGR->GRAY", L (BGR), L (GRAY), nullptr},
   {"chain I420->HSV->RGB", L (I420), L (RGB), "BGR2HSV,HSV2RGB"},
 };
 
