@@ -27,6 +27,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <climits>
+#include <deque>
 #include <memory>
 #include <stdexcept>
 
@@ -84,12 +85,6 @@ img_from_whole (Img<M> &img, const M &whole, UmatcvLayout layout, int width,
 }
 
 bool
-same_memory (const cv::Mat &a, const cv::Mat &b)
-{
-  return a.data == b.data;
-}
-
-bool
 same_memory (const cv::UMat &a, const cv::UMat &b)
 {
   return a.u == b.u && a.offset == b.offset;
@@ -128,15 +123,6 @@ run_op (const Op &op, const Img<M> &src, Img<M> &dst)
   }
 }
 
-/* Whether a frame labelled `frame` can hold what a chain gives as `given`:
- * the same layout, or padding where the chain gives alpha. */
-bool
-carries (UmatcvLayout given, UmatcvLayout frame)
-{
-  return given == frame
-      || (given == UMATCV_LAYOUT_BGRA && frame == UMATCV_LAYOUT_BGRX)
-      || (given == UMATCV_LAYOUT_RGBA && frame == UMATCV_LAYOUT_RGBX);
-}
 
 }  /* namespace */
 
@@ -167,6 +153,13 @@ struct UmatcvConverter {
   /* a YUV matrix step must apply other coefficients than OpenCV's */
   bool own_yuv_matrix;
   uint64_t opencl_frames = 0;
+
+  /* frames submitted and not yet waited for, with how they ended */
+  struct Submitted {
+    UmatcvStatus status;
+    std::string error;
+  };
+  std::deque<Submitted> submitted;
 
   cv::Mat new_mat (UmatcvLayout layout)
   {
@@ -486,7 +479,7 @@ umatcv_converter_new (UmatcvEngine *engine, const UmatcvChain *chain,
       layout = op.output;
     }
     if (engine->opencl && !ops.empty () && opencl_covers (ops, in, out)) {
-      cv::ocl::OpenCLExecutionContextScope scope (engine->context);
+      ContextGuard bound (engine->context);
       c->device_allocator.set_delegate (cv::ocl::getOpenCLAllocator ());
       try {
         c->setup_opencl (spec->slots, spec->fuse != 0);
@@ -523,13 +516,75 @@ umatcv_converter_process (UmatcvConverter *c, const UmatcvImage *in,
   }
   return umatcv_guard (error, [&] () -> UmatcvStatus {
     if (!c->slots.empty ()) {
-      cv::ocl::OpenCLExecutionContextScope scope (c->engine->context);
+      ContextGuard bound (c->engine->context);
       c->process_opencl (in, out);
     } else {
       c->cpu->run (in, out);
     }
     return UMATCV_OK;
   });
+}
+
+/* Frames finish as they are submitted for now (OpenCL and CPU alike);
+ * what a frame's conversion said waits for wait(). */
+UmatcvStatus
+umatcv_converter_submit (UmatcvConverter *c, const UmatcvImage *in,
+    const UmatcvImage *out, char **error)
+{
+  if (c == nullptr)
+    return UMATCV_ERROR_INVALID_ARGUMENT;
+  if (c->submitted.size () >= umatcv_converter_depth (c)) {
+    set_error (error, "too many frames in flight");
+    return UMATCV_ERROR_INVALID_ARGUMENT;
+  }
+  char *failure = nullptr;
+  UmatcvStatus status = umatcv_converter_process (c, in, out, &failure);
+  if (status == UMATCV_ERROR_INVALID_ARGUMENT) {
+    set_error (error, failure ? failure : "invalid frame");
+    umatcv_free (failure);
+    return status;
+  }
+  try {
+    c->submitted.push_back ({status, failure ? failure : ""});
+  } catch (...) {
+    umatcv_free (failure);
+    set_error (error, "out of memory");
+    return UMATCV_ERROR_NO_MEMORY;
+  }
+  umatcv_free (failure);
+  return UMATCV_OK;
+}
+
+UmatcvStatus
+umatcv_converter_wait (UmatcvConverter *c, int block, int *done, char **error)
+{
+  if (done)
+    *done = 0;
+  if (c == nullptr || c->submitted.empty ()) {
+    set_error (error, "no frame in flight");
+    return UMATCV_ERROR_INVALID_ARGUMENT;
+  }
+  UmatcvConverter::Submitted frame = c->submitted.front ();
+  c->submitted.pop_front ();
+  if (done)
+    *done = 1;
+  if (frame.status != UMATCV_OK)
+    set_error (error, frame.error);
+  return frame.status;
+}
+
+unsigned
+umatcv_converter_in_flight (const UmatcvConverter *c)
+{
+  return c ? (unsigned) c->submitted.size () : 0;
+}
+
+unsigned
+umatcv_converter_depth (const UmatcvConverter *c)
+{
+  if (c == nullptr)
+    return 0;
+  return c->slots.empty ()? 1 : (unsigned) c->slots.size ();
 }
 
 void
@@ -540,7 +595,7 @@ umatcv_converter_free (UmatcvConverter *c)
   try {
     if (!c->slots.empty ()) {
       /* OpenCV releases UMats through the context current on this thread */
-      cv::ocl::OpenCLExecutionContextScope scope (c->engine->context);
+      ContextGuard bound (c->engine->context);
       c->stripe_queues.reset ();
       c->slots.clear ();
       c->fused.reset ();

@@ -186,6 +186,12 @@ void umatcv_chain_size_alignment (const UmatcvChain *chain, int *width_align,
  * says why, for the log. */
 UmatcvStatus umatcv_engine_new (UmatcvDevice device, UmatcvEngine **engine,
     char **error);
+/* The same on one OpenCL device: `opencl_device` (NULL or "": the choice
+ * above) is a GPU's index, 0 first, in the order the platforms list them,
+ * or part of a "platform: device" name, ignoring case. Each engine has a
+ * context of its own, so two engines in one process can use two GPUs. */
+UmatcvStatus umatcv_engine_new_on (UmatcvDevice device,
+    const char *opencl_device, UmatcvEngine **engine, char **error);
 void umatcv_engine_free (UmatcvEngine *engine);
 /* "cpu" or "opencl:<device name>"; valid while the engine lives. */
 const char *umatcv_engine_backend (const UmatcvEngine *engine);
@@ -228,6 +234,24 @@ int umatcv_converter_is_fused (const UmatcvConverter *converter);
  * again elsewhere. */
 UmatcvStatus umatcv_converter_process (UmatcvConverter *converter,
     const UmatcvImage *in, const UmatcvImage *out, char **error);
+
+/* Frames in flight. submit() queues the conversion of `in` into `out` and
+ * returns (on OpenCL without waiting for the device; on the CPU, converted);
+ * wait() finishes the oldest frame submitted and not yet finished, frames
+ * finishing in the order they were submitted. Both images must stay valid
+ * and unchanged until wait() has finished their frame, successfully or
+ * not; a frame that failed leaves its input intact. At most `slots`
+ * frames (UmatcvConverterSpec) are in flight: submit() refuses one more.
+ * wait() with block = 0 only says (*done) whether the oldest frame is
+ * finished, and finishes it if so. */
+UmatcvStatus umatcv_converter_submit (UmatcvConverter *converter,
+    const UmatcvImage *in, const UmatcvImage *out, char **error);
+UmatcvStatus umatcv_converter_wait (UmatcvConverter *converter, int block,
+    int *done, char **error);
+unsigned umatcv_converter_in_flight (const UmatcvConverter *converter);
+/* How many frames may be in flight at once: the slots on OpenCL, 1 on the
+ * CPU (which converts while submitting). */
+unsigned umatcv_converter_depth (const UmatcvConverter *converter);
 void umatcv_converter_free (UmatcvConverter *converter);
 /* Buffers (Mat or UMat) allocated for or re-created inside this converter
  * since it was made: constant after _new() unless something regressed. */
