@@ -12,7 +12,8 @@
  * (UMATCV_CPU_EDGES=scalar), the baseline rows and the default rows
  * (AVX2 where the CPU has it); their outputs must be equal byte for byte,
  * and the bytes past the end of each row untouched. Large frames run
- * again on one thread and on all of them.
+ * again on one thread and on all of them; conversions between R'G'B'
+ * orders of one pixel size again in place.
  *
  *   edges-exact [--quick]
  */
@@ -28,6 +29,7 @@ using namespace edges;
 namespace {
 
 const uint8_t untouched = 0xa5;
+const char allocated[] = "allocated memory for a frame";
 
 const int sizes[][2] = {
   {1, 1}, {2, 2}, {3, 5}, {7, 3}, {16, 4}, {17, 9}, {31, 2}, {33, 7},
@@ -56,7 +58,8 @@ describe (UmatcvLayout in, UmatcvLayout out, const char *chain, int w, int h,
 }
 
 /* Converts `in` with the rows `rows` names into `out` (filled with
- * `untouched` first); false when the converter refuses. */
+ * `untouched` first), twice; false when the converter refuses, or
+ * allocates for the second frame. */
 bool
 convert (const char *rows, UmatcvEngine *engine, const UmatcvChain *chain,
     const UmatcvConverterSpec &spec, const Frame &in, Frame &out,
@@ -70,6 +73,15 @@ convert (const char *rows, UmatcvEngine *engine, const UmatcvChain *chain,
   if (status == UMATCV_OK)
     status = umatcv_converter_process (converter, &in.image, &out.image,
         &message);
+  uint64_t made = umatcv_converter_allocations (converter);
+  if (status == UMATCV_OK)
+    status = umatcv_converter_process (converter, &in.image, &out.image,
+        &message);
+  if (status == UMATCV_OK && umatcv_converter_allocations (converter) != made) {
+    error = allocated;
+    umatcv_converter_free (converter);
+    return false;
+  }
   umatcv_converter_free (converter);
   if (status != UMATCV_OK) {
     error = std::string (umatcv_status_name (status)) + ": "
@@ -131,6 +143,13 @@ check (UmatcvEngine *engine, UmatcvLayout in, UmatcvLayout out,
     cv::setNumThreads (ref_threads);
   bool made = convert ("scalar", engine, chain, spec, src, ref, error);
   cv::setNumThreads (threads);
+  if (!made && error == allocated) {
+    fprintf (stderr, "FAIL %s [scalar]: %s\n", describe (in, out, chain_text,
+            w, h, spec).c_str (), error.c_str ());
+    stats.failures++;
+    umatcv_chain_free (chain);
+    return;
+  }
   if (!made) {
     /* no route, or a size the chain's OpenCV codes cannot take */
     stats.skipped++;
@@ -151,6 +170,50 @@ check (UmatcvEngine *engine, UmatcvLayout in, UmatcvLayout out,
     }
   }
   umatcv_chain_free (chain);
+}
+
+/* `in` to `out` (R'G'B' orders of one pixel size) in the input's own
+ * memory with the default rows, against the reference out of place. */
+void
+check_in_place (UmatcvEngine *engine, UmatcvLayout in, UmatcvLayout out,
+    int w, int h, std::mt19937 &rng, Stats &stats)
+{
+  UmatcvConverterSpec spec;
+  umatcv_converter_spec_init (&spec, in, out, w, h);
+  Frame src (in, w, h, 5), ref (out, w, h, 5), same (in, w, h, 5);
+  src.fill_random (rng);
+  std::string error, where;
+  if (!convert ("scalar", engine, nullptr, spec, src, ref, error)) {
+    stats.skipped++;
+    return;
+  }
+  /* the input's bytes, converted where they are */
+  memcpy (same.image.planes[0], src.image.planes[0], src.planes[0].size ());
+  UmatcvImage as_out = same.image;
+  as_out.layout = out;
+  UmatcvConverter *converter = nullptr;
+  UmatcvStatus status = converter_with (nullptr, engine, nullptr, &spec,
+      &converter, nullptr);
+  if (status == UMATCV_OK)
+    status = umatcv_converter_process (converter, &same.image, &as_out,
+        nullptr);
+  umatcv_converter_free (converter);
+  stats.conversions++;
+  /* the padding is the input's: compare the rows only */
+  for (int y = 0; y < h && status == UMATCV_OK; y++) {
+    if (memcmp (ref.image.planes[0] + ref.image.strides[0] * y,
+            as_out.planes[0] + as_out.strides[0] * y,
+            ref.row_bytes[0]) != 0) {
+      where = "row " + std::to_string (y);
+      break;
+    }
+  }
+  if (status != UMATCV_OK || !where.empty ()) {
+    fprintf (stderr, "FAIL %s -> %s %dx%d in place: %s\n",
+        umatcv_layout_name (in), umatcv_layout_name (out), w, h,
+        status != UMATCV_OK ? umatcv_status_name (status) : where.c_str ());
+    stats.failures++;
+  }
 }
 
 UmatcvConverterSpec
@@ -214,6 +277,23 @@ main (int argc, char **argv)
         check (engine, in, out, nullptr, size[0], size[1],
             spec_for (in, out, size[0], size[1], v + pair), 1 + (v * 7) % 29,
             rng, stats);
+      }
+      pair++;
+    }
+  }
+
+  /* in place, where a frame of one order can become another */
+  for (UmatcvLayout in : layouts) {
+    for (UmatcvLayout out : layouts) {
+      const UmatcvLayoutInfo *a = umatcv_layout_info (in);
+      const UmatcvLayoutInfo *b = umatcv_layout_info (out);
+      if (in == out || a->family != UMATCV_FAMILY_RGB
+          || b->family != UMATCV_FAMILY_RGB
+          || a->pixel_size != b->pixel_size)
+        continue;
+      for (int v = 0; v < 3; v++) {
+        const int *size = sizes[(pair + v) % n_sizes];
+        check_in_place (engine, in, out, size[0], size[1], rng, stats);
       }
       pair++;
     }
