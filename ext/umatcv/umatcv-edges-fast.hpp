@@ -5,10 +5,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The rows give the reference's bytes; which build runs is picked when a
- * converter is made: AVX2 where the CPU has it, else the baseline build
- * (SSE2, NEON). UMATCV_CPU_EDGES=scalar|baseline|avx2 picks one by hand
- * (a build or CPU without it falls back to the next below), for the
- * exactness tests and benchmarks (tests/edges).
+ * converter is made: AVX-512 or else AVX2 where the CPU has it, else the
+ * baseline build (SSE2, NEON). UMATCV_CPU_EDGES=scalar|baseline|avx2|
+ * avx512 picks one by hand (a build or CPU without it falls back to the
+ * next below), for the exactness tests and benchmarks (tests/edges).
  */
 #pragma once
 

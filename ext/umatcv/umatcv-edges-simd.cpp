@@ -5,8 +5,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Built with -DUMATCV_ROWS_NS=<namespace>: once for the baseline (SSE2 on
- * x86, NEON on ARM), again with -mavx2 on x86. OpenCV's universal
- * intrinsics (the vx_ widths: 128 bits, 256 with AVX2) carry the
+ * x86, NEON on ARM), again for AVX2 and for AVX-512 (Skylake-X's set) on
+ * x86. OpenCV's universal intrinsics (the vx_ widths: 128, 256 or 512
+ * bits) carry the
  * arithmetic, in a namespace of this build too, so that no inline
  * function compiled for AVX2 is shared with code that runs anywhere.
  *
@@ -24,7 +25,7 @@
 #include "umatcv-edges-simd.hpp"
 
 #ifndef UMATCV_ROWS_NS
-#error "build with -DUMATCV_ROWS_NS=rows_baseline or rows_avx2"
+#error "build with -DUMATCV_ROWS_NS=rows_baseline, rows_avx2 or rows_avx512"
 #endif
 
 #define CV_CPU_OPTIMIZATION_HAL_NAMESPACE UMATCV_ROWS_NS
@@ -164,11 +165,57 @@ store_pixel (uint8_t *p, int r, int g, int b, int a)
  * v_expand, v_zip and v_pack keep elements in order, which with AVX2
  * costs a permute across the vector's 128-bit halves each time. A row
  * widens, computes and narrows back, so the order in between does not
- * matter as long as narrowing undoes widening: with AVX2 these work
- * within each half (the low result holds elements 0-7 and 16-23 of 32),
- * elsewhere they are the ordered intrinsics. */
+ * matter as long as narrowing undoes widening: with AVX2 and AVX-512
+ * these work within each 128-bit quarter (the low result holds elements
+ * 0-7 and 16-23 of 32), elsewhere they are the ordered intrinsics. */
 
-#if CV_AVX2
+#if CV_SIMD512
+CV_ALWAYS_INLINE void
+widen (const v_uint8 & a, v_int16 & lo, v_int16 & hi)
+{
+  const __m512i zero = _mm512_setzero_si512 ();
+  lo = v_int16 (_mm512_unpacklo_epi8 (a.val, zero));
+  hi = v_int16 (_mm512_unpackhi_epi8 (a.val, zero));
+}
+
+CV_ALWAYS_INLINE void
+widen (const v_int16 & a, v_int32 & lo, v_int32 & hi)
+{
+  lo = v_int32 (_mm512_srai_epi32 (_mm512_unpacklo_epi16 (a.val, a.val), 16));
+  hi = v_int32 (_mm512_srai_epi32 (_mm512_unpackhi_epi16 (a.val, a.val), 16));
+}
+
+CV_ALWAYS_INLINE void
+zip_widened (const v_int16 & a, const v_int16 & b, v_int16 & lo,
+    v_int16 & hi)
+{
+  lo = v_int16 (_mm512_unpacklo_epi16 (a.val, b.val));
+  hi = v_int16 (_mm512_unpackhi_epi16 (a.val, b.val));
+}
+
+/* quarters 0 and 2 of each, then 1 and 3 */
+CV_ALWAYS_INLINE void
+as_widened (const v_int16 & first, const v_int16 & second, v_int16 & lo,
+    v_int16 & hi)
+{
+  lo = v_int16 (_mm512_shuffle_i64x2 (first.val, second.val,
+          _MM_SHUFFLE (2, 0, 2, 0)));
+  hi = v_int16 (_mm512_shuffle_i64x2 (first.val, second.val,
+          _MM_SHUFFLE (3, 1, 3, 1)));
+}
+
+CV_ALWAYS_INLINE v_int16
+narrow (const v_int32 & lo, const v_int32 & hi)
+{
+  return v_int16 (_mm512_packs_epi32 (lo.val, hi.val));
+}
+
+CV_ALWAYS_INLINE v_uint8
+narrow_u (const v_int16 & lo, const v_int16 & hi)
+{
+  return v_uint8 (_mm512_packus_epi16 (lo.val, hi.val));
+}
+#elif CV_AVX2
 CV_ALWAYS_INLINE void
 widen (const v_uint8 & a, v_int16 & lo, v_int16 & hi)
 {
@@ -841,7 +888,9 @@ reorder (const uint8_t *in, const uint8_t *next_in, Order from, uint8_t *out,
   }
 }
 
-#if CV_AVX2
+#if CV_SIMD512
+const char build_name[] = "avx512";
+#elif CV_AVX2
 const char build_name[] = "avx2";
 #elif CV_SSE2
 const char build_name[] = "sse2";

@@ -4,8 +4,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * umatcv-edges-simd.cpp is built once for the architecture's baseline
- * (SSE2, NEON) into namespace rows_baseline and, on x86, again with -mavx2
- * into rows_avx2; umatcv-edges.cpp picks one when it makes an edge. Each
+ * (SSE2, NEON) into namespace rows_baseline and, on x86, again for AVX2
+ * into rows_avx2 and for AVX-512 into rows_avx512; umatcv-edges.cpp picks
+ * one when it makes an edge. Each
  * row gives exactly the bytes of the scalar reference (umatcv-edges.cpp):
  * the same integer sums, split differently.
  *
@@ -133,6 +134,9 @@ namespace rows_baseline {
 const rows::Kernels *kernels ();
 }
 namespace rows_avx2 {
+const rows::Kernels *kernels ();
+}
+namespace rows_avx512 {
 const rows::Kernels *kernels ();
 }
 

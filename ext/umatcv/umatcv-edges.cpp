@@ -869,14 +869,25 @@ run_edge (const Edge &edge, const View &src, const View &dst, int y0, int y1,
 const rows::Kernels *
 edge_rows_pick ()
 {
+  /* the widest this build and CPU have, or below it the one asked for */
   const char *env = getenv ("UMATCV_CPU_EDGES");
-  if (env && strcmp (env, "scalar") == 0)
+  std::string want = env ? env : "";
+  if (want == "scalar")
     return nullptr;
   const rows::Kernels *rows = rows_baseline::kernels ();
+  if (want == "baseline")
+    return rows;
 #ifdef UMATCV_ROWS_AVX2
-  if (!(env && strcmp (env, "baseline") == 0)
-      && cv::checkHardwareSupport (CV_CPU_AVX2))
+  if (cv::checkHardwareSupport (CV_CPU_AVX2))
     rows = rows_avx2::kernels ();
+  else
+    return rows;
+  if (want == "avx2")
+    return rows;
+#endif
+#ifdef UMATCV_ROWS_AVX512
+  if (cv::checkHardwareSupport (CV_CPU_AVX512_SKX))
+    rows = rows_avx512::kernels ();
 #endif
   return rows;
 }

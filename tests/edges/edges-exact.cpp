@@ -9,8 +9,9 @@
  * SIMD rows), and short chains between some of them, on random frames of
  * odd and even sizes with padded strides, under every colorimetry and
  * chroma siting in turn. Each conversion runs with the scalar reference
- * (UMATCV_CPU_EDGES=scalar), the baseline rows and the default rows
- * (AVX2 where the CPU has it); their outputs must be equal byte for byte,
+ * (UMATCV_CPU_EDGES=scalar), the baseline rows, the AVX2 rows and the
+ * default rows (AVX-512 where the CPU has it; a build the CPU lacks runs
+ * the one below it); their outputs must be equal byte for byte,
  * and the bytes past the end of each row untouched. Large frames run
  * again on one thread and on all of them; conversions between R'G'B'
  * orders of one pixel size again in place.
@@ -156,7 +157,7 @@ check (UmatcvEngine *engine, UmatcvLayout in, UmatcvLayout out,
     umatcv_chain_free (chain);
     return;
   }
-  const char *builds[] = {"baseline", nullptr};
+  const char *builds[] = {"baseline", "avx2", nullptr};
   for (const char *rows : builds) {
     stats.conversions++;
     if (!convert (rows, engine, chain, spec, src, got, error)) {
@@ -252,8 +253,9 @@ main (int argc, char **argv)
     fprintf (stderr, "no CPU engine: %s\n", error ? error : "");
     return 1;
   }
-  printf ("rows: default %s, baseline %s, scalar %s\n", rows_name (nullptr),
-      rows_name ("baseline"), rows_name ("scalar"));
+  printf ("rows: default %s, avx2 %s, baseline %s, scalar %s\n",
+      rows_name (nullptr), rows_name ("avx2"), rows_name ("baseline"),
+      rows_name ("scalar"));
   if (strcmp (rows_name ("scalar"), "scalar") != 0
       || strcmp (rows_name ("baseline"), "scalar") == 0) {
     fprintf (stderr, "UMATCV_CPU_EDGES does not pick the rows\n");
