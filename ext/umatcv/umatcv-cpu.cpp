@@ -29,6 +29,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <mutex>
 #include <thread>
 
 namespace umatcv {
@@ -153,6 +154,49 @@ shuffle_op (const Op &op, UmatcvLayout from)
   return edge;
 }
 
+/* Whether the rows' BGR2HSV gives this process's OpenCV's bytes.
+ * OpenCV's own code does (tests/edges runs every colour), but a build of
+ * OpenCV may route the code to a HAL of its own: a probe of 2^18 colours
+ * (every pair of two components, the third at four places among them)
+ * against cvtColor, once a build of the rows. */
+bool
+hsv_rows_agree (const rows::Kernels *k)
+{
+  static std::mutex lock;
+  static const rows::Kernels *probed[4];
+  static bool agreed[4];
+  std::lock_guard<std::mutex> guard (lock);
+  int i = 0;
+  for (; i < 4 && probed[i]; i++)
+    if (probed[i] == k)
+      return agreed[i];
+  if (i == 4)
+    return false;
+
+  cv::Mat probe (4 * 256, 256, CV_8UC3), ref, got (probe.size (), CV_8UC3);
+  for (int y = 0; y < probe.rows; y++) {
+    uint8_t *p = probe.ptr (y);
+    for (int x = 0; x < 256; x++, p += 3) {
+      int a = x, b = y & 255, third[4] = {b, (a + b) / 2, 255 - a, 0};
+      p[0] = (uint8_t) a;
+      p[1] = (uint8_t) b;
+      p[2] = (uint8_t) third[y >> 8];
+    }
+  }
+  bool same = true;
+  const int codes[2] = {cv::COLOR_BGR2HSV, cv::COLOR_RGB2HSV};
+  for (int c = 0; c < 2 && same; c++) {
+    cv::cvtColor (probe, ref, codes[c]);
+    for (int y = 0; y < probe.rows; y++)
+      k->hsv (probe.ptr (y), nullptr, c ? rows::ORDER_RGB : rows::ORDER_BGR,
+          got.ptr (y), probe.cols);
+    same = cv::norm (ref, got, cv::NORM_INF) == 0;
+  }
+  probed[i] = k;
+  agreed[i] = same;
+  return same;
+}
+
 bool
 overlap (const UmatcvImage *a, const UmatcvImage *b)
 {
@@ -182,6 +226,8 @@ struct CpuPlan::Stage {
    * moves bytes runs as the edge when there are rows for it */
   const rows::Kernels *rows;
   bool shuffle;
+  /* BGR2HSV or RGB2HSV through the rows' copy of OpenCV's arithmetic */
+  const rows::Kernels *hsv_rows;
   /* a cvtColor 4:2:0/4:2:2 matrix step with a colorimetry OpenCV has no
    * code for: umatcv-yuv.cpp runs it */
   bool own_matrix;
@@ -219,6 +265,10 @@ CpuPlan::CpuPlan (const std::vector<Op> &ops, UmatcvLayout in,
     st.own_matrix = custom && yuv_matrix_step (op, layout);
     st.rows = nullptr;
     st.shuffle = false;
+    st.hsv_rows = op.kind == OpKind::CVT && rows && rows->hsv
+        && (op.code == cv::COLOR_BGR2HSV || op.code == cv::COLOR_RGB2HSV)
+        && (layout == UMATCV_LAYOUT_BGR || layout == UMATCV_LAYOUT_RGB)
+        && hsv_rows_agree (rows) ? rows : nullptr;
     Op shuffle = shuffle_op (op, layout);
     if (op_is_edge (op)) {
       st.edge = make_edge (op, in_colorimetry, out_colorimetry);
@@ -334,6 +384,16 @@ CpuPlan::run_block (Part &part, int y0, int y1, const View &in,
 
     if (op_is_edge (st.op) || st.shuffle) {
       run_edge_rows (st.edge, st.rows, src, dst, r.y0, r.y1, edge_rows);
+      continue;
+    }
+
+    if (st.hsv_rows) {
+      rows::Order order = st.op.code == cv::COLOR_RGB2HSV ? rows::ORDER_RGB
+          : rows::ORDER_BGR;
+      for (int y = r.y0; y < r.y1; y++)
+        st.hsv_rows->hsv (src.row (0, y),
+            y + 1 < r.y1 ? src.row (0, y + 1) : nullptr, order,
+            dst.row (0, y), width_);
       continue;
     }
 

@@ -33,6 +33,7 @@
 #define CV_CPU_OPTIMIZATION_HAL_NAMESPACE_END }
 #include <opencv2/core/simd_intrinsics.hpp>
 
+#include <math.h>
 #include <string.h>
 
 namespace umatcv {
@@ -888,6 +889,116 @@ reorder (const uint8_t *in, const uint8_t *next_in, Order from, uint8_t *out,
   }
 }
 
+/* --- OpenCV's BGR2HSV --------------------------------------------------
+ * OpenCV (color_hsv.simd.hpp, 8 bits, hue 0-179) computes, with V the
+ * largest component, m the smallest and d = V - m:
+ *   S = (d sdiv[V] + 2^11) >> 12, sdiv[i] = round ((255 << 12) / i)
+ *   H = (h hdiv[d] + 2^11) >> 12, hdiv[i] = round ((180 << 12) / (6 i)),
+ *       plus 180 when negative, where h is G - B when V is R, else
+ *       B - R + 2 d when V is G, else R - G + 4 d
+ * with both tables made in double precision and read by gathers. Each
+ * table entry is also the nearest integer to one IEEE float division
+ * (1044480 / i and 122880 / i; edges-exact checks all 255 of each, and
+ * the whole cube of colours against cvtColor), which vectors compute
+ * without a gather. x86 only: elsewhere OpenCV may hand the code to a
+ * HAL of the platform (Carotene on ARM) whose bytes nobody checked here,
+ * and 32-bit NEON estimates division. */
+
+#if CV_SSE2
+#define HAVE_HSV_ROW 1
+
+CV_ALWAYS_INLINE v_int32
+divide_round (float numerator, const v_int32 & by)
+{
+  /* the quotient by 0 is never used: its product is with 0 */
+  v_float32 q = vx_setall_f32 (numerator)
+      / v_cvt_f32 (v_max (by, vx_setall_s32 (1)));
+  return v_round (q);
+}
+
+/* H and S of widened V, d and h. */
+CV_ALWAYS_INLINE void
+hsv16 (const v_int16 & v, const v_int16 & d, const v_int16 & h,
+    v_int16 & hue, v_int16 & sat)
+{
+  const v_int32 half = vx_setall_s32 (1 << 11);
+  v_int32 v0, v1, d0, d1, h0, h1;
+  widen (v, v0, v1);
+  widen (d, d0, d1);
+  widen (h, h0, h1);
+  sat = narrow ((d0 * divide_round (1044480.f, v0) + half) >> 12,
+      (d1 * divide_round (1044480.f, v1) + half) >> 12);
+  v_int16 q = narrow ((h0 * divide_round (122880.f, d0) + half) >> 12,
+      (h1 * divide_round (122880.f, d1) + half) >> 12);
+  hue = q + (vx_setall_s16 (180) & (q < vx_setzero_s16 ()));
+}
+
+template <int O>
+void
+hsv_t (const uint8_t *in, const uint8_t *next_in, uint8_t *out, int width)
+{
+  typedef Place<O> P;
+  int x = 0;
+  for (; x + N8 <= width; x += N8) {
+    prefetch_step (next_in ? next_in + (size_t) x * P::cn : nullptr,
+        N8 * P::cn);
+    v_uint8 r, g, b, a;
+    load_pixels<O> (in + (size_t) x * P::cn, r, g, b, a);
+    v_uint8 v = v_max (b, v_max (g, r)), d = v - v_min (b, v_min (g, r));
+    v_uint8 is_r = v == r, is_g = v == g;
+    v_int16 r0, r1, g0, g1, b0, b1, v0, v1, d0, d1, h0, h1, s0, s1;
+    widen (r, r0, r1);
+    widen (g, g0, g1);
+    widen (b, b0, b1);
+    widen (v, v0, v1);
+    widen (d, d0, d1);
+    /* the masks widened: 0xff becomes 0x00ff, so compare again */
+    v_int16 mr0, mr1, mg0, mg1;
+    widen (is_r, mr0, mr1);
+    widen (is_g, mg0, mg1);
+    const v_int16 zero = vx_setzero_s16 ();
+    mr0 = mr0 != zero;
+    mr1 = mr1 != zero;
+    mg0 = mg0 != zero;
+    mg1 = mg1 != zero;
+    h0 = v_select (mr0, g0 - b0, v_select (mg0, b0 - r0 + (d0 << 1),
+            r0 - g0 + (d0 << 2)));
+    h1 = v_select (mr1, g1 - b1, v_select (mg1, b1 - r1 + (d1 << 1),
+            r1 - g1 + (d1 << 2)));
+    hsv16 (v0, d0, h0, h0, s0);
+    hsv16 (v1, d1, h1, h1, s1);
+    v_store_interleave (out + (size_t) x * 3, narrow_u (h0, h1),
+        narrow_u (s0, s1), v);
+  }
+  for (; x < width; x++) {
+    const uint8_t *p = in + (size_t) x * P::cn;
+    int r = p[P::r], g = p[P::g], b = p[P::b];
+    int v = r > g ? r : g, m = r < g ? r : g;
+    v = v > b ? v : b;
+    m = m < b ? m : b;
+    int d = v - m;
+    int h = v == r ? g - b : v == g ? b - r + 2 * d : r - g + 4 * d;
+    int sdiv = v ? (int) lrintf (1044480.f / (float) v) : 0;
+    int hdiv = d ? (int) lrintf (122880.f / (float) d) : 0;
+    h = (h * hdiv + (1 << 11)) >> 12;
+    h += h < 0 ? 180 : 0;
+    out[3 * x] = (uint8_t) clamp255 (h);
+    out[3 * x + 1] = (uint8_t) ((d * sdiv + (1 << 11)) >> 12);
+    out[3 * x + 2] = (uint8_t) v;
+  }
+}
+
+void
+hsv (const uint8_t *in, const uint8_t *next_in, Order from, uint8_t *out,
+    int width)
+{
+  if (from == ORDER_RGB)
+    hsv_t<ORDER_RGB> (in, next_in, out, width);
+  else
+    hsv_t<ORDER_BGR> (in, next_in, out, width);
+}
+#endif
+
 #if CV_SIMD512
 const char build_name[] = "avx512";
 #elif CV_AVX2
@@ -903,6 +1014,11 @@ const char build_name[] = "simd128";
 const Kernels table = {
   build_name, decode, encode_row, encode_chroma, to8, interleave,
   deinterleave, reorder,
+#ifdef HAVE_HSV_ROW
+  hsv,
+#else
+  nullptr,
+#endif
 };
 
 }  /* namespace */

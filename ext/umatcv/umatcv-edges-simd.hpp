@@ -125,6 +125,10 @@ struct Kernels {
    * prefetched */
   void (*reorder) (const uint8_t *in, const uint8_t *next_in, Order from,
       uint8_t *out, Order to, bool alpha, int width);
+  /* OpenCV's 8-bit BGR2HSV or RGB2HSV (`from` ORDER_BGR or ORDER_RGB,
+   * hue 0-179), its bytes; NULL but on x86 */
+  void (*hsv) (const uint8_t *in, const uint8_t *next_in, Order from,
+      uint8_t *out, int width);
 };
 
 }  /* namespace rows */

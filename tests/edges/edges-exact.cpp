@@ -14,7 +14,8 @@
  * the one below it); their outputs must be equal byte for byte,
  * and the bytes past the end of each row untouched. Large frames run
  * again on one thread and on all of them; conversions between R'G'B'
- * orders of one pixel size again in place.
+ * orders of one pixel size again in place. The rows' copy of OpenCV's
+ * BGR2HSV and RGB2HSV runs on every colour against cvtColor.
  *
  *   edges-exact [--quick]
  */
@@ -22,6 +23,7 @@
 #include "umatcv-edges-fast.hpp"
 
 #include <opencv2/core/utility.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include <cstdio>
 
@@ -231,14 +233,62 @@ spec_for (UmatcvLayout in, UmatcvLayout out, int w, int h, int variant)
   return spec;
 }
 
-const char *
-rows_name (const char *env)
+const umatcv::rows::Kernels *
+rows_for (const char *env)
 {
   if (env)
     setenv ("UMATCV_CPU_EDGES", env, 1);
   const umatcv::rows::Kernels *k = umatcv::edge_rows_pick ();
   unsetenv ("UMATCV_CPU_EDGES");
-  return k ? k->name : "scalar";
+  return k;
+}
+
+/* Every colour through each build's HSV row, in rows of a multiple of
+ * every vector width and in rows that end in scalar code, against
+ * OpenCV's cvtColor. */
+void
+check_hsv (Stats &stats)
+{
+  const int n = 1 << 24;
+  cv::Mat cube (4096, 4096, CV_8UC3), got (4096, 4096, CV_8UC3);
+  for (int i = 0; i < n; i++) {
+    cube.data[3 * i] = (uint8_t) i;
+    cube.data[3 * i + 1] = (uint8_t) (i >> 8);
+    cube.data[3 * i + 2] = (uint8_t) (i >> 16);
+  }
+  const struct {
+    int code;
+    umatcv::rows::Order order;
+    const char *name;
+  } codes[] = {
+    {cv::COLOR_BGR2HSV, umatcv::rows::ORDER_BGR, "BGR2HSV"},
+    {cv::COLOR_RGB2HSV, umatcv::rows::ORDER_RGB, "RGB2HSV"},
+  };
+  for (const auto &c : codes) {
+    cv::Mat ref;
+    cv::cvtColor (cube, ref, c.code);
+    for (const char *env : {"baseline", "avx2", (const char *) nullptr}) {
+      const umatcv::rows::Kernels *k = rows_for (env);
+      if (k == nullptr || k->hsv == nullptr)
+        continue;
+      for (int width : {4096, 4091}) {
+        got.setTo (cv::Scalar::all (untouched));
+        for (int o = 0; o < n; o += width)
+          k->hsv (cube.data + 3 * (size_t) o, nullptr, c.order,
+              got.data + 3 * (size_t) o, std::min (width, n - o));
+        stats.conversions++;
+        for (int i = 0; i < 3 * n; i++) {
+          if (got.data[i] != ref.data[i]) {
+            fprintf (stderr, "FAIL %s [%s] rows of %d: colour %06x gives "
+                "%u in byte %d, cvtColor %u\n", c.name, k->name, width,
+                i / 3, got.data[i], i % 3, ref.data[i]);
+            stats.failures++;
+            break;
+          }
+        }
+      }
+    }
+  }
 }
 
 }  /* namespace */
@@ -253,6 +303,10 @@ main (int argc, char **argv)
     fprintf (stderr, "no CPU engine: %s\n", error ? error : "");
     return 1;
   }
+  const auto rows_name = [] (const char *env) {
+    const umatcv::rows::Kernels *k = rows_for (env);
+    return k ? k->name : "scalar";
+  };
   printf ("rows: default %s, avx2 %s, baseline %s, scalar %s\n",
       rows_name (nullptr), rows_name ("avx2"), rows_name ("baseline"),
       rows_name ("scalar"));
@@ -351,6 +405,8 @@ main (int argc, char **argv)
     }
   }
   cv::setNumThreads (threads);
+
+  check_hsv (stats);
 
   printf ("%ld conversions compared with the reference, %ld failed; %ld "
       "without a route\n", stats.conversions, stats.failures, stats.skipped);
