@@ -272,7 +272,8 @@ CpuPlan::CpuPlan (const std::vector<Op> &ops, UmatcvLayout in,
     Op shuffle = shuffle_op (op, layout);
     if (op_is_edge (op)) {
       st.edge = make_edge (op, in_colorimetry, out_colorimetry);
-    } else if (shuffle.kind == OpKind::REORDER) {
+    } else if (shuffle.kind == OpKind::REORDER && rows
+        && rows->reorders_codes) {
       st.edge = make_edge (shuffle, in_colorimetry, out_colorimetry);
       st.shuffle = edge_rows_cover (st.edge, rows);
     }

@@ -1011,8 +1011,15 @@ const char build_name[] = "neon";
 const char build_name[] = "simd128";
 #endif
 
+#if CV_SSE2 && !CV_AVX2
+const bool reorders_codes = false;
+#else
+const bool reorders_codes = true;
+#endif
+
 const Kernels table = {
-  build_name, decode, encode_row, encode_chroma, to8, interleave,
+  build_name, reorders_codes, decode, encode_row, encode_chroma, to8,
+  interleave,
   deinterleave, reorder,
 #ifdef HAVE_HSV_ROW
   hsv,

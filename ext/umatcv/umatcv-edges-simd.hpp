@@ -107,6 +107,9 @@ struct EncodeChroma {
 /* The rows one build has. */
 struct Kernels {
   const char *name;
+  /* whether reorder() beats OpenCV's own byte-moving codes (not with
+   * SSE2 alone, which has no byte shuffle; OpenCV dispatches SSSE3) */
+  bool reorders_codes;
   /* `scratch` holds 2 * (chroma_width + 2 * 64) int16 */
   void (*decode) (const DecodeRow &row, const DecodeMatrix &m,
       int16_t *scratch);
