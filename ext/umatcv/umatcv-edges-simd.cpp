@@ -7,9 +7,10 @@
  * Built with -DUMATCV_ROWS_NS=<namespace>: once for the baseline (SSE2 on
  * x86, NEON on ARM), again for AVX2 and for AVX-512 (Skylake-X's set) on
  * x86. OpenCV's universal intrinsics (the vx_ widths: 128, 256 or 512
- * bits) carry the
- * arithmetic, in a namespace of this build too, so that no inline
- * function compiled for AVX2 is shared with code that runs anywhere.
+ * bits) carry the arithmetic, in a namespace of this build too, so that
+ * no inline function compiled for AVX2 is shared with code that runs
+ * anywhere. Besides the edges, one row gives OpenCV's 8-bit BGR2HSV for
+ * the CPU plan (see below).
  *
  * Every value is the integer the scalar reference computes, so the bytes
  * are the same:

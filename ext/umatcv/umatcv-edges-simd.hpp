@@ -6,11 +6,11 @@
  * umatcv-edges-simd.cpp is built once for the architecture's baseline
  * (SSE2, NEON) into namespace rows_baseline and, on x86, again for AVX2
  * into rows_avx2 and for AVX-512 into rows_avx512; umatcv-edges.cpp picks
- * one when it makes an edge. Each
- * row gives exactly the bytes of the scalar reference (umatcv-edges.cpp):
- * the same integer sums, split differently.
+ * one when a converter is made. Each row gives exactly the bytes of the
+ * scalar reference (umatcv-edges.cpp): the same integer sums, split
+ * differently.
  *
- * This header is all the two builds share, so it holds plain structs and
+ * This header is all the builds share, so it holds plain structs and
  * declarations only: an inline function compiled with -mavx2 could be the
  * copy the linker keeps for code that runs on any CPU.
  */

@@ -5,7 +5,9 @@
  *
  * This is the reference every faster version (SIMD rows, OpenCL kernels)
  * must equal byte for byte: plain integer code, one sample at a time,
- * through rows of int32 in the caller's scratch.
+ * through rows of int32 in the caller's scratch. The second half of the
+ * file walks the same rows and taps with the SIMD rows of
+ * umatcv-edges-simd.cpp (umatcv-edges-fast.hpp).
  */
 #include "umatcv-edges-fast.hpp"
 
@@ -505,7 +507,6 @@ reorder_rows (const View &src, const View &dst, int y0, int y1, Rows s)
     store_rgb (dst, y, s[0], s[1], s[2], alpha ? s[3] : nullptr);
   }
 }
-
 
 /* --- the same with SIMD rows (umatcv-edges-simd.cpp) ------------------ */
 
