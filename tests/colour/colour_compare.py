@@ -149,6 +149,44 @@ class Colour(unittest.TestCase):
                             self.assertLessEqual(mean, 1.1, where)
                             self.assertLessEqual(p99, 4, where)
 
+    def test_opencv_encoder_in_chain_says_cosited(self):
+        # OpenCV's RGB2YUV_I420 named in a chain gives cvtColor's bytes,
+        # whose chroma is each block's top-left pixel: the caps must say
+        # chroma-site=cosited, and refuse a downstream that wants MPEG-2's
+        import cv2
+        width, height = 720, 576
+        with tempfile.TemporaryDirectory(prefix="umat-colour-") as tmp:
+            rgb = os.path.join(tmp, "in.rgb")
+            with open(rgb, "wb") as f:
+                f.write(ffmpeg(["-f", "lavfi", "-i", "smptehdbars=size=%dx%d"
+                                % (width, height), "-frames:v", "1", "-f",
+                                "rawvideo", "-pix_fmt", "rgb24", "-"]))
+            head = ("filesrc location=%s ! rawvideoparse width=%d height=%d "
+                    "format=rgb framerate=25/1 ! umatconvert device=%s "
+                    "chain=RGB2YUV_I420 ! "
+                    % (umattest.quote(rgb), width, height, DEVICE))
+            pipeline = Gst.parse_launch(
+                head + "video/x-raw,format=I420 ! appsink name=s sync=false")
+            sink = pipeline.get_by_name("s")
+            pipeline.set_state(Gst.State.PLAYING)
+            sample = sink.emit("pull-sample")
+            self.assertIsNotNone(sample)
+            caps = sample.get_caps().get_structure(0)
+            self.assertEqual(caps.get_string("chroma-site"), "cosited")
+            buffer = sample.get_buffer()
+            ok, info = buffer.map(Gst.MapFlags.READ)
+            ours = np.frombuffer(bytes(info.data[:width * height * 3 // 2]),
+                                 np.uint8)
+            buffer.unmap(info)
+            pipeline.set_state(Gst.State.NULL)
+            frame = np.fromfile(rgb, np.uint8).reshape(height, width, 3)
+            expected = cv2.cvtColor(frame, cv2.COLOR_RGB2YUV_I420).ravel()
+            self.assertEqual(int(np.abs(ours.astype(int) - expected).max()), 0)
+
+            with self.assertRaisesRegex(Exception, "chroma-site"):
+                Gst.parse_launch(head + "video/x-raw,format=I420,"
+                                 "chroma-site=mpeg2 ! fakesink")
+
 
 if __name__ == "__main__":
     if "--table" in sys.argv:
