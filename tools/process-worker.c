@@ -46,6 +46,7 @@
 #include "umat-process.h"
 
 #include <gst/video/video.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct _Worker
@@ -57,6 +58,7 @@ struct _Worker
   const Range *range;           /* NULL: the whole input */
   GstStructure *part;           /* what the output says of itself, or NULL */
   gchar *opencl_device;         /* NULL: the element's choice */
+  gint gpu_index;               /* opencl_device as a GPU index, or -1 */
   WorkerDone done;
   gpointer user_data;
 
@@ -182,6 +184,41 @@ share_gpu_contexts (GstBus * bus, GstMessage * msg, gpointer unused)
     g_mutex_unlock (&shared_lock);
   }
   return GST_BUS_PASS;
+}
+
+/* ---- the decoder on the worker's GPU ----------------------------------- */
+
+/* decodebin's autoplug-select answers (GstAutoplugSelectResult, which
+ * GStreamer does not install as a header) */
+enum
+{
+  AUTOPLUG_TRY = 0,
+  AUTOPLUG_SKIP = 2
+};
+
+/* With --devices naming GPUs by index, a worker decodes on its GPU too:
+ * nvcodec registers its decoders for CUDA device 0 as nvh264dec,
+ * nvh265dec, ... and for device N as nvh264deviceNdec, ...; the worker
+ * for GPU N keeps those and skips the others (CUDA device N taken to be
+ * OpenCL GPU N, as NVIDIA's drivers number them). Decoders of other
+ * plugins are left to decodebin. */
+static gint
+on_autoplug_select (GstElement * decodebin, GstPad * pad, GstCaps * caps,
+    GstElementFactory * factory, Worker * w)
+{
+  const gchar *name = gst_plugin_feature_get_name (factory);
+  gchar *suffix;
+  gboolean ours;
+
+  if (g_strcmp0 (gst_plugin_feature_get_plugin_name (GST_PLUGIN_FEATURE
+              (factory)), "nvcodec") != 0 || !g_str_has_suffix (name, "dec"))
+    return AUTOPLUG_TRY;
+  if (w->gpu_index == 0)
+    return strstr (name, "device") == NULL ? AUTOPLUG_TRY : AUTOPLUG_SKIP;
+  suffix = g_strdup_printf ("device%ddec", w->gpu_index);
+  ours = g_str_has_suffix (name, suffix);
+  g_free (suffix);
+  return ours ? AUTOPLUG_TRY : AUTOPLUG_SKIP;
 }
 
 /* ---- ranges ------------------------------------------------------------ */
@@ -1123,6 +1160,10 @@ worker_new (const Options * options, const gchar * input,
   w->decodebin = make_element ("decodebin", NULL);
   w->queue = make_element ("queue", "prefetch");
   w->opencl_device = g_strdup (opencl_device);
+  w->gpu_index = -1;
+  if (opencl_device != NULL && *opencl_device != '\0'
+      && strspn (opencl_device, "0123456789") == strlen (opencl_device))
+    w->gpu_index = atoi (opencl_device);
   w->umat = make_umatconvert (w, "umat");
   if (output != NULL) {
     w->encoder = make_encoder (options);
@@ -1167,6 +1208,9 @@ worker_new (const Options * options, const gchar * input,
       (GstPadProbeCallback) on_encoded, w, NULL);
   gst_object_unref (encoded);
   g_signal_connect (w->parsebin, "pad-added", G_CALLBACK (on_parsed_pad), w);
+  if (w->gpu_index >= 0)
+    g_signal_connect (w->decodebin, "autoplug-select",
+        G_CALLBACK (on_autoplug_select), w);
   g_signal_connect (w->decodebin, "pad-added", G_CALLBACK (on_decoded_pad),
       w);
 
