@@ -182,7 +182,9 @@ take_offered_pool (GstElement * appsrc, GstCaps * caps,
   GstPad *pad = gst_element_get_static_pad (appsrc, "src");
   GstQuery *query = gst_query_new_allocation (caps, TRUE);
   GstBufferPool *pool = NULL;
-  GstBuffer *held[64];
+  /* appsrc queues 3 frames (max-bytes), the element and fakesink one each:
+   * the pool, which has no maximum, seldom hands out more than these */
+  GstBuffer *held[8];
   guint n_held = 0, max = 0;
 
   if (gst_pad_peer_query (pad, query)
@@ -195,7 +197,7 @@ take_offered_pool (GstElement * appsrc, GstCaps * caps,
     gst_clear_object (&pool);
     return NULL;
   }
-  /* fill every frame the pool will ever give once; they keep their bytes */
+  /* fill the frames the pool will give; they keep their bytes */
   while (n_held < G_N_ELEMENTS (held) && (max == 0 || n_held < max)) {
     GstBufferPoolAcquireParams params = {.flags =
           GST_BUFFER_POOL_ACQUIRE_FLAG_DONTWAIT };
@@ -390,34 +392,35 @@ run_umatcv (Result * r, const Conversion * conv, const SourceFrames * frames)
   UmatcvHostMemory *memory[N_SOURCE_FRAMES + 1] = { NULL, };
   guint8 *data[N_SOURCE_FRAMES + 1] = { NULL, };
   UmatcvImage in_images[N_SOURCE_FRAMES], out_image;
-  gchar error[512] = "";
+  UmatcvConverterSpec spec;
+  gchar *error = NULL;
   gint64 start_us, elapsed_us;
   glong n = 0;
 
   gst_video_info_set_format (&out_info,
       gst_video_format_from_string (conv->out_format), frames->info.width,
       frames->info.height);
-  if (umatcv_engine_new (UMATCV_DEVICE_OPENCL, &engine, error,
-          sizeof (error)) != UMATCV_OK)
+  if (umatcv_engine_new (UMATCV_DEVICE_OPENCL, &engine, &error) != UMATCV_OK)
     goto failed;
-  if ((conv->chain ? umatcv_chain_parse (conv->chain, &chain, error,
-              sizeof (error)) : umatcv_chain_route (in, out, &chain))
+  if ((conv->chain ? umatcv_chain_parse (conv->chain, &chain, &error)
+          : umatcv_chain_route (in, out, &chain, &error)) != UMATCV_OK)
+    goto failed;
+  umatcv_converter_spec_init (&spec, in, out, frames->info.width,
+      frames->info.height);
+  spec.slots = 4;
+  if (umatcv_converter_new (engine, chain, &spec, &converter, &error)
       != UMATCV_OK)
     goto failed;
-  if (umatcv_converter_new (engine, chain, in, out, frames->info.width,
-          frames->info.height, 4, &converter, error, sizeof (error))
+  if (pinned && umatcv_host_allocator_new (engine, &allocator, &error)
       != UMATCV_OK)
-    goto failed;
-  if (pinned && umatcv_host_allocator_new (engine, &allocator, error,
-          sizeof (error)) != UMATCV_OK)
     goto failed;
 
   for (guint i = 0; i <= N_SOURCE_FRAMES; i++) {
     gsize size = i < N_SOURCE_FRAMES ? GST_VIDEO_INFO_SIZE (&frames->info)
         : GST_VIDEO_INFO_SIZE (&out_info);
     if (pinned) {
-      if (umatcv_host_memory_new (allocator, size, &memory[i], error,
-              sizeof (error)) != UMATCV_OK)
+      if (umatcv_host_memory_new (allocator, size, &memory[i], &error)
+          != UMATCV_OK)
         goto failed;
       data[i] = umatcv_host_memory_data (memory[i]);
     } else {
@@ -433,12 +436,12 @@ run_umatcv (Result * r, const Conversion * conv, const SourceFrames * frames)
 
   for (gint i = 0; i < WARMUP_FRAMES; i++)
     if (umatcv_converter_process (converter, &in_images[i % N_SOURCE_FRAMES],
-            &out_image, error, sizeof (error)) != UMATCV_OK)
+            &out_image, &error) != UMATCV_OK)
       goto failed;
   start_us = g_get_monotonic_time ();
   do {
     if (umatcv_converter_process (converter, &in_images[n % N_SOURCE_FRAMES],
-            &out_image, error, sizeof (error)) != UMATCV_OK)
+            &out_image, &error) != UMATCV_OK)
       goto failed;
     n++;
     elapsed_us = g_get_monotonic_time () - start_us;
@@ -448,7 +451,8 @@ run_umatcv (Result * r, const Conversion * conv, const SourceFrames * frames)
   goto done;
 
 failed:
-  r->note = g_strdup (error);
+  r->note = g_strdup (error ? error : "failed without a reason");
+  umatcv_free (error);
 done:
   for (guint i = 0; i <= N_SOURCE_FRAMES; i++) {
     if (pinned)

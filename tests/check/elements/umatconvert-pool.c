@@ -2,10 +2,10 @@
  * Copyright (C) 2026 gst-umat authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * umatconvert's frame pools: on OpenCL it offers upstream a bounded pool
- * of pinned frames and downloads into pinned frames of its own; frames come
- * back by refcount and are never handed out while held; pinned frames and
- * plain ones give the same bytes.
+ * umatconvert's frame pools: on OpenCL it offers upstream a pool of pinned
+ * frames and downloads into pinned frames of its own; frames come back by
+ * refcount and are never handed out while held; pinned frames and plain
+ * ones give the same bytes.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -153,19 +153,21 @@ same_bytes (GstBuffer * a, GstBuffer * b)
   return same;
 }
 
-/* On OpenCL the pool offered upstream is the element's pinned one, bounded
- * by queue-size: the (queue-size + 1)th frame waits until one comes back,
- * and what comes back is the same memory, not a new allocation. */
-GST_START_TEST (test_offered_pool_is_bounded)
+/* On OpenCL the pool offered upstream is the element's pinned one, with no
+ * maximum: its frames leave the element (in place, they go downstream), and
+ * a bound would stall a downstream that holds more frames than queue-size
+ * (an encoder's look-ahead). A frame that comes back is the same memory,
+ * not a new allocation. */
+GST_START_TEST (test_offered_pool_has_no_maximum)
 {
   GstHarness *h;
-  GstBuffer *held[QUEUE_SIZE], *again;
+  GstBuffer *held[QUEUE_SIZE + 4], *again;
   GstBufferPoolAcquireParams dontwait = {.flags =
         GST_BUFFER_POOL_ACQUIRE_FLAG_DONTWAIT };
   GstBufferPool *pool;
   GstMapInfo map;
   gpointer first_data;
-  guint max = 0;
+  guint max = 1;
 
   if (!(h = new_harness (NULL, "BGR", "RGB")))
     return;
@@ -179,14 +181,12 @@ GST_START_TEST (test_offered_pool_is_bounded)
   }
   fail_unless (pool != NULL, "no pool offered on OpenCL");
   fail_unless_equals_string (G_OBJECT_TYPE_NAME (pool), "GstUmatPool");
-  fail_unless_equals_int (max, QUEUE_SIZE);
+  fail_unless_equals_int (max, 0);
   fail_unless (gst_buffer_pool_set_active (pool, TRUE));
 
-  for (guint i = 0; i < QUEUE_SIZE; i++)
+  for (guint i = 0; i < G_N_ELEMENTS (held); i++)
     fail_unless_equals_int (gst_buffer_pool_acquire_buffer (pool, &held[i],
             &dontwait), GST_FLOW_OK);
-  fail_unless_equals_int (gst_buffer_pool_acquire_buffer (pool, &again,
-          &dontwait), GST_FLOW_EOS);
 
   fail_unless (gst_buffer_map (held[0], &map, GST_MAP_READ));
   first_data = map.data;
@@ -199,7 +199,7 @@ GST_START_TEST (test_offered_pool_is_bounded)
   gst_buffer_unmap (again, &map);
 
   gst_buffer_unref (again);
-  for (guint i = 1; i < QUEUE_SIZE; i++)
+  for (guint i = 1; i < G_N_ELEMENTS (held); i++)
     gst_buffer_unref (held[i]);
   gst_buffer_pool_set_active (pool, FALSE);
   gst_object_unref (pool);
@@ -337,7 +337,7 @@ umatconvert_pool_suite (void)
     device = env;
   suite_add_tcase (s, tc);
 
-  tcase_add_test (tc, test_offered_pool_is_bounded);
+  tcase_add_test (tc, test_offered_pool_has_no_maximum);
   tcase_add_test (tc, test_pool_frames_convert_and_stay_intact);
   tcase_add_test (tc, test_output_frames_are_pinned);
   tcase_add_test (tc, test_pinned_and_plain_frames_agree);

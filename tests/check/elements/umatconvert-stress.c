@@ -361,17 +361,20 @@ GST_START_TEST (test_long_run_no_allocation)
   UmatcvImage out = { UMATCV_LAYOUT_RGB, LW, LH, {NULL,}, {0,} };
   guint8 *in_data = g_malloc (LW * LH * 3 / 2), *out_data =
       g_malloc (LW * LH * 3);
-  gchar error[256];
+  UmatcvConverterSpec spec;
+  gchar *error = NULL;
   guint64 after_setup;
   guint32 seed = 3;
 
-  fail_unless_equals_int (umatcv_engine_new (dev, &engine, error,
-          sizeof (error)), UMATCV_OK);
-  fail_unless_equals_int (umatcv_chain_parse ("YUV2BGR_NV12,BGR2HSV,HSV2RGB",
-          &chain, error, sizeof (error)), UMATCV_OK);
-  fail_unless_equals_int (umatcv_converter_new (engine, chain,
-          UMATCV_LAYOUT_NV12, UMATCV_LAYOUT_RGB, LW, LH, 4, &converter, error,
-          sizeof (error)), UMATCV_OK);
+  umatcv_converter_spec_init (&spec, UMATCV_LAYOUT_NV12, UMATCV_LAYOUT_RGB,
+      LW, LH);
+  spec.slots = 4;
+  fail_unless (umatcv_engine_new (dev, &engine, &error) == UMATCV_OK,
+      "no engine: %s", error);
+  fail_unless (umatcv_chain_parse ("YUV2BGR_NV12,BGR2HSV,HSV2RGB", &chain,
+          &error) == UMATCV_OK, "%s", error);
+  fail_unless (umatcv_converter_new (engine, chain, &spec, &converter,
+          &error) == UMATCV_OK, "no converter: %s", error);
   after_setup = umatcv_converter_allocations (converter);
   in.planes[0] = in_data;
   in.planes[1] = in_data + LW * LH;
@@ -380,8 +383,8 @@ GST_START_TEST (test_long_run_no_allocation)
   out.strides[0] = LW * 3;
   for (guint i = 0; i < LONG_FRAMES; i++) {
     in_data[i % (LW * LH)] = next_random (&seed) >> 24;
-    fail_unless (umatcv_converter_process (converter, &in, &out, error,
-            sizeof (error)) == UMATCV_OK, "frame %u: %s", i, error);
+    fail_unless (umatcv_converter_process (converter, &in, &out,
+            &error) == UMATCV_OK, "frame %u: %s", i, error);
   }
   fail_unless_equals_uint64 (umatcv_converter_allocations (converter),
       after_setup);

@@ -985,31 +985,33 @@ assert_message_names (const GError * error, const gchar * const *words)
         "\"%s\" does not say \"%s\"", error->message, words[i]);
 }
 
-/* An unknown code is refused when set: a warning names it, the old chain
- * stays. Spelling is OpenCV's, in any case, with or without COLOR_. */
+/* A chain that cannot work, set while the element runs, is refused: a
+ * warning names the code, the previous chain stays. Spelling is OpenCV's, in
+ * any case, with or without COLOR_. */
 GST_START_TEST (test_bad_chain_strings)
 {
   const gchar *bad[] = { "BGR2HSV,FOO", "BGR2HSV,,HSV2BGR", "BayerBG2BGR",
-    "BGR2HSV;HSV2BGR"
+    "BGR2HSV;HSV2BGR", "BGR2HSV,RGB2GRAY"
   };
-  const gchar *named[] = { "FOO", "step 2", "BayerBG2BGR", "BGR2HSV;HSV2BGR" };
-  GstElement *bin = gst_pipeline_new (NULL);
-  GstElement *convert = gst_element_factory_make ("umatconvert", NULL);
-  GstBus *bus = gst_element_get_bus (bin);
+  const gchar *named[] = { "FOO", "step 2", "BayerBG2BGR", "BGR2HSV;HSV2BGR",
+    "RGB2GRAY"
+  };
+  Pipeline p = pipeline_new ("video/x-raw,format=BGR,width=32,height=8,"
+      "framerate=30/1", "chain=\"color_bgr2hsv , HSV2rgb\"");
   gchar *chain;
 
-  gst_bin_add (GST_BIN (bin), convert);
-  g_object_set (convert, "chain", "color_bgr2hsv , HSV2rgb", NULL);
+  fail_unless (gst_element_set_state (p.pipeline, GST_STATE_PAUSED)
+      != GST_STATE_CHANGE_FAILURE);
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
     GstMessage *msg;
     GError *error = NULL;
 
-    ASSERT_WARNING (g_object_set (convert, "chain", bad[i], NULL));
-    g_object_get (convert, "chain", &chain, NULL);
+    g_object_set (p.convert, "chain", bad[i], NULL);
+    g_object_get (p.convert, "chain", &chain, NULL);
     fail_unless_equals_string (chain, "color_bgr2hsv , HSV2rgb");
     g_free (chain);
 
-    msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
+    msg = gst_bus_pop_filtered (p.bus, GST_MESSAGE_WARNING);
     fail_unless (msg != NULL, "no warning on the bus for %s", bad[i]);
     gst_message_parse_warning (msg, &error, NULL);
     fail_unless (strstr (error->message, named[i]) != NULL,
@@ -1017,14 +1019,13 @@ GST_START_TEST (test_bad_chain_strings)
     g_error_free (error);
     gst_message_unref (msg);
   }
-  gst_object_unref (bus);
-  gst_object_unref (bin);
+  pipeline_free (&p);
 }
 
 GST_END_TEST;
 
-/* Steps that do not connect: negotiation fails with an error that names
- * the steps and what they take and give. */
+/* Steps that do not connect, set before the element starts: it fails to
+ * start with an error that names the steps and what they take and give. */
 GST_START_TEST (test_chain_not_connecting)
 {
   Pipeline p = pipeline_new ("video/x-raw,format=BGR,width=32,height=8,"
@@ -1032,20 +1033,21 @@ GST_START_TEST (test_chain_not_connecting)
   const gchar *words[] = { "step 2", "RGB2GRAY", "BGR2HSV", "HSV", "RGB",
     NULL
   };
-  GError *error;
-  guint64 processed;
+  GstMessage *msg;
+  GError *error = NULL;
 
-  ASSERT_WARNING (g_object_set (p.convert, "chain", "BGR2HSV,RGB2GRAY", NULL));
-  gst_element_set_state (p.pipeline, GST_STATE_PLAYING);
-  pipeline_push (&p, GST_VIDEO_FORMAT_BGR, 32, 8, 2);
-  error = pipeline_finish (&p, NULL);
-  fail_unless (error != NULL);
-  fail_unless (g_error_matches (error, GST_CORE_ERROR,
-          GST_CORE_ERROR_NEGOTIATION));
+  g_object_set (p.convert, "chain", "BGR2HSV,RGB2GRAY", NULL);
+  fail_unless_equals_int (gst_element_set_state (p.pipeline,
+          GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_pop_filtered (p.bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "no error on the bus");
+  fail_unless (GST_MESSAGE_SRC (msg) == GST_OBJECT (p.convert));
+  gst_message_parse_error (msg, &error, NULL);
+  fail_unless (g_error_matches (error, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_SETTINGS), "%s", error->message);
   assert_message_names (error, words);
-  g_object_get (p.convert, "frames-processed", &processed, NULL);
-  fail_unless_equals_uint64 (processed, 0);
   g_error_free (error);
+  gst_message_unref (msg);
   pipeline_free (&p);
 }
 

@@ -377,7 +377,7 @@ opencv_finds_opencl_device (void)
   if (g_getenv ("OPENCV_OPENCL_DEVICE") != NULL)
     return FALSE;
   g_setenv ("OPENCV_OPENCL_DEVICE", ":", TRUE);
-  status = umatcv_engine_new (UMATCV_DEVICE_OPENCL, &engine, NULL, 0);
+  status = umatcv_engine_new (UMATCV_DEVICE_OPENCL, &engine, NULL);
   g_unsetenv ("OPENCV_OPENCL_DEVICE");
   umatcv_engine_free (engine);
   return status == UMATCV_OK;
@@ -391,22 +391,24 @@ static UmatcvEngine *
 engine_new_or_skip (UmatcvDevice device, const gchar * test)
 {
   UmatcvEngine *engine = NULL;
-  gchar error[512] = "";
+  gchar *error = NULL;
   UmatcvStatus status;
 
-  status = umatcv_engine_new (device, &engine, error, sizeof (error));
+  status = umatcv_engine_new (device, &engine, &error);
   if (status == UMATCV_ERROR_NO_DEVICE && device == UMATCV_DEVICE_OPENCL
       && !opencl_required ()) {
     fail_if (opencv_finds_opencl_device (), "%s: device=opencl found no "
         "device (%s), but OPENCV_OPENCL_DEVICE=: finds one", test, error);
     g_print ("SKIPPED: %s: no OpenCL device (%s); set UMAT_REQUIRE_OPENCL=1 "
         "to make this a failure\n", test, error);
+    umatcv_free (error);
     return NULL;
   }
   fail_unless (status == UMATCV_OK, "%s: no %s engine: %s: %s", test,
       device == UMATCV_DEVICE_OPENCL ? "OpenCL" : "CPU",
       umatcv_status_name (status), error);
   fail_unless (engine != NULL);
+  umatcv_free (error);
   return engine;
 }
 
@@ -812,10 +814,10 @@ static UmatcvChain *
 parse_ok (const gchar * text)
 {
   UmatcvChain *chain = NULL;
-  gchar error[256] = "";
+  gchar *error = NULL;
   UmatcvStatus status;
 
-  status = umatcv_chain_parse (text, &chain, error, sizeof (error));
+  status = umatcv_chain_parse (text, &chain, &error);
   fail_unless (status == UMATCV_OK, "'%s' does not parse: %s", text, error);
   fail_unless (chain != NULL);
   return chain;
@@ -825,12 +827,13 @@ static UmatcvChain *
 route_ok (UmatcvLayout from, UmatcvLayout to)
 {
   UmatcvChain *chain = NULL;
+  gchar *error = NULL;
   UmatcvStatus status;
 
-  status = umatcv_chain_route (from, to, &chain);
-  fail_unless (status == UMATCV_OK, "no route from %s to %s: %s",
+  status = umatcv_chain_route (from, to, &chain, &error);
+  fail_unless (status == UMATCV_OK, "no route from %s to %s: %s: %s",
       umatcv_layout_name (from), umatcv_layout_name (to),
-      umatcv_status_name (status));
+      umatcv_status_name (status), error);
   fail_unless (chain != NULL);
   return chain;
 }
@@ -841,11 +844,13 @@ converter_new_ok (UmatcvEngine * engine, const UmatcvChain * chain,
     guint pool_size, const gchar * what)
 {
   UmatcvConverter *converter = NULL;
-  gchar error[512] = "";
+  UmatcvConverterSpec spec;
+  gchar *error = NULL;
   UmatcvStatus status;
 
-  status = umatcv_converter_new (engine, chain, in, out, width, height,
-      pool_size, &converter, error, sizeof (error));
+  umatcv_converter_spec_init (&spec, in, out, width, height);
+  spec.slots = pool_size;
+  status = umatcv_converter_new (engine, chain, &spec, &converter, &error);
   fail_unless (status == UMATCV_OK, "%s: converter_new failed: %s: %s", what,
       umatcv_status_name (status), error);
   fail_unless (converter != NULL);
@@ -856,11 +861,11 @@ static void
 process_ok (UmatcvConverter * converter, const TestImage * in,
     const TestImage * out, const gchar * what)
 {
-  gchar error[512] = "";
+  gchar *error = NULL;
   UmatcvStatus status;
 
   status = umatcv_converter_process (converter, &in->image, &out->image,
-      error, sizeof (error));
+      &error);
   fail_unless (status == UMATCV_OK, "%s: process failed: %s: %s", what,
       umatcv_status_name (status), error);
 }
@@ -915,21 +920,23 @@ static void
 assert_parse_fails (const gchar * text, UmatcvStatus expected, ...)
 {
   UmatcvChain *chain = (UmatcvChain *) 0x1;
-  gchar error[512] = "";
+  gchar *error = NULL;
   UmatcvStatus status;
   const gchar *mention;
   va_list args;
 
-  status = umatcv_chain_parse (text, &chain, error, sizeof (error));
+  status = umatcv_chain_parse (text, &chain, &error);
   fail_unless (status == expected, "'%s' gives '%s', not '%s' (%s)", text,
       umatcv_status_name (status), umatcv_status_name (expected), error);
   fail_unless (chain == NULL, "'%s' failed but left a chain", text);
-  fail_unless (error[0] != '\0', "'%s' failed without an error text", text);
+  fail_unless (error != NULL && error[0] != '\0',
+      "'%s' failed without an error text", text);
   va_start (args, expected);
   while ((mention = va_arg (args, const gchar *)) != NULL)
     fail_unless (contains_ci (error, mention),
         "the error for '%s' does not mention '%s': %s", text, mention, error);
   va_end (args);
+  umatcv_free (error);
 }
 
 GST_START_TEST (test_parse_valid)
@@ -1004,7 +1011,7 @@ GST_END_TEST;
 GST_START_TEST (test_chain_check)
 {
   UmatcvChain *chain;
-  gchar error[512] = "";
+  gchar *error = NULL;
   const gchar *const mentions[] = { "step 2", "RGB2GRAY", "step 1",
     "BGR2HSV"
   };
@@ -1013,7 +1020,7 @@ GST_START_TEST (test_chain_check)
   guint i;
 
   chain = parse_ok ("BGR2HSV,RGB2GRAY");
-  fail_unless_equals_int (umatcv_chain_check (chain, error, sizeof (error)),
+  fail_unless_equals_int (umatcv_chain_check (chain, &error),
       UMATCV_ERROR_BROKEN_CHAIN);
   for (i = 0; i < G_N_ELEMENTS (mentions); i++)
     fail_unless (strstr (error, mentions[i]) != NULL,
@@ -1028,24 +1035,26 @@ GST_START_TEST (test_chain_check)
   fail_unless (strstr (without_codes, "RGB") && strstr (without_codes, "HSV"),
       "the error does not say what step 2 takes and step 1 gives: %s", error);
   g_free (without_codes);
+  g_clear_pointer (&error, umatcv_free);
   umatcv_chain_free (chain);
 
   /* the break is found wherever it is */
   chain = parse_ok ("BGR2HSV,HSV2BGR,BGR2Lab,HSV2RGB");
-  fail_unless_equals_int (umatcv_chain_check (chain, error, sizeof (error)),
+  fail_unless_equals_int (umatcv_chain_check (chain, &error),
       UMATCV_ERROR_BROKEN_CHAIN);
   fail_unless (strstr (error, "step 4") && strstr (error, "HSV2RGB")
       && strstr (error, "step 3") && strstr (error, "BGR2Lab"), "%s", error);
+  g_clear_pointer (&error, umatcv_free);
   umatcv_chain_free (chain);
 
   chain = parse_ok ("BGR2HSV,HSV2RGB,RGB2GRAY,GRAY2BGR,BGR2YUV_I420");
-  fail_unless_equals_int (umatcv_chain_check (chain, error, sizeof (error)),
-      UMATCV_OK);
+  fail_unless_equals_int (umatcv_chain_check (chain, &error), UMATCV_OK);
+  fail_unless (error == NULL, "a chain that connects gave an error text");
   umatcv_chain_free (chain);
 
   /* padding stands for alpha: BGRA2BGR takes BGRx as well */
   chain = parse_ok ("BGR2BGRA,BGRA2BGR");
-  fail_unless_equals_int (umatcv_chain_check (chain, NULL, 0), UMATCV_OK);
+  fail_unless_equals_int (umatcv_chain_check (chain, NULL), UMATCV_OK);
   umatcv_chain_free (chain);
 }
 
@@ -1098,20 +1107,20 @@ GST_START_TEST (test_chain_flags_and_alignment)
     unsigned flags;
     gint width_align, height_align;
   } cases[] = {
-    {"YUV2BGR_I420", UMATCV_CHAIN_READS_BT601, 2, 2},
-    {"YUV2RGBA_NV21", UMATCV_CHAIN_READS_BT601, 2, 2},
-    {"BGR2YUV_I420", UMATCV_CHAIN_WRITES_BT601, 2, 2},
-    {"RGBA2YUV_YV12", UMATCV_CHAIN_WRITES_BT601, 2, 2},
+    {"YUV2BGR_I420", UMATCV_CHAIN_DECODES_YUV, 2, 2},
+    {"YUV2RGBA_NV21", UMATCV_CHAIN_DECODES_YUV, 2, 2},
+    {"BGR2YUV_I420", UMATCV_CHAIN_ENCODES_YUV, 2, 2},
+    {"RGBA2YUV_YV12", UMATCV_CHAIN_ENCODES_YUV, 2, 2},
     /* gray is the luma plane as it is: no matrix */
     {"YUV2GRAY_420", 0, 2, 2},
     {"YUV2GRAY_YUY2", 0, 2, 1},
-    {"YUV2BGR_YUY2", UMATCV_CHAIN_READS_BT601, 2, 1},
+    {"YUV2BGR_YUY2", UMATCV_CHAIN_DECODES_YUV, 2, 1},
     {"YUV2BGR_UYVY,BGR2YUV_I420",
-        UMATCV_CHAIN_READS_BT601 | UMATCV_CHAIN_WRITES_BT601, 2, 2},
+        UMATCV_CHAIN_DECODES_YUV | UMATCV_CHAIN_ENCODES_YUV, 2, 2},
     /* I420 in the middle of a chain still needs even sizes; the chain
      * neither reads nor writes YUV frames */
     {"BGR2YUV_I420,YUV2BGR_I420", 0, 2, 2},
-    {"BGR2GRAY,GRAY2BGR,BGR2YUV_IYUV", UMATCV_CHAIN_WRITES_BT601, 2, 2},
+    {"BGR2GRAY,GRAY2BGR,BGR2YUV_IYUV", UMATCV_CHAIN_ENCODES_YUV, 2, 2},
     {"BGR2HSV", 0, 1, 1},
     {"BGR2HSV,HSV2RGB", 0, 1, 1},
     {"BGR2YUV,YUV2BGR", 0, 1, 1},       /* packed 4:4:4 YUV: no subsampling */
@@ -1158,7 +1167,7 @@ GST_START_TEST (test_route_table)
       const gchar *fn = umatcv_layout_name (from);
       const gchar *tn = umatcv_layout_name (to);
       UmatcvChain *chain = (UmatcvChain *) 0x1;
-      UmatcvStatus status = umatcv_chain_route (from, to, &chain);
+      UmatcvStatus status = umatcv_chain_route (from, to, &chain, NULL);
       UmatcvLayout out;
       unsigned flags = 0;
       gint wa, ha, ewa, eha;
@@ -1180,7 +1189,7 @@ GST_START_TEST (test_route_table)
       fail_unless (status == UMATCV_OK, "no route from %s to %s: %s", fn, tn,
           umatcv_status_name (status));
 
-      fail_unless (umatcv_chain_check (chain, NULL, 0) == UMATCV_OK,
+      fail_unless (umatcv_chain_check (chain, NULL) == UMATCV_OK,
           "%s to %s: the route does not connect", fn, tn);
       /* BGRA to BGRx (RGBA to RGBx) keeps the bytes: it may take no step;
        * every other pair needs one */
@@ -1201,11 +1210,11 @@ GST_START_TEST (test_route_table)
       /* BT.601 where a matrix decodes or encodes YUV (not for gray, which
        * takes luma as it is, nor for 4:2:0 repacks) */
       if (is_yuv (from) && tf == FAMILY_RGB && to != L (GRAY))
-        flags |= UMATCV_CHAIN_READS_BT601;
+        flags |= UMATCV_CHAIN_DECODES_YUV;
       if (ff == FAMILY_YUV422 && tf == FAMILY_YUV420)
-        flags |= UMATCV_CHAIN_READS_BT601;
+        flags |= UMATCV_CHAIN_DECODES_YUV;
       if (ff != FAMILY_YUV420 && tf == FAMILY_YUV420)
-        flags |= UMATCV_CHAIN_WRITES_BT601;
+        flags |= UMATCV_CHAIN_ENCODES_YUV;
       fail_unless (umatcv_chain_flags (chain) == flags,
           "%s to %s: flags 0x%x, expected 0x%x", fn, tn,
           umatcv_chain_flags (chain), flags);
@@ -1566,7 +1575,7 @@ GST_START_TEST (test_in_place)
         TestImage *out = test_image_new (to, w, h, k);
         TestImage *both = test_image_new (from, w, h, k);
         UmatcvImage out_view = test_image_view (both, to);
-        gchar error[512] = "";
+        gchar *error = NULL;
         UmatcvStatus status;
         gchar *kwhat = g_strdup_printf ("%s, %s, in place", what,
             memory_kind_names[k]);
@@ -1580,7 +1589,7 @@ GST_START_TEST (test_in_place)
         /* same geometry: `both` holds the input, then the output */
         test_image_from_tight (both, src);
         status = umatcv_converter_process (converter, &both->image, &out_view,
-            error, sizeof (error));
+            &error);
         fail_unless (status == UMATCV_OK, "%s: %s: %s", kwhat,
             umatcv_status_name (status), error);
         got = image_to_tight (&out_view);
@@ -1666,7 +1675,7 @@ GST_START_TEST (test_no_allocation_per_frame)
 
     /* tight, padded, planes-apart and in-place frames take different paths */
     for (frame = 0; frame < 100; frame++) {
-      gchar error[512] = "";
+      gchar *error = NULL;
       UmatcvStatus status;
 
       if (frame % 4 < 3) {
@@ -1676,7 +1685,7 @@ GST_START_TEST (test_no_allocation_per_frame)
       if (!same_size)
         continue;
       status = umatcv_converter_process (converter, &both->image, &both_out,
-          error, sizeof (error));
+          &error);
       fail_unless (status == UMATCV_OK, "%s in place: %s", name, error);
     }
     fail_unless (umatcv_converter_allocations (converter) == made,
@@ -1707,7 +1716,7 @@ typedef struct
   UmatcvConverter *converter;
   const TestImage *in, *out;
   UmatcvStatus status;
-  gchar error[512];
+  gchar *error;
 } ThreadJob;
 
 static gpointer
@@ -1716,7 +1725,7 @@ process_on_thread (gpointer data)
   ThreadJob *job = data;
 
   job->status = umatcv_converter_process (job->converter, &job->in->image,
-      &job->out->image, job->error, sizeof (job->error));
+      &job->out->image, &job->error);
   return NULL;
 }
 
@@ -1740,8 +1749,7 @@ GST_START_TEST (test_other_threads)
 
   if (engine == NULL)
     return;
-  fail_unless_equals_int (umatcv_engine_new (UMATCV_DEVICE_CPU, &cpu, NULL,
-          0), UMATCV_OK);
+  fail_unless_equals_int (umatcv_engine_new (UMATCV_DEVICE_CPU, &cpu, NULL), UMATCV_OK);
   for (i = 0; i < G_N_ELEMENTS (pairs); i++) {
     UmatcvLayout from = pairs[i][0], to = pairs[i][1];
     UmatcvChain *chain = route_ok (from, to);
@@ -1756,7 +1764,7 @@ GST_START_TEST (test_other_threads)
         umatcv_layout_name (from), umatcv_layout_name (to));
 
     for (frame = 0; frame < 3; frame++) {
-      ThreadJob job = { converter, in, out, UMATCV_OK, "" };
+      ThreadJob job = { converter, in, out, UMATCV_OK, NULL };
       guint8 *src, *got, *want;
       gint tolerance;
 
@@ -1848,10 +1856,9 @@ convert_a_few_frames (UmatcvEngine * engine, const gchar * test)
 GST_START_TEST (test_engine_cpu)
 {
   UmatcvEngine *engine = NULL;
-  gchar error[512] = "";
 
   fail_unless_equals_int (umatcv_engine_new (UMATCV_DEVICE_CPU, &engine,
-          error, sizeof (error)), UMATCV_OK);
+          NULL), UMATCV_OK);
   fail_unless_equals_string (umatcv_engine_backend (engine), "cpu");
   fail_if (umatcv_engine_uses_opencl (engine));
   convert_a_few_frames (engine, "cpu engine");
@@ -1889,7 +1896,7 @@ GST_END_TEST;
 GST_START_TEST (test_engine_opencl_disabled)
 {
   UmatcvEngine *engine = NULL;
-  gchar error[512] = "";
+  gchar *error = NULL;
 
   /* OpenCV reads the variable once per process: with CK_FORK=no (as under
    * valgrind) earlier tests have already loaded OpenCL */
@@ -1901,13 +1908,16 @@ GST_START_TEST (test_engine_opencl_disabled)
   g_setenv ("OPENCV_OPENCL_RUNTIME", "disabled", TRUE);
 
   fail_unless_equals_int (umatcv_engine_new (UMATCV_DEVICE_OPENCL, &engine,
-          error, sizeof (error)), UMATCV_ERROR_NO_DEVICE);
+          &error), UMATCV_ERROR_NO_DEVICE);
   fail_unless (engine == NULL);
-  fail_unless (strstr (error, "OpenCL") != NULL, "error: '%s'", error);
+  fail_unless (error && strstr (error, "OpenCL") != NULL, "error: '%s'",
+      error);
+  g_clear_pointer (&error, umatcv_free);
 
-  error[0] = '\0';
+  /* auto without OpenCL is no failure: a CPU engine, and a note why */
   fail_unless_equals_int (umatcv_engine_new (UMATCV_DEVICE_AUTO, &engine,
-          error, sizeof (error)), UMATCV_OK);
+          &error), UMATCV_OK);
+  umatcv_free (error);
   fail_unless_equals_string (umatcv_engine_backend (engine), "cpu");
   fail_if (umatcv_engine_uses_opencl (engine));
   convert_a_few_frames (engine, "auto engine, OpenCL disabled");
@@ -1919,14 +1929,13 @@ GST_END_TEST;
 GST_START_TEST (test_engine_opencl_device_variable)
 {
   UmatcvEngine *engine = NULL, *plain_opencl, *plain_auto = NULL;
-  gchar error[512] = "";
   gboolean gpu;
 
   /* before any OpenCV call */
   g_setenv ("OPENCV_OPENCL_DEVICE", ":CPU:", TRUE);
 
   fail_unless_equals_int (umatcv_engine_new (UMATCV_DEVICE_AUTO, &engine,
-          error, sizeof (error)), UMATCV_OK);
+          NULL), UMATCV_OK);
   if (g_str_has_prefix (umatcv_engine_backend (engine), "opencl:")) {
     fail_unless (umatcv_engine_uses_opencl (engine));
     use_tolerances_of (engine);
@@ -1943,7 +1952,7 @@ GST_START_TEST (test_engine_opencl_device_variable)
   if (plain_opencl == NULL)
     return;
   fail_unless_equals_int (umatcv_engine_new (UMATCV_DEVICE_AUTO, &plain_auto,
-          NULL, 0), UMATCV_OK);
+          NULL), UMATCV_OK);
   /* auto takes GPUs only: if it found one, the device may be that GPU */
   gpu = umatcv_engine_uses_opencl (plain_auto);
   fail_unless (gpu, "OPENCV_OPENCL_DEVICE=:CPU: left auto on the CPU "
@@ -1966,13 +1975,15 @@ GST_START_TEST (test_bad_arguments)
   UmatcvChain *chain = (UmatcvChain *) 0x1, *bgr_i420;
   UmatcvEngine *engine = (UmatcvEngine *) 0x1;
   UmatcvConverter *converter = (UmatcvConverter *) 0x1;
-  gchar error[512] = "";
+  UmatcvConverterSpec spec;
+  gchar *error = NULL;
   gint wa = 0, ha = 0;
 
   /* _free (NULL) and getters on NULL */
   umatcv_chain_free (NULL);
   umatcv_engine_free (NULL);
   umatcv_converter_free (NULL);
+  umatcv_free (NULL);
   fail_unless_equals_int (umatcv_chain_length (NULL), 0);
   fail_unless (umatcv_chain_step_name (NULL, 0) == NULL);
   fail_unless_equals_int (umatcv_chain_input_layouts (NULL), 0);
@@ -1988,92 +1999,109 @@ GST_START_TEST (test_bad_arguments)
   fail_unless (umatcv_status_name ((UmatcvStatus) 1000) != NULL);
   fail_unless (umatcv_layout_name ((UmatcvLayout) 1000) != NULL);
   fail_unless (umatcv_layout_name ((UmatcvLayout) - 1) != NULL);
-  fail_unless_equals_int (umatcv_layout_pixel_size (UMATCV_N_LAYOUTS), 0);
-  fail_unless_equals_int (umatcv_layout_pixel_size (L (I420)), 0);
-  fail_unless_equals_int (umatcv_layout_pixel_size (L (BGRX)), 4);
+  fail_unless (umatcv_layout_info (UMATCV_N_LAYOUTS) == NULL);
+  fail_unless (umatcv_layout_info (L (NONE)) == NULL);
+  fail_unless (umatcv_layout_info ((UmatcvLayout) - 1) == NULL);
+  fail_unless_equals_int (umatcv_layout_info (L (I420))->pixel_size, 0);
+  fail_unless_equals_int (umatcv_layout_info (L (BGRX))->pixel_size, 4);
+  fail_unless_equals_int (umatcv_layout_from_video_format (NULL), L (NONE));
+  fail_unless_equals_int (umatcv_layout_from_video_format ("HSV"), L (NONE));
 
   /* chains */
-  fail_unless_equals_int (umatcv_chain_parse (NULL, &chain, error,
-          sizeof (error)), UMATCV_ERROR_INVALID_ARGUMENT);
-  fail_unless_equals_int (umatcv_chain_parse ("BGR2HSV", NULL, error,
-          sizeof (error)), UMATCV_ERROR_INVALID_ARGUMENT);
-  fail_unless_equals_int (umatcv_chain_route (L (BGR), L (RGB), NULL),
+  fail_unless_equals_int (umatcv_chain_parse (NULL, &chain, &error),
       UMATCV_ERROR_INVALID_ARGUMENT);
-  fail_unless_equals_int (umatcv_chain_route (L (NONE), L (RGB), &chain),
+  g_clear_pointer (&error, umatcv_free);
+  fail_unless_equals_int (umatcv_chain_parse ("BGR2HSV", NULL, &error),
       UMATCV_ERROR_INVALID_ARGUMENT);
+  g_clear_pointer (&error, umatcv_free);
+  fail_unless_equals_int (umatcv_chain_route (L (BGR), L (RGB), NULL, NULL),
+      UMATCV_ERROR_INVALID_ARGUMENT);
+  fail_unless_equals_int (umatcv_chain_route (L (NONE), L (RGB), &chain,
+          NULL), UMATCV_ERROR_INVALID_ARGUMENT);
   fail_unless_equals_int (umatcv_chain_route (L (BGR), UMATCV_N_LAYOUTS,
-          &chain), UMATCV_ERROR_INVALID_ARGUMENT);
+          &chain, NULL), UMATCV_ERROR_INVALID_ARGUMENT);
   fail_unless_equals_int (umatcv_chain_route ((UmatcvLayout) - 3, L (BGR),
-          &chain), UMATCV_ERROR_INVALID_ARGUMENT);
-  /* HSV is no video format: auto mode has no route from it */
+          &chain, NULL), UMATCV_ERROR_INVALID_ARGUMENT);
+  /* HSV is no video format: auto mode has no route from it, and says so */
   chain = (UmatcvChain *) 0x1;
-  fail_if (umatcv_chain_route (L (HSV), L (RGB), &chain) == UMATCV_OK);
+  fail_if (umatcv_chain_route (L (HSV), L (RGB), &chain, &error) ==
+      UMATCV_OK);
   fail_unless (chain == NULL);
-  fail_unless_equals_int (umatcv_chain_check (NULL, error, sizeof (error)),
+  fail_unless (error != NULL && strstr (error, "HSV") != NULL,
+      "the error does not name HSV: %s", error);
+  g_clear_pointer (&error, umatcv_free);
+  fail_unless_equals_int (umatcv_chain_check (NULL, &error),
       UMATCV_ERROR_INVALID_ARGUMENT);
+  g_clear_pointer (&error, umatcv_free);
 
-  /* error buffers: NULL, empty, too short (cut and terminated) */
-  fail_unless_equals_int (umatcv_chain_parse ("FOO2BAR", &chain, NULL, 100),
+  /* error sentences: NULL is allowed; set on failure only */
+  fail_unless_equals_int (umatcv_chain_parse ("FOO2BAR", &chain, NULL),
       UMATCV_ERROR_UNKNOWN_CODE);
-  error[0] = 'x';
-  fail_unless_equals_int (umatcv_chain_parse ("FOO2BAR", &chain, error, 0),
+  fail_unless_equals_int (umatcv_chain_parse ("FOO2BAR", &chain, &error),
       UMATCV_ERROR_UNKNOWN_CODE);
-  fail_unless (error[0] == 'x');
-  memset (error, 'x', sizeof (error));
-  fail_unless_equals_int (umatcv_chain_parse ("FOO2BAR", &chain, error, 8),
-      UMATCV_ERROR_UNKNOWN_CODE);
-  fail_unless_equals_int (strlen (error), 7);
-  fail_unless (error[8] == 'x');
-  memset (error, 'x', sizeof (error));
-  fail_unless_equals_int (umatcv_chain_parse ("FOO2BAR", &chain, error, 1),
-      UMATCV_ERROR_UNKNOWN_CODE);
-  fail_unless (error[0] == '\0' && error[1] == 'x');
+  fail_unless (error != NULL && strstr (error, "FOO2BAR") != NULL);
+  g_clear_pointer (&error, umatcv_free);
+  fail_unless_equals_int (umatcv_chain_parse ("BGR2RGB", &chain, &error),
+      UMATCV_OK);
+  fail_unless (error == NULL, "success left an error: %s", error);
+  umatcv_chain_free (chain);
 
   /* engines */
-  fail_unless_equals_int (umatcv_engine_new (UMATCV_DEVICE_CPU, NULL, error,
-          sizeof (error)), UMATCV_ERROR_INVALID_ARGUMENT);
+  fail_unless_equals_int (umatcv_engine_new (UMATCV_DEVICE_CPU, NULL,
+          &error), UMATCV_ERROR_INVALID_ARGUMENT);
+  g_clear_pointer (&error, umatcv_free);
   engine = NULL;
   fail_unless_equals_int (umatcv_engine_new ((UmatcvDevice) 42, &engine,
-          error, sizeof (error)), UMATCV_ERROR_INVALID_ARGUMENT);
+          &error), UMATCV_ERROR_INVALID_ARGUMENT);
   fail_unless (engine == NULL);
+  g_clear_pointer (&error, umatcv_free);
   fail_unless_equals_int (umatcv_engine_new ((UmatcvDevice) - 1, &engine,
-          error, sizeof (error)), UMATCV_ERROR_INVALID_ARGUMENT);
+          NULL), UMATCV_ERROR_INVALID_ARGUMENT);
   fail_unless (engine == NULL);
 
   /* converters: made on the cpu engine, never touching OpenCL */
   fail_unless_equals_int (umatcv_engine_new (UMATCV_DEVICE_CPU, &engine,
-          NULL, 0), UMATCV_OK);
+          NULL), UMATCV_OK);
   bgr_i420 = route_ok (L (BGR), L (I420));
-#define NEW(e, c, in, out, w, h, pool, conv) \
-  umatcv_converter_new (e, c, in, out, w, h, pool, conv, error, sizeof (error))
-  fail_unless_equals_int (NEW (engine, bgr_i420, L (BGR), L (I420), 64, 48, 1,
+#define SPEC(in, out, w, h, n) G_STMT_START {                           \
+    umatcv_converter_spec_init (&spec, in, out, w, h);                  \
+    spec.slots = n;                                                     \
+  } G_STMT_END
+#define ASSERT_NEW_REFUSED(e, c, conv) G_STMT_START {                   \
+    fail_unless_equals_int (umatcv_converter_new (e, c, &spec, conv,    \
+            &error), UMATCV_ERROR_INVALID_ARGUMENT);                    \
+    fail_unless (error != NULL && error[0] != '\0', "no error text");   \
+    g_clear_pointer (&error, umatcv_free);                              \
+  } G_STMT_END
+  SPEC (L (BGR), L (I420), 64, 48, 1);
+  fail_unless_equals_int (umatcv_converter_new (engine, bgr_i420, &spec, NULL,
           NULL), UMATCV_ERROR_INVALID_ARGUMENT);
   converter = (UmatcvConverter *) 0x1;
-  fail_unless_equals_int (NEW (NULL, bgr_i420, L (BGR), L (I420), 64, 48, 1,
-          &converter), UMATCV_ERROR_INVALID_ARGUMENT);
+  ASSERT_NEW_REFUSED (NULL, bgr_i420, &converter);
   fail_unless (converter == NULL);
-  fail_unless_equals_int (NEW (engine, NULL, L (BGR), L (I420), 64, 48, 1,
-          &converter), UMATCV_ERROR_INVALID_ARGUMENT);
-  fail_unless_equals_int (NEW (engine, bgr_i420, L (BGR), L (I420), 0, 48, 1,
-          &converter), UMATCV_ERROR_INVALID_ARGUMENT);
-  fail_unless_equals_int (NEW (engine, bgr_i420, L (BGR), L (I420), 64, -2, 1,
-          &converter), UMATCV_ERROR_INVALID_ARGUMENT);
-  fail_unless_equals_int (NEW (engine, bgr_i420, L (BGR), L (I420), 64, 48, 0,
-          &converter), UMATCV_ERROR_INVALID_ARGUMENT);
-  fail_unless_equals_int (NEW (engine, bgr_i420, L (NONE), L (I420), 64, 48,
-          1, &converter), UMATCV_ERROR_INVALID_ARGUMENT);
-  fail_unless_equals_int (NEW (engine, bgr_i420, L (BGR), UMATCV_N_LAYOUTS,
-          64, 48, 1, &converter), UMATCV_ERROR_INVALID_ARGUMENT);
+  ASSERT_NEW_REFUSED (engine, NULL, &converter);
+  fail_unless_equals_int (umatcv_converter_new (engine, bgr_i420, NULL,
+          &converter, NULL), UMATCV_ERROR_INVALID_ARGUMENT);
+  SPEC (L (BGR), L (I420), 0, 48, 1);
+  ASSERT_NEW_REFUSED (engine, bgr_i420, &converter);
+  SPEC (L (BGR), L (I420), 64, -2, 1);
+  ASSERT_NEW_REFUSED (engine, bgr_i420, &converter);
+  SPEC (L (BGR), L (I420), 64, 48, 0);
+  ASSERT_NEW_REFUSED (engine, bgr_i420, &converter);
+  SPEC (L (NONE), L (I420), 64, 48, 1);
+  ASSERT_NEW_REFUSED (engine, bgr_i420, &converter);
+  SPEC (L (BGR), UMATCV_N_LAYOUTS, 64, 48, 1);
+  ASSERT_NEW_REFUSED (engine, bgr_i420, &converter);
   /* 4:2:0 needs even sizes */
-  error[0] = '\0';
-  fail_unless_equals_int (NEW (engine, bgr_i420, L (BGR), L (I420), 63, 48, 1,
-          &converter), UMATCV_ERROR_INVALID_ARGUMENT);
-  fail_unless (converter == NULL && error[0] != '\0');
-  fail_unless_equals_int (NEW (engine, bgr_i420, L (BGR), L (I420), 64, 47, 1,
-          &converter), UMATCV_ERROR_INVALID_ARGUMENT);
+  SPEC (L (BGR), L (I420), 63, 48, 1);
+  ASSERT_NEW_REFUSED (engine, bgr_i420, &converter);
+  fail_unless (converter == NULL);
+  SPEC (L (BGR), L (I420), 64, 47, 1);
+  ASSERT_NEW_REFUSED (engine, bgr_i420, &converter);
   fail_unless (converter == NULL);
   umatcv_chain_free (bgr_i420);
-#undef NEW
+#undef ASSERT_NEW_REFUSED
+#undef SPEC
 
   umatcv_engine_free (engine);
 }
@@ -2087,16 +2115,20 @@ assert_converter_refused (UmatcvEngine * engine, const gchar * text,
 {
   UmatcvChain *chain = text[0] ? parse_ok (text) : route_ok (in, in);
   UmatcvConverter *converter = (UmatcvConverter *) 0x1;
-  gchar error[512] = "";
+  UmatcvConverterSpec spec;
+  gchar *error = NULL;
   UmatcvStatus status;
 
-  status = umatcv_converter_new (engine, chain, in, out, width, height, 2,
-      &converter, error, sizeof (error));
+  umatcv_converter_spec_init (&spec, in, out, width, height);
+  spec.slots = 2;
+  status = umatcv_converter_new (engine, chain, &spec, &converter, &error);
   fail_if (status == UMATCV_OK, "'%s' accepted as a conversion from %s to %s",
       text, umatcv_layout_name (in), umatcv_layout_name (out));
   fail_unless (converter == NULL);
-  fail_unless (error[0] != '\0', "'%s' from %s to %s: no error text", text,
-      umatcv_layout_name (in), umatcv_layout_name (out));
+  fail_unless (error != NULL && error[0] != '\0',
+      "'%s' from %s to %s: no error text", text, umatcv_layout_name (in),
+      umatcv_layout_name (out));
+  umatcv_free (error);
   umatcv_converter_free (converter);
   umatcv_chain_free (chain);
 }
@@ -2160,7 +2192,7 @@ GST_START_TEST (test_process_bad_frames)
   TestImage *in, *out;
   GRand *rand;
   guint8 *before, *after;
-  gchar error[512];
+  gchar *error = NULL;
   UmatcvImage bad;
   guint i;
   const gint w = 64, h = 48;
@@ -2179,13 +2211,13 @@ GST_START_TEST (test_process_bad_frames)
 
 #define ASSERT_REFUSED(conv, i_, o_, why) G_STMT_START {                  \
     UmatcvStatus status_;                                               \
-    error[0] = '\0';                                                    \
-    status_ = umatcv_converter_process (conv, i_, o_, error,            \
-        sizeof (error));                                                \
+    status_ = umatcv_converter_process (conv, i_, o_, &error);          \
     fail_unless (status_ == UMATCV_ERROR_INVALID_ARGUMENT,              \
         "%s: %s, expected invalid argument", why,                       \
         umatcv_status_name (status_));                                  \
-    fail_unless (error[0] != '\0', "%s: no error text", why);           \
+    fail_unless (error != NULL && error[0] != '\0', "%s: no error text", \
+        why);                                                           \
+    g_clear_pointer (&error, umatcv_free);                              \
   } G_STMT_END
 
   ASSERT_REFUSED (NULL, &in->image, &out->image, "no converter");

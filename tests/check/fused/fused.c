@@ -46,13 +46,13 @@ typedef struct
 static gint
 mat_rows (UmatcvLayout layout)
 {
-  return umatcv_layout_pixel_size (layout) ? side : side * 3 / 2;
+  return umatcv_layout_info (layout)->pixel_size ? side : side * 3 / 2;
 }
 
 static gint
 mat_channels (UmatcvLayout layout)
 {
-  gint n = umatcv_layout_pixel_size (layout);
+  gint n = umatcv_layout_info (layout)->pixel_size;
   return n ? n : 1;
 }
 
@@ -71,7 +71,7 @@ static Frame
 all_values (UmatcvLayout layout)
 {
   Frame f = frame_new (layout);
-  gint n = umatcv_layout_pixel_size (layout);
+  gint n = umatcv_layout_info (layout)->pixel_size;
   GRand *rand = g_rand_new_with_seed (4);
   gsize i;
 
@@ -172,15 +172,15 @@ engine_or_skip (void)
 {
   const gchar *device = g_getenv ("UMAT_TEST_DEVICE");
   UmatcvEngine *engine = NULL;
-  gchar error[256] = "";
+  gchar *error = NULL;
 
   if (device && strcmp (device, "cpu") == 0)
     return NULL;
-  if (umatcv_engine_new (UMATCV_DEVICE_OPENCL, &engine, error,
-          sizeof (error)) != UMATCV_OK) {
+  if (umatcv_engine_new (UMATCV_DEVICE_OPENCL, &engine, &error) != UMATCV_OK) {
     fail_if (g_strcmp0 (g_getenv ("UMAT_REQUIRE_OPENCL"), "1") == 0,
         "no OpenCL device: %s", error);
     GST_INFO ("no OpenCL device (%s): skipped", error);
+    umatcv_free (error);
     return NULL;
   }
   return engine;
@@ -221,7 +221,8 @@ check_fused (const gchar * text, UmatcvLayout in, UmatcvLayout out,
   UmatcvEngine *engine = engine_or_skip ();
   UmatcvChain *chain = NULL;
   UmatcvConverter *converter = NULL;
-  gchar error[512] = "";
+  UmatcvConverterSpec spec;
+  gchar *error = NULL;
   gchar **codes;
   Frame src, got, want;
   UmatcvImage in_image, out_image;
@@ -231,13 +232,15 @@ check_fused (const gchar * text, UmatcvLayout in, UmatcvLayout out,
   if (engine == NULL)
     return;
   if (*text)
-    fail_unless (umatcv_chain_parse (text, &chain, error,
-            sizeof (error)) == UMATCV_OK, "%s: %s", text, error);
+    fail_unless (umatcv_chain_parse (text, &chain, &error) == UMATCV_OK,
+        "%s: %s", text, error);
   else
-    fail_unless (umatcv_chain_route (in, out, &chain) == UMATCV_OK);
-  fail_unless (umatcv_converter_new_full (engine, chain, in, out, side, side,
-          1, NULL, NULL, 1, &converter, error, sizeof (error)) == UMATCV_OK,
-      "%s: %s", text, error);
+    fail_unless (umatcv_chain_route (in, out, &chain, &error) == UMATCV_OK,
+        "no route from %s to %s: %s", umatcv_layout_name (in),
+        umatcv_layout_name (out), error);
+  umatcv_converter_spec_init (&spec, in, out, side, side);
+  fail_unless (umatcv_converter_new (engine, chain, &spec, &converter,
+          &error) == UMATCV_OK, "%s: %s", text, error);
   fail_unless (umatcv_converter_is_fused (converter),
       "%s (%s to %s) does not run as one kernel", text,
       umatcv_layout_name (in), umatcv_layout_name (out));
@@ -247,7 +250,7 @@ check_fused (const gchar * text, UmatcvLayout in, UmatcvLayout out,
   in_image = view (&src);
   out_image = view (&got);
   fail_unless (umatcv_converter_process (converter, &in_image, &out_image,
-          error, sizeof (error)) == UMATCV_OK, "%s: %s", text, error);
+          &error) == UMATCV_OK, "%s: %s", text, error);
 
   /* the steps as cvtColor names (a route's repack is not one) */
   {
@@ -342,44 +345,50 @@ WITHIN_2 (test_hls2rgb_full, "HLS2RGB_FULL", HLS_FULL, RGB);
  * generator does not copy): such a chain runs step by step, and says so. */
 GST_START_TEST (test_uncovered_step_runs_step_by_step)
 {
+  const UmatcvColorimetry bt709 = { UMATCV_MATRIX_BT709,
+    UMATCV_RANGE_LIMITED
+  };
   UmatcvEngine *engine = engine_or_skip ();
   UmatcvChain *chain = NULL;
   UmatcvConverter *converter = NULL;
+  UmatcvConverterSpec spec;
+  gchar *error = NULL;
 
   if (engine == NULL)
     return;
-  fail_unless (umatcv_chain_parse ("BGR2Lab,Lab2BGR", &chain, NULL,
-          0) == UMATCV_OK);
-  fail_unless (umatcv_converter_new_full (engine, chain, L (BGR), L (BGR), 64,
-          32, 2, NULL, NULL, 1, &converter, NULL, 0) == UMATCV_OK);
+  umatcv_converter_spec_init (&spec, L (BGR), L (BGR), 64, 32);
+  spec.slots = 2;
+  fail_unless (umatcv_chain_parse ("BGR2Lab,Lab2BGR", &chain,
+          NULL) == UMATCV_OK);
+  fail_unless (umatcv_converter_new (engine, chain, &spec, &converter,
+          NULL) == UMATCV_OK);
   fail_if (umatcv_converter_is_fused (converter));
   umatcv_converter_free (converter);
   /* and fuse = 0 keeps OpenCV's kernels even for a covered chain */
   umatcv_chain_free (chain);
-  fail_unless (umatcv_chain_parse ("BGR2HSV,HSV2BGR", &chain, NULL,
-          0) == UMATCV_OK);
-  fail_unless (umatcv_converter_new_full (engine, chain, L (BGR), L (BGR), 64,
-          32, 2, NULL, NULL, 0, &converter, NULL, 0) == UMATCV_OK);
+  fail_unless (umatcv_chain_parse ("BGR2HSV,HSV2BGR", &chain,
+          NULL) == UMATCV_OK);
+  spec.fuse = 0;
+  fail_unless (umatcv_converter_new (engine, chain, &spec, &converter,
+          NULL) == UMATCV_OK);
   fail_if (umatcv_converter_is_fused (converter));
   umatcv_converter_free (converter);
   umatcv_chain_free (chain);
 
   /* BT.709 needs the fused kernel on OpenCL: an uncovered chain that
    * decodes YUV is refused, and says why */
-  {
-    const UmatcvColorimetry bt709 = { UMATCV_MATRIX_BT709,
-      UMATCV_RANGE_LIMITED
-    };
-    gchar error[256] = "";
-    fail_unless (umatcv_chain_parse ("YUV2BGR_I420,BGR2Lab,Lab2BGR", &chain,
-            NULL, 0) == UMATCV_OK);
-    fail_if (umatcv_converter_new_full (engine, chain, L (I420), L (BGR), 64,
-            32, 2, &bt709, NULL, 1, &converter, error,
-            sizeof (error)) == UMATCV_OK);
-    fail_unless (converter == NULL);
-    fail_unless (strstr (error, "BT.709") != NULL, "error: %s", error);
-    umatcv_chain_free (chain);
-  }
+  fail_unless (umatcv_chain_parse ("YUV2BGR_I420,BGR2Lab,Lab2BGR", &chain,
+          NULL) == UMATCV_OK);
+  umatcv_converter_spec_init (&spec, L (I420), L (BGR), 64, 32);
+  spec.slots = 2;
+  spec.in_colorimetry = bt709;
+  fail_if (umatcv_converter_new (engine, chain, &spec, &converter,
+          &error) == UMATCV_OK);
+  fail_unless (converter == NULL);
+  fail_unless (error != NULL && strstr (error, "BT.709") != NULL,
+      "error: %s", error);
+  umatcv_free (error);
+  umatcv_chain_free (chain);
   umatcv_engine_free (engine);
 }
 
