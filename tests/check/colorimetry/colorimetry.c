@@ -25,20 +25,11 @@
 #include "config.h"
 #endif
 
-#include <gst/check/gstcheck.h>
-#include <gst/check/gstharness.h>
-#include <gst/video/video.h>
-
 #include <string.h>
 
-static const gint side = 4096;
+#include "umattest-support.h"
 
-static const gchar *
-device (void)
-{
-  const gchar *d = g_getenv ("UMAT_TEST_DEVICE");
-  return d ? d : "cpu";
-}
+static const gint side = 4096;
 
 static gchar *
 yuv_caps (const gchar * format, GstVideoColorMatrix matrix,
@@ -102,56 +93,27 @@ static GstBuffer *
 convert (const gchar * launch, const gchar * in_caps, const gchar * out_caps,
     GstBuffer * in)
 {
-  GstHarness *h = gst_harness_new_parse (launch);
-  GstBuffer *out;
-
-  gst_harness_set_src_caps_str (h, in_caps);
-  gst_harness_set_sink_caps_str (h, out_caps);
-  fail_unless_equals_int (gst_harness_push (h, gst_buffer_ref (in)),
-      GST_FLOW_OK);
-  out = gst_harness_pull (h);
-  fail_unless (out != NULL);
-  gst_harness_teardown (h);
-  return out;
+  return umattest_convert_with (launch, gst_caps_from_string (in_caps),
+      gst_caps_from_string (out_caps), gst_buffer_ref (in));
 }
 
-/* The largest difference between two frames of `caps`, visible bytes only. */
+/* The largest difference between two frames of `caps`, visible bytes only,
+ * and where it is (an offset in the packed frame). */
 static gint
 max_difference (GstBuffer * a, GstBuffer * b, const gchar * caps_text,
-    gchar ** where)
+    gsize * where)
 {
   GstCaps *caps = gst_caps_from_string (caps_text);
   GstVideoInfo info;
-  GstVideoFrame fa, fb;
-  gint worst = 0;
-  guint p;
+  UmattestImage *ia, *ib;
+  gint worst;
 
   fail_unless (gst_video_info_from_caps (&info, caps));
-  fail_unless (gst_video_frame_map (&fa, &info, a, GST_MAP_READ));
-  fail_unless (gst_video_frame_map (&fb, &info, b, GST_MAP_READ));
-  for (p = 0; p < GST_VIDEO_FRAME_N_PLANES (&fa); p++) {
-    gint rows = GST_VIDEO_FRAME_COMP_HEIGHT (&fa, p == 0 ? 0 : 1);
-    gint bytes = GST_VIDEO_FRAME_COMP_WIDTH (&fa, p == 0 ? 0 : 1)
-        * GST_VIDEO_FRAME_COMP_PSTRIDE (&fa, p == 0 ? 0 : 1);
-    gint r, i;
-    for (r = 0; r < rows; r++) {
-      const guint8 *ra = (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&fa, p)
-          + r * GST_VIDEO_FRAME_PLANE_STRIDE (&fa, p);
-      const guint8 *rb = (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&fb, p)
-          + r * GST_VIDEO_FRAME_PLANE_STRIDE (&fb, p);
-      for (i = 0; i < bytes; i++) {
-        gint d = ABS ((gint) ra[i] - (gint) rb[i]);
-        if (d > worst) {
-          worst = d;
-          g_free (*where);
-          *where = g_strdup_printf ("plane %u row %d byte %d: %d, "
-              "videoconvert %d", p, r, i, ra[i], rb[i]);
-        }
-      }
-    }
-  }
-  gst_video_frame_unmap (&fa);
-  gst_video_frame_unmap (&fb);
+  ia = umattest_image_from_buffer (a, &info);
+  ib = umattest_image_from_buffer (b, &info);
+  worst = umattest_max_difference (ia, ib, UMATTEST_COMPARE_ALL, where);
+  umattest_image_free (ia);
+  umattest_image_free (ib);
   gst_caps_unref (caps);
   return worst;
 }
@@ -215,10 +177,11 @@ check_against_videoconvert (const gchar * format, GstVideoColorMatrix matrix,
 {
   gchar *yuv = yuv_caps (format, matrix, range), *rgb = bgr_caps ();
   const gchar *in_caps = to_rgb ? yuv : rgb, *out_caps = to_rgb ? rgb : yuv;
-  gchar *ours_line = g_strdup_printf ("umatconvert device=%s", device ());
+  gchar *ours_line = g_strdup_printf ("umatconvert device=%s",
+      umattest_device ());
   const gchar *videoconvert = "videoconvert chroma-mode=none dither=none";
   GstBuffer *all_colours = make_frame (rgb), *in, *ours, *theirs;
-  gchar *where = NULL;
+  gsize where = 0;
   gint worst;
 
   in = to_rgb ? convert (videoconvert, rgb, yuv, all_colours)
@@ -226,8 +189,8 @@ check_against_videoconvert (const gchar * format, GstVideoColorMatrix matrix,
   ours = convert (ours_line, in_caps, out_caps, in);
   theirs = convert (videoconvert, in_caps, out_caps, in);
   worst = max_difference (ours, theirs, out_caps, &where);
-  GST_INFO ("%s -> %s (%s): %d away from videoconvert (at %s)", in_caps,
-      out_caps, device (), worst, where);
+  GST_INFO ("%s -> %s (%s): %d away from videoconvert (at byte %"
+      G_GSIZE_FORMAT ")", in_caps, out_caps, umattest_device (), worst, where);
   if (to_rgb) {
     gint ours_exact = max_difference_from_exact (ours, in, in_caps);
     gint theirs_exact = max_difference_from_exact (theirs, in, in_caps);
@@ -236,7 +199,6 @@ check_against_videoconvert (const gchar * format, GstVideoColorMatrix matrix,
     worst = ours_exact;
   }
 
-  g_free (where);
   gst_buffer_unref (in);
   gst_buffer_unref (all_colours);
   gst_buffer_unref (ours);
@@ -256,7 +218,7 @@ check_against_videoconvert (const gchar * format, GstVideoColorMatrix matrix,
         GST_VIDEO_COLOR_MATRIX_##matrix, GST_VIDEO_COLOR_RANGE_##range, FALSE); \
     fail_unless (to_rgb <= 2 && from_rgb <= 2, "%s %s %s on %s: %d away " \
         "from the exact conversion to RGB, %d from videoconvert from RGB", \
-        format, #matrix, #range, device (), to_rgb, from_rgb); \
+        format, #matrix, #range, umattest_device (), to_rgb, from_rgb); \
   } \
   GST_END_TEST
 
@@ -275,6 +237,7 @@ colorimetry_suite (void)
   Suite *s = suite_create ("colorimetry");
   TCase *tc = tcase_create ("videoconvert");
 
+  umattest_require_opencl (FALSE);
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_i420_bt601_limited);
   tcase_add_test (tc, test_i420_bt709_limited);

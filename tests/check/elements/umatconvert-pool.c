@@ -11,22 +11,13 @@
 #include "config.h"
 #endif
 
-#include <gst/check/gstcheck.h>
-#include <gst/check/gstharness.h>
-#include <gst/video/video.h>
 #include <string.h>
 
-static const gchar *device = "cpu";
+#include "umattest-support.h"
 
 #define WIDTH 318               /* odd chroma width, rows not 4-aligned */
 #define HEIGHT 240
 #define QUEUE_SIZE 3
-
-static gboolean
-on_opencl (void)
-{
-  return strcmp (device, "opencl") == 0;
-}
 
 static GstCaps *
 bgr_caps (const gchar * format)
@@ -36,36 +27,14 @@ bgr_caps (const gchar * format)
       "framerate", GST_TYPE_FRACTION, 30, 1, NULL);
 }
 
-/* Whether device=opencl can start here (an OpenCL device exists). Asked
- * inside each test: OpenCL set up before check forks would hang. */
-static gboolean
-opencl_starts (void)
-{
-  GstElement *e = gst_element_factory_make ("umatconvert", NULL);
-  gboolean ok;
-
-  g_object_set (e, "device", 2 /* opencl */ , NULL);
-  ok = gst_element_set_state (e, GST_STATE_PAUSED) != GST_STATE_CHANGE_FAILURE;
-  gst_element_set_state (e, GST_STATE_NULL);
-  gst_object_unref (e);
-  return ok;
-}
-
-/* A harness on umatconvert, NULL where the OpenCL checks must be skipped
- * (no OpenCL device, and UMAT_REQUIRE_OPENCL unset). */
+/* A harness on umatconvert with queue-size QUEUE_SIZE. */
 static GstHarness *
 new_harness (const gchar * chain, const gchar * in, const gchar * out)
 {
-  gchar *line = g_strdup_printf ("umatconvert device=%s queue-size=%d%s%s",
-      device, QUEUE_SIZE, chain ? " chain=" : "", chain ? chain : "");
-  GstHarness *h;
+  gchar *line = g_strdup_printf ("queue-size=%d%s%s", QUEUE_SIZE,
+      chain ? " chain=" : "", chain ? chain : "");
+  GstHarness *h = umattest_harness_new (line);
 
-  if (on_opencl () && !g_getenv ("UMAT_REQUIRE_OPENCL") && !opencl_starts ()) {
-    g_print ("no OpenCL device: skipped\n");
-    g_free (line);
-    return NULL;
-  }
-  h = gst_harness_new_parse (line);
   gst_harness_set_caps (h, bgr_caps (in), bgr_caps (out));
   g_free (line);
   return h;
@@ -95,7 +64,7 @@ active_offered_pool (GstHarness * h)
   GstBufferPool *pool = offered_pool (h, "BGR", NULL);
 
   if (pool == NULL) {
-    fail_if (on_opencl (), "no pool offered on OpenCL");
+    fail_if (umattest_on_opencl (), "no pool offered on OpenCL");
     return NULL;
   }
   fail_unless (gst_buffer_pool_set_active (pool, TRUE));
@@ -113,30 +82,23 @@ fill_pattern (GstBuffer * buffer, guint seed)
   gst_buffer_unmap (buffer, &map);
 }
 
-/* BGR to RGB by hand: the independent reference for the byte swap. */
+/* `rgb` is OpenCV's BGR2RGB of `bgr`. */
 static void
 assert_swapped (GstBuffer * bgr, GstBuffer * rgb)
 {
   GstVideoInfo info;
-  GstVideoFrame in, out;
-  GstCaps *caps = bgr_caps ("BGR");
+  UmattestImage *in, *got, *want;
 
-  gst_video_info_from_caps (&info, caps);
-  gst_caps_unref (caps);
-  fail_unless (gst_video_frame_map (&in, &info, bgr, GST_MAP_READ));
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_BGR, WIDTH, HEIGHT);
+  in = umattest_image_from_buffer (bgr, &info);
   gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, WIDTH, HEIGHT);
-  fail_unless (gst_video_frame_map (&out, &info, rgb, GST_MAP_READ));
-  for (gint y = 0; y < HEIGHT; y++) {
-    const guint8 *s = (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&in, 0)
-        + y * GST_VIDEO_FRAME_PLANE_STRIDE (&in, 0);
-    const guint8 *d = (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&out, 0)
-        + y * GST_VIDEO_FRAME_PLANE_STRIDE (&out, 0);
-    for (gint x = 0; x < WIDTH; x++)
-      fail_unless (d[3 * x] == s[3 * x + 2] && d[3 * x + 1] == s[3 * x + 1]
-          && d[3 * x + 2] == s[3 * x], "pixel %d,%d differs", x, y);
-  }
-  gst_video_frame_unmap (&in);
-  gst_video_frame_unmap (&out);
+  got = umattest_image_from_buffer (rgb, &info);
+  want = umattest_cvt (in, "BGR2RGB");
+  umattest_assert_images_close (got, want, 0, UMATTEST_COMPARE_ALL,
+      "BGR to RGB");
+  umattest_image_free (in);
+  umattest_image_free (got);
+  umattest_image_free (want);
 }
 
 static gboolean
@@ -169,14 +131,13 @@ GST_START_TEST (test_offered_pool_has_no_maximum)
   gpointer first_data;
   guint max = 1;
 
-  if (!(h = new_harness (NULL, "BGR", "RGB")))
-    return;
+  h = new_harness (NULL, "BGR", "RGB");
   pool = offered_pool (h, "BGR", &max);
-  if (!on_opencl ()) {
+  if (!umattest_on_opencl ()) {
     /* the CPU reads any memory as fast: no pinned pool to offer */
     fail_if (pool && !strcmp (G_OBJECT_TYPE_NAME (pool), "GstUmatPool"));
     gst_clear_object (&pool);
-    gst_harness_teardown (h);
+    umattest_harness_teardown (h);
     return;
   }
   fail_unless (pool != NULL, "no pool offered on OpenCL");
@@ -203,7 +164,7 @@ GST_START_TEST (test_offered_pool_has_no_maximum)
     gst_buffer_unref (held[i]);
   gst_buffer_pool_set_active (pool, FALSE);
   gst_object_unref (pool);
-  gst_harness_teardown (h);
+  umattest_harness_teardown (h);
 }
 
 GST_END_TEST;
@@ -217,10 +178,9 @@ GST_START_TEST (test_pool_frames_convert_and_stay_intact)
   GstBufferPool *pool;
   GstBuffer *kept, *kept_copy, *out;
 
-  if (!(h = new_harness (NULL, "BGR", "RGB")))
-    return;
+  h = new_harness (NULL, "BGR", "RGB");
   if (!(pool = active_offered_pool (h))) {
-    gst_harness_teardown (h);
+    umattest_harness_teardown (h);
     return;
   }
   fail_unless_equals_int (gst_buffer_pool_acquire_buffer (pool, &kept, NULL),
@@ -249,7 +209,7 @@ GST_START_TEST (test_pool_frames_convert_and_stay_intact)
   gst_buffer_unref (kept);
   gst_buffer_pool_set_active (pool, FALSE);
   gst_object_unref (pool);
-  gst_harness_teardown (h);
+  umattest_harness_teardown (h);
 }
 
 GST_END_TEST;
@@ -262,8 +222,7 @@ GST_START_TEST (test_output_frames_are_pinned)
   GstBuffer *in, *out;
   GstVideoInfo info;
 
-  if (!(h = new_harness (NULL, "BGR", "RGB")))
-    return;
+  h = new_harness (NULL, "BGR", "RGB");
   gst_video_info_set_format (&info, GST_VIDEO_FORMAT_BGR, WIDTH, HEIGHT);
   in = gst_harness_create_buffer (h, GST_VIDEO_INFO_SIZE (&info));
   fill_pattern (in, 3);
@@ -271,13 +230,13 @@ GST_START_TEST (test_output_frames_are_pinned)
       GST_FLOW_OK);
   out = gst_harness_pull (h);
   assert_swapped (in, out);
-  if (on_opencl ()) {
+  if (umattest_on_opencl ()) {
     fail_unless (out->pool != NULL, "the output frame has no pool");
     fail_unless_equals_string (G_OBJECT_TYPE_NAME (out->pool), "GstUmatPool");
   }
   gst_buffer_unref (out);
   gst_buffer_unref (in);
-  gst_harness_teardown (h);
+  umattest_harness_teardown (h);
 }
 
 GST_END_TEST;
@@ -292,10 +251,9 @@ GST_START_TEST (test_pinned_and_plain_frames_agree)
   GstMapInfo map;
   gpointer pinned_data;
 
-  if (!(h = new_harness ("BGR2HSV,HSV2BGR", "BGR", "BGR")))
-    return;
+  h = new_harness ("BGR2HSV,HSV2BGR", "BGR", "BGR");
   if (!(pool = active_offered_pool (h))) {
-    gst_harness_teardown (h);
+    umattest_harness_teardown (h);
     return;
   }
   fail_unless_equals_int (gst_buffer_pool_acquire_buffer (pool, &pinned, NULL),
@@ -321,7 +279,7 @@ GST_START_TEST (test_pinned_and_plain_frames_agree)
   gst_buffer_unref (from_pinned);
   gst_buffer_pool_set_active (pool, FALSE);
   gst_object_unref (pool);
-  gst_harness_teardown (h);
+  umattest_harness_teardown (h);
 }
 
 GST_END_TEST;
@@ -331,10 +289,8 @@ umatconvert_pool_suite (void)
 {
   Suite *s = suite_create ("umatconvert-pool");
   TCase *tc = tcase_create ("general");
-  const gchar *env = g_getenv ("UMAT_TEST_DEVICE");
 
-  if (env)
-    device = env;
+  umattest_require_opencl (FALSE);
   suite_add_tcase (s, tc);
 
   tcase_add_test (tc, test_offered_pool_has_no_maximum);

@@ -4,40 +4,19 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * UMAT_TEST_DEVICE=cpu|opencl picks the engine; on OpenCL without a device
- * the checks skip unless UMAT_REQUIRE_OPENCL=1.
+ * the program skips (77) unless UMAT_REQUIRE_OPENCL=1.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
-#include <gst/check/gstcheck.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "umatcv.h"
+#include "umattest-support.h"
 
 #define WIDTH 638
 #define HEIGHT 360
-
-static UmatcvDevice device = UMATCV_DEVICE_CPU;
-
-static UmatcvEngine *
-engine_or_skip (void)
-{
-  UmatcvEngine *engine = NULL;
-  gchar *error = NULL;
-  UmatcvStatus status = umatcv_engine_new (device, &engine, &error);
-
-  if (status == UMATCV_ERROR_NO_DEVICE
-      && g_strcmp0 (g_getenv ("UMAT_REQUIRE_OPENCL"), "1") != 0) {
-    g_print ("SKIPPED: no OpenCL device (%s)\n", error);
-    umatcv_free (error);
-    return NULL;
-  }
-  fail_unless_equals_int (status, UMATCV_OK);
-  umatcv_free (error);
-  return engine;
-}
 
 static void
 image_bgr (UmatcvImage * image, UmatcvLayout layout, guint8 * data)
@@ -55,14 +34,12 @@ image_bgr (UmatcvImage * image, UmatcvLayout layout, guint8 * data)
  * held downstream after the element stopped). */
 GST_START_TEST (test_blocks_outlive_allocator_and_engine)
 {
-  UmatcvEngine *engine = engine_or_skip ();
+  UmatcvEngine *engine = umattest_engine_new ();
   UmatcvHostAllocator *allocator;
   UmatcvHostMemory *block;
   const size_t size = 3 * 1024 * 1024 + 5;
   guint8 *data;
 
-  if (engine == NULL)
-    return;
   fail_unless_equals_int (umatcv_host_allocator_new (engine, &allocator, NULL),
       UMATCV_OK);
   fail_unless_equals_int (umatcv_host_allocator_pinned (allocator),
@@ -85,13 +62,11 @@ GST_END_TEST;
 
 GST_START_TEST (test_bad_arguments)
 {
-  UmatcvEngine *engine = engine_or_skip ();
+  UmatcvEngine *engine = umattest_engine_new ();
   UmatcvHostAllocator *allocator = NULL;
   UmatcvHostMemory *block = (UmatcvHostMemory *) 1;
   gchar *error = NULL;
 
-  if (engine == NULL)
-    return;
   fail_unless_equals_int (umatcv_host_allocator_new (NULL, &allocator,
           &error), UMATCV_ERROR_INVALID_ARGUMENT);
   fail_unless (allocator == NULL && error != NULL && error[0] != '\0');
@@ -120,7 +95,7 @@ GST_END_TEST;
  * memory gives, and allocates nothing per frame. */
 GST_START_TEST (test_convert_between_blocks)
 {
-  UmatcvEngine *engine = engine_or_skip ();
+  UmatcvEngine *engine = umattest_engine_new ();
   UmatcvHostAllocator *allocator;
   UmatcvHostMemory *in_block, *out_block;
   UmatcvChain *chain;
@@ -131,8 +106,6 @@ GST_START_TEST (test_convert_between_blocks)
   guint8 *plain_in_data, *plain_out_data;
   guint64 allocations;
 
-  if (engine == NULL)
-    return;
   fail_unless_equals_int (umatcv_host_allocator_new (engine, &allocator, NULL),
       UMATCV_OK);
   fail_unless_equals_int (umatcv_host_memory_new (allocator, size, &in_block,
@@ -187,8 +160,7 @@ hostmem_suite (void)
   Suite *s = suite_create ("umatcv-hostmem");
   TCase *tc = tcase_create ("general");
 
-  if (g_strcmp0 (g_getenv ("UMAT_TEST_DEVICE"), "opencl") == 0)
-    device = UMATCV_DEVICE_OPENCL;
+  umattest_require_opencl (FALSE);
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_blocks_outlive_allocator_and_engine);
   tcase_add_test (tc, test_bad_arguments);

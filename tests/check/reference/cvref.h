@@ -29,6 +29,10 @@ int cvref_cvt_color (const uint8_t *src, int rows, int cols, int channels,
 int cvref_cvt_color_opencl (const uint8_t *src, int rows, int cols,
     int channels, int code, CvrefImage *dst);
 
+/* How many OpenCL devices OpenCV finds on every platform; *gpus gets how
+ * many of them are GPUs. 0 where there is no OpenCL runtime. */
+int cvref_opencl_devices (int *gpus);
+
 #ifdef __cplusplus
 }
 #endif
