@@ -29,9 +29,9 @@ image_bgr (UmatcvImage * image, UmatcvLayout layout, guint8 * data)
   image->strides[0] = WIDTH * 3;
 }
 
-/* Blocks are aligned for SIMD and DMA, writable end to end, pinned exactly when the
- * engine is OpenCL, and outlive both the allocator and the engine (frames
- * held downstream after the element stopped). */
+/* Blocks are aligned for SIMD and DMA, writable end to end, pinned exactly
+ * when the engine is OpenCL, and outlive both the allocator and the engine
+ * (frames held downstream after the element stopped). */
 GST_START_TEST (test_blocks_outlive_allocator_and_engine)
 {
   UmatcvEngine *engine = umattest_engine_new ();
