@@ -30,7 +30,7 @@ must (int condition)
 
 /* Any layout a frame can be, or NONE. */
 static UmatcvLayout
-first_video_layout (uint32_t mask)
+first_video_layout (uint64_t mask)
 {
   for (int l = UMATCV_LAYOUT_BGR; l <= UMATCV_LAYOUT_YVYU; l++)
     if (mask & UMATCV_LAYOUT_BIT (l))

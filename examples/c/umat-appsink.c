@@ -106,8 +106,8 @@ main (int argc, char **argv)
   uri = gst_filename_to_uri (argv[1], &err);
   if (uri == NULL)
     return fail (argv[1], err->message);
-  /* videoconvert in front: umatconvert reads YUV only as BT.601, and HD
-   * files are BT.709 (see docs/colour.md). sync=false: as fast as frames
+  /* videoconvert in front takes whatever the decoder gives (10-bit, 4:4:4,
+   * ...) to the format the chain starts from. sync=false: as fast as frames
    * come, not at playback speed; max-buffers bounds what waits for us. */
   description = g_strdup_printf ("uridecodebin uri=\"%s\" ! videoconvert ! "
       "queue ! umatconvert name=umat chain=\"%s\" selection-rate=%d "

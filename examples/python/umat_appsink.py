@@ -77,9 +77,9 @@ def main():
 
     Gst.init(None)
     uri = Gst.filename_to_uri(args.input)
-    # videoconvert in front: umatconvert reads YUV only as BT.601 and HD
-    # files are BT.709 (docs/colour.md); sync=false: as fast as frames come;
-    # max-buffers: at most 4 frames wait for Python
+    # videoconvert in front takes whatever the decoder gives (10-bit, 4:4:4,
+    # ...) to the format the chain starts from; sync=false: as fast as
+    # frames come; max-buffers: at most 4 frames wait for Python
     try:
         pipeline = Gst.parse_launch(
             'uridecodebin uri="%s" ! videoconvert ! queue ! '

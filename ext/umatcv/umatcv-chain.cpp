@@ -22,7 +22,7 @@ namespace {
 struct CodeEntry {
   const char *name;
   int code;
-  uint32_t inputs;     /* 0 for codes we do not run */
+  uint64_t inputs;     /* 0 for codes we do not run */
   UmatcvLayout output;
 };
 
@@ -39,13 +39,13 @@ const CodeEntry codes[] = {
 
 const size_t max_steps = 16;
 
-const uint32_t yuv420_layouts = M (I420) | M (YV12) | M (NV12) | M (NV21);
-const uint32_t yuv422_layouts = M (YUY2) | M (UYVY) | M (YVYU);
-const uint32_t rgb_layouts = M (BGR) | M (RGB) | M (BGRA) | M (RGBA)
+const uint64_t yuv420_layouts = M (I420) | M (YV12) | M (NV12) | M (NV21);
+const uint64_t yuv422_layouts = M (YUY2) | M (UYVY) | M (YVYU);
+const uint64_t rgb_layouts = M (BGR) | M (RGB) | M (BGRA) | M (RGBA)
     | M (BGRX) | M (RGBX) | M (GRAY);
 
 bool
-in_mask (uint32_t mask, UmatcvLayout layout)
+in_mask (uint64_t mask, UmatcvLayout layout)
 {
   return (mask & UMATCV_LAYOUT_BIT (layout)) != 0;
 }
@@ -67,21 +67,14 @@ cvt_op (const char *name)
   return Op {OpKind::CVT, c->code, c->name, c->inputs, c->output};
 }
 
-/* Names of the 4:2:0 repacks, from x to y, in layout order I420 YV12 NV12
- * NV21; static so an Op can point at them. */
-const char *const repack_names[4][4] = {
-  {nullptr, "I420 to YV12", "I420 to NV12", "I420 to NV21"},
-  {"YV12 to I420", nullptr, "YV12 to NV12", "YV12 to NV21"},
-  {"NV12 to I420", "NV12 to YV12", nullptr, "NV12 to NV21"},
-  {"NV21 to I420", "NV21 to YV12", "NV21 to NV12", nullptr},
-};
-
 Op
-repack_op (UmatcvLayout from, UmatcvLayout to)
+edge_op (OpKind kind, UmatcvLayout from, UmatcvLayout to)
 {
-  return Op {OpKind::REPACK_420, 0,
-      repack_names[from - L (I420)][to - L (I420)],
-      UMATCV_LAYOUT_BIT (from), to};
+  const char *verb = kind == OpKind::DECODE_YUV ? "decode"
+      : kind == OpKind::ENCODE_YUV ? "encode"
+      : kind == OpKind::CONVERT_YUV ? "convert" : "reorder";
+  return Op {kind, 0, std::string (verb) + " " + layout_info (from).name
+      + " to " + layout_info (to).name, UMATCV_LAYOUT_BIT (from), to};
 }
 
 Op
@@ -111,7 +104,23 @@ has_real_alpha (UmatcvLayout layout)
   return layout == L (BGRA) || layout == L (RGBA);
 }
 
-/* Appends the steps auto mode uses; false when there is no way. */
+bool
+is_yuv (UmatcvLayout l)
+{
+  return layout_info (l).family == UMATCV_FAMILY_YUV;
+}
+
+bool
+is_colour (UmatcvLayout l)
+{
+  return layout_info (l).family == UMATCV_FAMILY_RGB
+      || layout_info (l).family == UMATCV_FAMILY_GRAY;
+}
+
+/* Appends the steps auto mode uses between two video layouts; false when
+ * there is no way. OpenCV's codes move between the layouts OpenCV knows
+ * (and give its exact bytes there); Y'CbCr is decoded, encoded and
+ * resampled by umatcv's own edges, with filtered chroma. */
 bool
 append_route (UmatcvLayout from, UmatcvLayout to, std::vector<Op> &ops)
 {
@@ -119,8 +128,8 @@ append_route (UmatcvLayout from, UmatcvLayout to, std::vector<Op> &ops)
 
   if (from == to)
     return true;
-  if (in_mask (yuv422_layouts, to))
-    return false;               /* 4:2:2 is an input-only family */
+  if (layout_info (to).input_only)
+    return false;
 
   if (in_mask (rgb_layouts, from) && in_mask (rgb_layouts, to)) {
     bool same_order = strcmp (code_part (from), code_part (to)) == 0;
@@ -134,53 +143,58 @@ append_route (UmatcvLayout from, UmatcvLayout to, std::vector<Op> &ops)
       ops.push_back (alpha_op (to));
     return true;
   }
-
-  if (in_mask (yuv420_layouts, from) && in_mask (rgb_layouts, to)) {
-    name = std::string ("YUV2") + code_part (to) + "_"
-        + (to == L (GRAY) ? "420" : code_part (from));
-    ops.push_back (cvt_op (name.c_str ()));
+  if (is_colour (from) && is_colour (to)) {
+    /* one end is ARGB, ABGR, xRGB or xBGR, which OpenCV has no code for */
+    if (to == L (GRAY)) {
+      ops.push_back (edge_op (OpKind::REORDER, from, L (BGRA)));
+      ops.push_back (cvt_op ("BGRA2GRAY"));
+    } else if (from == L (GRAY)) {
+      ops.push_back (cvt_op ("GRAY2BGRA"));
+      ops.push_back (edge_op (OpKind::REORDER, L (BGRA), to));
+    } else {
+      ops.push_back (edge_op (OpKind::REORDER, from, to));
+    }
     return true;
   }
-
-  if (in_mask (yuv422_layouts, from) && in_mask (rgb_layouts, to)) {
-    const char *format = code_part (from);
-    if (to == L (GRAY))         /* only the luma position matters */
-      format = from == L (YUY2) || from == L (YVYU) ? "YUY2" : "UYVY";
-    name = std::string ("YUV2") + code_part (to) + "_" + format;
-    ops.push_back (cvt_op (name.c_str ()));
+  if (is_yuv (from) && is_colour (to)) {
+    ops.push_back (edge_op (OpKind::DECODE_YUV, from, to));
     return true;
   }
-
-  if (in_mask (yuv420_layouts, from) && in_mask (yuv420_layouts, to)) {
-    ops.push_back (repack_op (from, to));
+  if (is_colour (from) && is_yuv (to)) {
+    ops.push_back (edge_op (OpKind::ENCODE_YUV, from, to));
     return true;
   }
-
-  if (in_mask (yuv422_layouts, from) && in_mask (yuv420_layouts, to)) {
-    /* OpenCV has no 4:2:2 to 4:2:0 code: through BGR */
-    return append_route (from, L (BGR), ops) && append_route (L (BGR), to, ops);
-  }
-
-  if (from == L (GRAY) && in_mask (yuv420_layouts, to)) {
-    ops.push_back (cvt_op ("GRAY2BGR"));
-    return append_route (L (BGR), to, ops);
-  }
-
-  if (in_mask (rgb_layouts, from) && in_mask (yuv420_layouts, to)) {
-    bool yv12 = to == L (YV12);
-    name = std::string (code_part (from)) + "2YUV_" + (yv12 ? "YV12" : "I420");
-    ops.push_back (cvt_op (name.c_str ()));
-    /* OpenCV 4.6 cannot write NV12/NV21 itself: interleave its I420 */
-    if (to == L (NV12) || to == L (NV21))
-      ops.push_back (repack_op (L (I420), to));
+  if (is_yuv (from) && is_yuv (to)) {
+    ops.push_back (edge_op (OpKind::CONVERT_YUV, from, to));
     return true;
   }
-
   return false;
 }
 
+/* How much a route costs, to pick the layout a chain's first code takes:
+ * nothing, moving bytes, or a matrix. */
+int
+route_cost (UmatcvLayout from, UmatcvLayout to)
+{
+  std::vector<Op> ops;
+  if (!append_route (from, to, ops))
+    return -1;
+  int cost = 0;
+  for (const Op &op : ops)
+    cost += op.kind == OpKind::DECODE_YUV || op.kind == OpKind::ENCODE_YUV
+        || op.kind == OpKind::CVT ? 4 : 1;
+  return cost;
+}
+
+bool
+is_video (UmatcvLayout l)
+{
+  return l > L (NONE) && l < UMATCV_N_LAYOUTS
+      && layout_info (l).video_format != nullptr;
+}
+
 std::string
-describe_mask (uint32_t mask)
+describe_mask (uint64_t mask)
 {
   std::string s;
   for (int l = 1; l < UMATCV_N_LAYOUTS; l++) {
@@ -196,6 +210,15 @@ describe_mask (uint32_t mask)
 }  /* namespace */
 
 namespace umatcv {
+
+UmatcvLayout
+op_input (const Op &op)
+{
+  for (int l = 1; l < UMATCV_N_LAYOUTS; l++)
+    if (in_mask (op.inputs, (UmatcvLayout) l))
+      return (UmatcvLayout) l;
+  return L (NONE);
+}
 
 bool
 op_is_pixel_local (const Op &op)
@@ -316,23 +339,57 @@ UmatcvStatus
 umatcv_chain_route (UmatcvLayout from, UmatcvLayout to, UmatcvChain **chain,
     char **error)
 {
-  if (chain == nullptr || from <= UMATCV_LAYOUT_NONE || to <= UMATCV_LAYOUT_NONE
-      || from >= UMATCV_N_LAYOUTS || to >= UMATCV_N_LAYOUTS) {
-    set_error (error, "no such layout");
+  return umatcv_chain_compose (nullptr, from, to, chain, error);
+}
+
+UmatcvStatus
+umatcv_chain_compose (const UmatcvChain *chain, UmatcvLayout in,
+    UmatcvLayout out, UmatcvChain **composed, char **error)
+{
+  if (composed == nullptr)
+    return UMATCV_ERROR_INVALID_ARGUMENT;
+  *composed = nullptr;
+  if (!is_video (in) || !is_video (out)) {
+    set_error (error, "no such video layout");
     return UMATCV_ERROR_INVALID_ARGUMENT;
   }
-  *chain = nullptr;
 
   return umatcv_guard (error, [&] () -> UmatcvStatus {
-    const uint32_t video = rgb_layouts | yuv420_layouts | yuv422_layouts;
     std::vector<Op> ops;
-    if (!in_mask (video, from) || !in_mask (video, to)
-        || !append_route (from, to, ops)) {
+    UmatcvLayout last = in;
+    if (chain != nullptr && !chain->ops.empty ()) {
+      /* the layout the first code takes that is cheapest to reach, in
+       * table order between equals */
+      const Op &first = chain->ops.front ();
+      UmatcvLayout take = L (NONE);
+      int best = -1;
+      for (int l = 1; l < UMATCV_N_LAYOUTS; l++) {
+        if (!in_mask (first.inputs, (UmatcvLayout) l) || !is_video ((UmatcvLayout) l))
+          continue;
+        int cost = route_cost (in, (UmatcvLayout) l);
+        if (cost >= 0 && (best < 0 || cost < best)) {
+          best = cost;
+          take = (UmatcvLayout) l;
+        }
+      }
+      if (take == L (NONE) || !append_route (in, take, ops)) {
+        set_error (error, std::string ("no conversion from ")
+            + layout_info (in).name + " to what step 1 ("
+            + first.name + ") takes (" + describe_mask (first.inputs) + ")");
+        return UMATCV_ERROR_NO_ROUTE;
+      }
+      ops.insert (ops.end (), chain->ops.begin (), chain->ops.end ());
+      last = chain->ops.back ().output;
+    }
+    /* padding can carry what the chain gives as alpha */
+    bool carried = (last == L (BGRA) && out == L (BGRX))
+        || (last == L (RGBA) && out == L (RGBX));
+    if (!carried && !(is_video (last) && append_route (last, out, ops))) {
       set_error (error, std::string ("no conversion from ")
-          + layout_info (from).name + " to " + layout_info (to).name);
+          + layout_info (last).name + " to " + layout_info (out).name);
       return UMATCV_ERROR_NO_ROUTE;
     }
-    *chain = new UmatcvChain {std::move (ops)};
+    *composed = new UmatcvChain {std::move (ops)};
     return UMATCV_OK;
   });
 }
@@ -372,10 +429,10 @@ umatcv_chain_step_name (const UmatcvChain *chain, size_t step)
 {
   if (chain == nullptr || step >= chain->ops.size ())
     return nullptr;
-  return chain->ops[step].name;
+  return chain->ops[step].name.c_str ();
 }
 
-uint32_t
+uint64_t
 umatcv_chain_input_layouts (const UmatcvChain *chain)
 {
   if (chain == nullptr || chain->ops.empty ())
@@ -394,18 +451,34 @@ umatcv_chain_output_layout (const UmatcvChain *chain)
 unsigned
 umatcv_chain_flags (const UmatcvChain *chain)
 {
+  /* the first step that applies a matrix decodes the input's Y'CbCr when
+   * it reads Y'CbCr; the last one encodes the output's when it writes it */
   unsigned flags = 0;
-  if (chain == nullptr || chain->ops.empty ())
+  int first = -1, last = -1;
+  bool first_decodes = false, last_encodes = false;
+  if (chain == nullptr)
     return 0;
-  const Op &first = chain->ops.front ();
-  if (first.kind == OpKind::CVT && first.output != L (GRAY)
-      && (first.inputs & ~(yuv420_layouts | yuv422_layouts)) == 0)
+  for (size_t i = 0; i < chain->ops.size (); i++) {
+    const Op &op = chain->ops[i];
+    bool reads_yuv = (op.inputs & ~(yuv420_layouts | yuv422_layouts)) == 0
+        || (op_is_edge (op) && is_yuv (op_input (op)));
+    bool decodes = (op.kind == OpKind::CVT || op.kind == OpKind::DECODE_YUV)
+        && reads_yuv && op.output != L (GRAY);
+    bool encodes = op.kind == OpKind::ENCODE_YUV
+        || (op.kind == OpKind::CVT && in_mask (yuv420_layouts, op.output));
+    if (!decodes && !encodes)
+      continue;
+    if (first < 0) {
+      first = (int) i;
+      first_decodes = decodes;
+    }
+    last = (int) i;
+    last_encodes = encodes;
+  }
+  if (first >= 0 && first_decodes)
     flags |= UMATCV_CHAIN_DECODES_YUV;
-  /* YUV output that a matrix made, possibly repacked after */
-  if (in_mask (yuv420_layouts, chain->ops.back ().output))
-    for (const Op &op : chain->ops)
-      if (op.kind == OpKind::CVT && in_mask (yuv420_layouts, op.output))
-        flags |= UMATCV_CHAIN_ENCODES_YUV;
+  if (last >= 0 && last_encodes)
+    flags |= UMATCV_CHAIN_ENCODES_YUV;
   return flags;
 }
 
@@ -413,9 +486,13 @@ void
 umatcv_chain_size_alignment (const UmatcvChain *chain, int *width_align,
     int *height_align)
 {
+  /* OpenCV's 4:2:0 and 4:2:2 codes want even sizes; umatcv's own edges
+   * take any size, as GStreamer lays odd ones out */
   int wa = 1, ha = 1;
   if (chain != nullptr) {
     for (const Op &op : chain->ops) {
+      if (op.kind != OpKind::CVT)
+        continue;
       /* an input must be aligned only if every layout it accepts must */
       int in_wa = 2, in_ha = 2;
       for (int l = 1; l < UMATCV_N_LAYOUTS; l++) {

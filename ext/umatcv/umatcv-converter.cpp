@@ -3,12 +3,11 @@
  * Copyright (C) 2026 gst-umat authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * CPU: frames are wrapped as cv::Mat headers over their own planes and
- * strides; cvtColor reads the input frame and writes the output frame. Only
- * what OpenCV cannot address in place goes through a scratch Mat: 4:2:0
- * frames whose planes do not sit back to back as cvtColor expects (odd
- * chroma strides), the intermediate images of a chain, and a single step
- * that would overwrite its own input.
+ * A converter runs the chain composed with its edges (umatcv_chain_compose)
+ * between the two video layouts it was made for.
+ *
+ * CPU: umatcv-cpu.cpp, block by block, straight from the input frame's
+ * planes into the output frame's.
  *
  * OpenCL: a pool of slots, each the UMats one frame needs (its input and the
  * output of each step), used round robin. A frame is uploaded plane by plane
@@ -17,13 +16,18 @@
  * every step (umatcv-fused.cpp), the slot holds only the input and output
  * UMats and one generated kernel turns one into the other. Frames of one
  * plane that are big enough go in stripes whose transfers overlap the
- * kernels (umatcv-overlap.cpp).
+ * kernels (umatcv-overlap.cpp). Chains whose edges have no OpenCL kernels
+ * yet (10-bit, 4:2:2 and 4:4:4 planes, filtered chroma) run with the CPU
+ * plan on an OpenCL engine too.
  */
+#include "umatcv-cpu.hpp"
 #include "umatcv-fused.hpp"
 #include "umatcv-overlap.hpp"
 
 #include <opencv2/imgproc.hpp>
 
+#include <climits>
+#include <deque>
 #include <memory>
 #include <stdexcept>
 
@@ -81,12 +85,6 @@ img_from_whole (Img<M> &img, const M &whole, UmatcvLayout layout, int width,
 }
 
 bool
-same_memory (const cv::Mat &a, const cv::Mat &b)
-{
-  return a.data == b.data;
-}
-
-bool
 same_memory (const cv::UMat &a, const cv::UMat &b)
 {
   return a.u == b.u && a.offset == b.offset;
@@ -112,44 +110,19 @@ run_op (const Op &op, const Img<M> &src, Img<M> &dst)
     case OpKind::ALPHA_OPAQUE:
       cv::bitwise_or (src.whole, cv::Scalar (0, 0, 0, 255), dst.whole);
       break;
-    case OpKind::REPACK_420: {
+    case OpKind::CONVERT_YUV: {
+      /* only between OpenCV's 4:2:0 layouts here: the planes move */
       if (!same_memory (src.planes[0], dst.planes[0]))
         src.planes[0].copyTo (dst.planes[0]);
       const int pairs[4] = {src.u, dst.u, src.v, dst.v};
       cv::mixChannels (src.chroma, dst.chroma, pairs, 2);
       break;
     }
+    default:
+      CV_Error (cv::Error::StsInternal, "no OpenCL path for " + op.name);
   }
 }
 
-bool
-images_overlap (const UmatcvImage *a, const UmatcvImage *b,
-    const PlaneShape *shape_a, int n_a, const PlaneShape *shape_b, int n_b)
-{
-  for (int i = 0; i < n_a; i++) {
-    const uint8_t *a0 = a->planes[i];
-    const uint8_t *a1 = a0 + a->strides[i] * (shape_a[i].rows - 1)
-        + shape_a[i].cols * shape_a[i].cn;
-    for (int j = 0; j < n_b; j++) {
-      const uint8_t *b0 = b->planes[j];
-      const uint8_t *b1 = b0 + b->strides[j] * (shape_b[j].rows - 1)
-          + shape_b[j].cols * shape_b[j].cn;
-      if (a0 < b1 && b0 < a1)
-        return true;
-    }
-  }
-  return false;
-}
-
-/* Whether a frame labelled `frame` can hold what a chain gives as `given`:
- * the same layout, or padding where the chain gives alpha. */
-bool
-carries (UmatcvLayout given, UmatcvLayout frame)
-{
-  return given == frame
-      || (given == UMATCV_LAYOUT_BGRA && frame == UMATCV_LAYOUT_BGRX)
-      || (given == UMATCV_LAYOUT_RGBA && frame == UMATCV_LAYOUT_RGBX);
-}
 
 }  /* namespace */
 
@@ -162,10 +135,9 @@ struct UmatcvConverter {
   int in_planes, out_planes;
   CountingAllocator host_allocator, device_allocator;
 
-  /* CPU */
-  bool in_needs_whole, out_needs_whole;
-  Img<cv::Mat> frame_in, frame_out, scratch_in, scratch_out;
-  std::vector<Img<cv::Mat>> steps;
+  /* CPU (and OpenCL chains whose edges have no kernels yet) */
+  std::unique_ptr<CpuPlan> cpu;
+  Img<cv::Mat> frame_in, frame_out;     /* OpenCL: frames wrapped */
 
   /* OpenCL */
   struct Slot {
@@ -181,6 +153,13 @@ struct UmatcvConverter {
   /* a YUV matrix step must apply other coefficients than OpenCV's */
   bool own_yuv_matrix;
   uint64_t opencl_frames = 0;
+
+  /* frames submitted and not yet waited for, with how they ended */
+  struct Submitted {
+    UmatcvStatus status;
+    std::string error;
+  };
+  std::deque<Submitted> submitted;
 
   cv::Mat new_mat (UmatcvLayout layout)
   {
@@ -228,43 +207,6 @@ struct UmatcvConverter {
       img.chroma[i] = img.planes[1 + i];
   }
 
-  void process_cpu (const UmatcvImage *in_image, const UmatcvImage *out_image)
-  {
-    wrap (frame_in, in_image, in_shapes, in_planes);
-    wrap (frame_out, out_image, out_shapes, out_planes);
-    if (ops.empty ()) {
-      copy_planes (frame_in, frame_out);
-      return;
-    }
-
-    const Img<cv::Mat> *src = &frame_in;
-    if (in_needs_whole && frame_in.whole.empty ()) {
-      copy_planes (frame_in, scratch_in);
-      src = &scratch_in;
-    }
-    bool overwrites_input = src == &frame_in && ops.size () == 1
-        && !op_is_pixel_local (ops[0])
-        && images_overlap (in_image, out_image, in_shapes, in_planes,
-        out_shapes, out_planes);
-    Img<cv::Mat> *last = &frame_out;
-    if (overwrites_input || (out_needs_whole && frame_out.whole.empty ()))
-      last = &scratch_out;
-
-    UmatcvLayout layout = in;
-    for (size_t i = 0; i < ops.size (); i++) {
-      Img<cv::Mat> *dst = i + 1 == ops.size ()? last : &steps[i];
-      if (own_yuv_matrix && yuv_matrix_step (ops[i], layout))
-        yuv_cpu_step (ops[i], layout, src->whole, dst->whole, width, height,
-            decode, encode);
-      else
-        run_op (ops[i], *src, *dst);
-      src = dst;
-      layout = ops[i].output;
-    }
-    if (last == &scratch_out)
-      copy_planes (scratch_out, frame_out);
-  }
-
   void process_opencl (const UmatcvImage *in_image, const UmatcvImage *out_image)
   {
     testhook_opencl_frame (opencl_frames++);
@@ -273,8 +215,7 @@ struct UmatcvConverter {
     /* In place goes in one piece: a failure half way through the stripes
      * would leave a frame half converted, and the element redoes a failed
      * frame on the CPU from its input. */
-    if (stripe_queues && !images_overlap (in_image, out_image, in_shapes,
-            in_planes, out_shapes, out_planes)) {
+    if (stripe_queues && !images_overlap (in_image, out_image)) {
       process_opencl_striped (slot, in_image, out_image);
       return;
     }
@@ -325,31 +266,6 @@ struct UmatcvConverter {
     }
   }
 
-  void setup_cpu ()
-  {
-    img_set_chroma (frame_in, in);
-    img_set_chroma (frame_out, out);
-    if (ops.empty ())
-      return;
-    in_needs_whole = ops.front ().kind == OpKind::CVT
-        && layout_shape (in) != Shape::PACKED;
-    out_needs_whole = ops.back ().kind == OpKind::CVT
-        && layout_shape (out) != Shape::PACKED;
-    bool may_run_in_place = layout_mat_size (in, width, height).area ()
-        * layout_channels (in)
-        == layout_mat_size (out, width, height).area ()
-        * layout_channels (out);
-    if (in_needs_whole)
-      img_from_whole (scratch_in, new_mat (in), in, width, height);
-    if (out_needs_whole || (may_run_in_place && ops.size () == 1
-            && !op_is_pixel_local (ops[0])))
-      img_from_whole (scratch_out, new_mat (out), out, width, height);
-    steps.resize (ops.size () - 1);
-    for (size_t i = 0; i + 1 < ops.size (); i++)
-      img_from_whole (steps[i], new_mat (ops[i].output), ops[i].output, width,
-          height);
-  }
-
   /* The slot's input through the chain: one fused kernel or the steps. */
   const Img<cv::UMat> *run_steps (Slot &slot)
   {
@@ -365,6 +281,39 @@ struct UmatcvConverter {
     return src;
   }
 
+  /* Every image a slot holds must fit one device buffer, and OpenCV's own
+   * kernels address buffers with 32-bit offsets: only a fused chain (64-bit
+   * rows) runs on frames of 2 GiB and more. */
+  void check_device_fits () const
+  {
+    const cv::ocl::Device &device = cv::ocl::Device::getDefault ();
+    size_t largest = 0;
+    UmatcvLayout biggest = in;
+    std::vector<UmatcvLayout> images {in, out};
+    if (!fused)
+      for (const Op &op : ops)
+        images.push_back (op.output);
+    for (UmatcvLayout l : images) {
+      cv::Size size = layout_mat_size (l, width, height);
+      size_t bytes = (size_t) size.area () * layout_channels (l);
+      if (bytes > largest) {
+        largest = bytes;
+        biggest = l;
+      }
+    }
+    std::string frame = std::to_string (width) + "x" + std::to_string (height)
+        + " " + layout_info (biggest).name + " image of "
+        + std::to_string (largest) + " bytes";
+    if (largest > device.maxMemAllocSize ())
+      throw TooLarge ("a " + frame + " is larger than the largest buffer "
+          "OpenCL device " + device.name () + " allocates ("
+          + std::to_string (device.maxMemAllocSize ()) + " bytes)");
+    if (!fused && largest > (size_t) INT_MAX)
+      throw TooLarge ("a " + frame + " is too large for OpenCV's OpenCL "
+          "kernels (32-bit offsets), and this chain does not run as one fused "
+          "kernel");
+  }
+
   void setup_opencl (unsigned pool_size, bool fuse)
   {
     img_set_chroma (frame_in, in);
@@ -375,6 +324,7 @@ struct UmatcvConverter {
       throw std::runtime_error ("this chain cannot apply BT.709 or full-range "
           "YUV on OpenCL: only chains that run as one generated kernel can "
           "(OpenCV's own YUV codes are BT.601 limited range)");
+    check_device_fits ();
     slots.resize (pool_size);
     for (Slot &slot : slots) {
       img_from_whole (slot.in, new_umat (in), in, width, height);
@@ -386,7 +336,7 @@ struct UmatcvConverter {
     }
     bool one_plane = layout_shape (in) == Shape::PACKED;
     for (const Op &op : ops)
-      one_plane = one_plane && op.kind != OpKind::REPACK_420
+      one_plane = one_plane && op.kind != OpKind::CONVERT_YUV
           && layout_shape (op.output) == Shape::PACKED;
     n_stripes = stripes_for (slots[0].in.whole.total ()
         * slots[0].in.whole.elemSize ());
@@ -406,11 +356,44 @@ struct UmatcvConverter {
       return false;
     for (int p = 0; p < n; p++)
       if (image->planes[p] == nullptr
-          || image->strides[p] < (size_t) (shapes[p].cols * shapes[p].cn))
+          || image->strides[p] < shapes[p].row_bytes ())
         return false;
     return true;
   }
 };
+
+namespace {
+
+bool
+is_cv_layout (UmatcvLayout l)
+{
+  return layout_shape (l) != Shape::OTHER && layout_packing (l).kind
+      != Packing::Kind::YUV_PACKED && layout_info (l).family
+      != UMATCV_FAMILY_NONE && layout_packing (l).r != 3
+      && layout_packing (l).b != 3;
+}
+
+/* Whether the OpenCL path has kernels for every step: OpenCV's codes
+ * between the layouts it knows, and 4:2:0 repacks. */
+bool
+opencl_covers (const std::vector<Op> &ops, UmatcvLayout in, UmatcvLayout out)
+{
+  if (!is_cv_layout (in) || !is_cv_layout (out))
+    return false;
+  for (const Op &op : ops) {
+    if (op.kind == OpKind::CVT || op.kind == OpKind::ALPHA_OPAQUE)
+      continue;
+    if (op.kind == OpKind::CONVERT_YUV && layout_shape (op_input (op))
+        != Shape::PACKED && layout_shape (op_input (op)) != Shape::OTHER
+        && layout_shape (op.output) != Shape::PACKED
+        && layout_shape (op.output) != Shape::OTHER)
+      continue;
+    return false;
+  }
+  return true;
+}
+
+}  /* namespace */
 
 extern "C" {
 
@@ -423,7 +406,8 @@ umatcv_converter_spec_init (UmatcvConverterSpec *spec, UmatcvLayout in,
   spec->out = out;
   spec->width = width;
   spec->height = height;
-  spec->in_colorimetry = {UMATCV_MATRIX_BT601, UMATCV_RANGE_LIMITED};
+  spec->in_colorimetry = {UMATCV_MATRIX_BT601, UMATCV_RANGE_LIMITED,
+    UMATCV_SITE_H_COSITED};
   spec->out_colorimetry = spec->in_colorimetry;
   spec->slots = 1;
   spec->fuse = 1;
@@ -437,7 +421,7 @@ umatcv_converter_new (UmatcvEngine *engine, const UmatcvChain *chain,
   if (converter == nullptr)
     return UMATCV_ERROR_INVALID_ARGUMENT;
   *converter = nullptr;
-  if (engine == nullptr || chain == nullptr || spec == nullptr
+  if (engine == nullptr || spec == nullptr
       || spec->width <= 0 || spec->height <= 0 || spec->slots == 0
       || umatcv_layout_info (spec->in) == nullptr
       || umatcv_layout_info (spec->out) == nullptr) {
@@ -447,26 +431,22 @@ umatcv_converter_new (UmatcvEngine *engine, const UmatcvChain *chain,
   const UmatcvLayout in = spec->in, out = spec->out;
   const int width = spec->width, height = spec->height;
 
-  UmatcvStatus status = umatcv_chain_check (chain, error);
+  UmatcvStatus status = chain ? umatcv_chain_check (chain, error) : UMATCV_OK;
   if (status != UMATCV_OK)
     return status;
-  const std::vector<Op> &ops = chain->ops;
-  bool fits = (ops.empty () || (ops.front ().inputs & UMATCV_LAYOUT_BIT (in)))
-      && carries (ops.empty ()? in : ops.back ().output, out);
-  if (!fits) {
-    set_error (error, std::string ("the chain does not turn ")
-        + umatcv_layout_name (in) + " into " + umatcv_layout_name (out));
-    return UMATCV_ERROR_INVALID_ARGUMENT;
-  }
+  UmatcvChain *composed = nullptr;
+  status = umatcv_chain_compose (chain, in, out, &composed, error);
+  if (status != UMATCV_OK)
+    return status;
+  std::unique_ptr<UmatcvChain> owned (composed);
+  const std::vector<Op> &ops = composed->ops;
   int wa, ha;
-  umatcv_chain_size_alignment (chain, &wa, &ha);
-  wa = std::max (wa, 1 << layout_info (in).chroma_x_shift);
-  ha = std::max (ha, 1 << layout_info (in).chroma_y_shift);
+  umatcv_chain_size_alignment (composed, &wa, &ha);
   if (width % wa != 0 || height % ha != 0) {
     set_error (error, std::to_string (width) + "x"
         + std::to_string (height) + " is not a multiple of "
         + std::to_string (wa) + "x" + std::to_string (ha)
-        + ", which 4:2:x subsampling needs");
+        + ", which OpenCV's 4:2:x codes in the chain need");
     return UMATCV_ERROR_INVALID_ARGUMENT;
   }
 
@@ -481,10 +461,10 @@ umatcv_converter_new (UmatcvEngine *engine, const UmatcvChain *chain,
     c->in_planes = layout_planes (in, width, height, c->in_shapes);
     c->out_planes = layout_planes (out, width, height, c->out_shapes);
     c->host_allocator.set_delegate (cv::Mat::getDefaultAllocator ());
-    c->in_needs_whole = c->out_needs_whole = false;
     c->next_slot = 0;
     c->n_stripes = 1;
-    const UmatcvColorimetry bt601 = {UMATCV_MATRIX_BT601, UMATCV_RANGE_LIMITED};
+    const UmatcvColorimetry bt601 = {UMATCV_MATRIX_BT601, UMATCV_RANGE_LIMITED,
+      0};
     const UmatcvColorimetry &ci = spec->in_colorimetry;
     const UmatcvColorimetry &co = spec->out_colorimetry;
     c->decode = yuv_coefficients (ci.matrix, ci.range);
@@ -498,7 +478,7 @@ umatcv_converter_new (UmatcvEngine *engine, const UmatcvChain *chain,
           || (custom && yuv_matrix_step (op, layout));
       layout = op.output;
     }
-    if (engine->opencl && !ops.empty ()) {
+    if (engine->opencl && !ops.empty () && opencl_covers (ops, in, out)) {
       cv::ocl::OpenCLExecutionContextScope scope (engine->context);
       c->device_allocator.set_delegate (cv::ocl::getOpenCLAllocator ());
       try {
@@ -510,7 +490,8 @@ umatcv_converter_new (UmatcvEngine *engine, const UmatcvChain *chain,
         throw;
       }
     } else {
-      c->setup_cpu ();
+      c->cpu.reset (new CpuPlan (ops, in, out, width, height, ci, co,
+              &c->host_allocator));
     }
     *converter = c.release ();
     return UMATCV_OK;
@@ -527,15 +508,83 @@ umatcv_converter_process (UmatcvConverter *c, const UmatcvImage *in,
         "layout, size or minimum strides");
     return UMATCV_ERROR_INVALID_ARGUMENT;
   }
+  if (c->cpu && !c->cpu->in_place_ok () && images_overlap (in, out)) {
+    set_error (error, "this conversion filters chroma across rows and "
+        "cannot write into its input's memory: give it an output frame of "
+        "its own");
+    return UMATCV_ERROR_INVALID_ARGUMENT;
+  }
   return umatcv_guard (error, [&] () -> UmatcvStatus {
     if (!c->slots.empty ()) {
       cv::ocl::OpenCLExecutionContextScope scope (c->engine->context);
       c->process_opencl (in, out);
     } else {
-      c->process_cpu (in, out);
+      c->cpu->run (in, out);
     }
     return UMATCV_OK;
   });
+}
+
+/* Frames finish as they are submitted for now (OpenCL and CPU alike);
+ * what a frame's conversion said waits for wait(). */
+UmatcvStatus
+umatcv_converter_submit (UmatcvConverter *c, const UmatcvImage *in,
+    const UmatcvImage *out, char **error)
+{
+  if (c == nullptr)
+    return UMATCV_ERROR_INVALID_ARGUMENT;
+  if (c->submitted.size () >= umatcv_converter_depth (c)) {
+    set_error (error, "too many frames in flight");
+    return UMATCV_ERROR_INVALID_ARGUMENT;
+  }
+  char *failure = nullptr;
+  UmatcvStatus status = umatcv_converter_process (c, in, out, &failure);
+  if (status == UMATCV_ERROR_INVALID_ARGUMENT) {
+    set_error (error, failure ? failure : "invalid frame");
+    umatcv_free (failure);
+    return status;
+  }
+  try {
+    c->submitted.push_back ({status, failure ? failure : ""});
+  } catch (...) {
+    umatcv_free (failure);
+    set_error (error, "out of memory");
+    return UMATCV_ERROR_NO_MEMORY;
+  }
+  umatcv_free (failure);
+  return UMATCV_OK;
+}
+
+UmatcvStatus
+umatcv_converter_wait (UmatcvConverter *c, int block, int *done, char **error)
+{
+  if (done)
+    *done = 0;
+  if (c == nullptr || c->submitted.empty ()) {
+    set_error (error, "no frame in flight");
+    return UMATCV_ERROR_INVALID_ARGUMENT;
+  }
+  UmatcvConverter::Submitted frame = c->submitted.front ();
+  c->submitted.pop_front ();
+  if (done)
+    *done = 1;
+  if (frame.status != UMATCV_OK)
+    set_error (error, frame.error);
+  return frame.status;
+}
+
+unsigned
+umatcv_converter_in_flight (const UmatcvConverter *c)
+{
+  return c ? (unsigned) c->submitted.size () : 0;
+}
+
+unsigned
+umatcv_converter_depth (const UmatcvConverter *c)
+{
+  if (c == nullptr)
+    return 0;
+  return c->slots.empty ()? 1 : (unsigned) c->slots.size ();
 }
 
 void
@@ -554,6 +603,12 @@ umatcv_converter_free (UmatcvConverter *c)
   } catch (...) {
   }
   delete c;
+}
+
+int
+umatcv_converter_in_place_ok (const UmatcvConverter *c)
+{
+  return c != nullptr && (!c->cpu || c->cpu->in_place_ok ());
 }
 
 int

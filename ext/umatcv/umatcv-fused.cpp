@@ -22,6 +22,7 @@
  * CPU), Luv, 4:4:4 YUV, LBGR/LRGB and mRGBA are not covered.
  */
 #include "umatcv-fused.hpp"
+#include "umatcv-kernels.hpp"
 
 #include <opencv2/core/softfloat.hpp>
 #include <opencv2/imgproc.hpp>
@@ -188,288 +189,18 @@ hsv_simd_columns (int width, bool full)
   return x;
 }
 
-/* --- per-step device functions ----------------------------------------- */
 
-/* One pixel is an int4 of channel values in memory order (GRAY in .x).
- * Bodies follow OpenCV 4.6's 8-bit kernels line by line (but where a
- * comment says otherwise): do not "simplify"
- * them, the rounding is the point. */
-const char *const prelude = R"CLC(
-#pragma OPENCL FP_CONTRACT OFF
-#define DESCALE(x,n) (((x) + (1 << ((n)-1))) >> (n))
-#define SAT8(v) ((int) convert_uchar_sat (v))
-/* convert_uchar_sat_rte / convert_uchar_sat of a float, spelt so that PoCL
- * vectorises them (its rounding-mode conversions are scalar calls) */
-#define U8_RTE(x) ((int) clamp (rint (x), 0.f, 255.f))
-#define U8_RTZ(x) ((int) clamp ((x), 0.f, 255.f))
-#define BLUE(p, bidx) ((bidx) == 0 ? (p).x : (p).z)
-#define RED(p, bidx) ((bidx) == 0 ? (p).z : (p).x)
 
-/* tab[sector_data[sector][c]] without indexing a private array (which
- * keeps PoCL from vectorising): the same choice, by comparisons */
-inline float3 sector_pick (int sector, float t0, float t1, float t2, float t3)
-{
-  float b = sector < 2 ? t1 : sector == 2 ? t3 : sector < 5 ? t0 : t2;
-  float g = sector < 1 ? t3 : sector < 3 ? t0 : sector == 3 ? t2 : t1;
-  float r = sector < 1 ? t0 : sector == 1 ? t2 : sector < 4 ? t1 : sector == 4 ? t3 : t0;
-  return (float3) (b, g, r);
-}
-
-inline int4 put_bgr (int b, int g, int r, int bidx)
-{
-  return bidx == 0 ? (int4) (b, g, r, 255) : (int4) (r, g, b, 255);
-}
-
-/* channel order and alpha (color_rgb.cl: RGB) */
-inline int4 reorder (int4 p, int swap, int scn, int dcn)
-{
-  int4 q = swap ? (int4) (p.z, p.y, p.x, p.w) : p;
-  if (scn == 3 && dcn == 4)
-    q.w = 255;
-  return q;
-}
-
-/* color_rgb.cl: RGB2Gray, Gray2RGB */
-inline int4 rgb2gray (int4 p, int bidx)
-{
-  int v = DESCALE (mad24 (BLUE (p, bidx), 3735, mad24 (p.y, 19235,
-              mul24 (RED (p, bidx), 9798))), 15);
-  return (int4) (v, 0, 0, 0);
-}
-
-inline int4 gray2rgb (int4 p)
-{
-  return (int4) (p.x, p.x, p.x, 255);
-}
-
-/* color_hsv.cl: RGB2HSV, 8 bits */
-inline int4 rgb2hsv (int4 p, int bidx, int hrange, __constant int *sdiv_table,
-    __constant int *hdiv_table)
-{
-  int b = BLUE (p, bidx), g = p.y, r = RED (p, bidx);
-  int h, s, v = b;
-  int vmin = b, diff;
-  int vr, vg;
-
-  v = max (v, g);
-  v = max (v, r);
-  vmin = min (vmin, g);
-  vmin = min (vmin, r);
-
-  diff = v - vmin;
-  vr = v == r ? -1 : 0;
-  vg = v == g ? -1 : 0;
-
-  s = mad24 (diff, sdiv_table[v], (1 << (12 - 1))) >> 12;
-  h = (vr & (g - b)) +
-      (~vr & ((vg & mad24 (diff, 2, b - r)) + ((~vg) & mad24 (4, diff, r - g))));
-  h = mad24 (h, hdiv_table[diff], (1 << (12 - 1))) >> 12;
-  h += h < 0 ? hrange : 0;
-  return (int4) (SAT8 (h), s, v, 0);
-}
-
-/* color_hsv.cl: HSV2RGB, 8 bits, with one change: OpenCV's CPU code
- * (color_hsv.simd.hpp, HSV2RGB_b) truncates where its SIMD loop runs (the
- * first simd_cols pixels of a row) and rounds in the scalar tail; the
- * OpenCL kernel always rounds. We follow the CPU. */
-inline int4 hsv2rgb (int4 p, int bidx, float hscale, int truncate)
-{
-  /* Branch-free (PoCL vectorises only that), same values: for s == 0
-   * every entry of the table is v, as the kernel's else branch gives.
-   * 8-bit hues are >= 0 and below 255 * 6/180 = 8.5, so the kernel's
-   * "do h -= 6 while (h >= 6)" runs at most once and the sector is < 6. */
-  float h = p.x, s = p.y * (1 / 255.f), v = p.z * (1 / 255.f);
-  h *= hscale;
-  h = h >= 6 ? h - 6 : h;
-  int sector = (int) h;         /* convert_int_sat_rtn: h >= 0 */
-  h -= sector;
-  float t2, t3;
-  if (truncate && HSV_SIMD_FMA) {
-    /* GCC contracts OpenCV's AVX2 loop: 1 - s h is one fused op there */
-    t2 = v * fma (-s, h, 1.f);
-    t3 = v * fma (-s, 1.f - h, 1.f);
-  } else {
-    t2 = v * (1.f - s * h);
-    t3 = v * (1.f - s * (1.f - h));
-  }
-  float t1 = v * (1.f - s);
-  float b = (sector < 2 ? t1 : sector == 2 ? t3 : sector < 5 ? v : t2) * 255.f;
-  float g = (sector < 1 ? t3 : sector < 3 ? v : sector == 3 ? t2 : t1) * 255.f;
-  float r = (sector < 1 ? v : sector == 1 ? t2 : sector < 4 ? t1
-      : sector == 4 ? t3 : v) * 255.f;
-  int qb = truncate ? U8_RTZ (b) : U8_RTE (b);
-  int qg = truncate ? U8_RTZ (g) : U8_RTE (g);
-  int qr = truncate ? U8_RTZ (r) : U8_RTE (r);
-  return put_bgr (qb, qg, qr, bidx);
-}
-
-/* color_hsv.cl: RGB2HLS, 8 bits */
-inline int4 rgb2hls (int4 p, int bidx, float hscale)
-{
-  float b = BLUE (p, bidx) * (1 / 255.f), g = p.y * (1 / 255.f),
-      r = RED (p, bidx) * (1 / 255.f);
-  float h = 0.f, s = 0.f, l;
-  float vmin, vmax, diff;
-
-  vmax = vmin = r;
-  if (vmax < g) vmax = g;
-  if (vmax < b) vmax = b;
-  if (vmin > g) vmin = g;
-  if (vmin > b) vmin = b;
-
-  diff = vmax - vmin;
-  l = (vmax + vmin) * 0.5f;
-
-  if (diff > FLT_EPSILON) {
-    s = l < 0.5f ? diff / (vmax + vmin) : diff / (2 - vmax - vmin);
-    diff = 60.f / diff;
-
-    if (vmax == r)
-      h = (g - b) * diff;
-    else if (vmax == g)
-      h = fma (b - r, diff, 120.f);
-    else
-      h = fma (r - g, diff, 240.f);
-
-    if (h < 0.f)
-      h += 360.f;
-  }
-  return (int4) (U8_RTE (h * hscale),
-      U8_RTE (l * 255.f), U8_RTE (s * 255.f), 0);
-}
-
-/* color_hsv.cl: HLS2RGB, 8 bits */
-inline int4 hls2rgb (int4 p, int bidx, float hscale)
-{
-  float h = p.x, l = p.y * (1.f / 255.f), s = p.z * (1.f / 255.f);
-  float b, g, r;
-
-  if (s != 0) {
-    float p2 = l <= 0.5f ? l * (1 + s) : l + s - l * s;
-    float p1 = 2 * l - p2;
-
-    h *= hscale;
-    if (h >= 6)     /* once at most, as in hsv2rgb */
-      h -= 6;
-
-    int sector = (int) h;       /* convert_int_sat_rtn: h >= 0 here */
-    h -= sector;
-
-    float3 bgr = sector_pick (sector, p2, p1, fma (p2 - p1, 1 - h, p1),
-        fma (p2 - p1, h, p1));
-    b = bgr.x;
-    g = bgr.y;
-    r = bgr.z;
-  } else
-    b = g = r = l;
-
-  return put_bgr (U8_RTE (b * 255.f),
-      U8_RTE (g * 255.f), U8_RTE (r * 255.f),
-      bidx);
-}
-
-/* color_yuv.cl: RGB2YCrCb, YCrCb2RGB, 8 bits */
-inline int4 rgb2ycrcb (int4 p, int bidx)
-{
-  int b = BLUE (p, bidx), g = p.y, r = RED (p, bidx);
-  int delta = 128 * (1 << 14);
-  int Y = DESCALE (mad24 (b, 1868, mad24 (g, 9617, mul24 (r, 4899))), 14);
-  int Cr = DESCALE (mad24 (r - Y, 11682, delta), 14);
-  int Cb = DESCALE (mad24 (b - Y, 9241, delta), 14);
-  return (int4) (SAT8 (Y), SAT8 (Cr), SAT8 (Cb), 0);
-}
-
-inline int4 ycrcb2rgb (int4 p, int bidx)
-{
-  int yp = p.x, cr = p.y, cb = p.z;
-  int r = yp + DESCALE (22987 * (cr - 128), 14);
-  int g = yp + DESCALE (mad24 (-11698, cr - 128, -5636 * (cb - 128)), 14);
-  int b = yp + DESCALE (29049 * (cb - 128), 14);
-  return put_bgr (SAT8 (b), SAT8 (g), SAT8 (r), bidx);
-}
-
-/* color_lab.cl: RGB2XYZ, XYZ2RGB, 8 bits (coefficients already swapped) */
-inline int4 rgb2xyz (int4 p, __constant int *coeffs)
-{
-  int r = p.x, g = p.y, b = p.z;
-  int x = DESCALE (mad24 (r, coeffs[0], mad24 (g, coeffs[1], b * coeffs[2])), 12);
-  int y = DESCALE (mad24 (r, coeffs[3], mad24 (g, coeffs[4], b * coeffs[5])), 12);
-  int z = DESCALE (mad24 (r, coeffs[6], mad24 (g, coeffs[7], b * coeffs[8])), 12);
-  return (int4) (SAT8 (x), SAT8 (y), SAT8 (z), 0);
-}
-
-inline int4 xyz2rgb (int4 p, __constant int *coeffs)
-{
-  int x = p.x, y = p.y, z = p.z;
-  int b = DESCALE (mad24 (x, coeffs[0], mad24 (y, coeffs[1], z * coeffs[2])), 12);
-  int g = DESCALE (mad24 (x, coeffs[3], mad24 (y, coeffs[4], z * coeffs[5])), 12);
-  int r = DESCALE (mad24 (x, coeffs[6], mad24 (y, coeffs[7], z * coeffs[8])), 12);
-  return (int4) (SAT8 (b), SAT8 (g), SAT8 (r), 255);
-}
-)CLC";
-
-const char *const lab_functions = R"CLC(
-/* color_lab.cl: BGR2Lab, 8 bits, sRGB */
-inline int4 rgb2lab (int4 p, __constant int *coeffs)
-{
-  int C0 = coeffs[0], C1 = coeffs[1], C2 = coeffs[2],
-      C3 = coeffs[3], C4 = coeffs[4], C5 = coeffs[5],
-      C6 = coeffs[6], C7 = coeffs[7], C8 = coeffs[8];
-  const int Lscale = (116 * 255 + 50) / 100;
-  const int Lshift = -((16 * 255 * (1 << 15) + 50) / 100);
-
-  int R = lab_gamma_b[p.x], G = lab_gamma_b[p.y], B = lab_gamma_b[p.z];
-  int fX = lab_cbrt_b[DESCALE (mad24 (R, C0, mad24 (G, C1, B * C2)), 12)];
-  int fY = lab_cbrt_b[DESCALE (mad24 (R, C3, mad24 (G, C4, B * C5)), 12)];
-  int fZ = lab_cbrt_b[DESCALE (mad24 (R, C6, mad24 (G, C7, B * C8)), 12)];
-
-  int L = DESCALE (Lscale * fY + Lshift, 15);
-  int a = DESCALE (mad24 (500, fX - fY, 128 * (1 << 15)), 15);
-  int b = DESCALE (mad24 (200, fY - fZ, 128 * (1 << 15)), 15);
-  return (int4) (SAT8 (L), SAT8 (a), SAT8 (b), 0);
-}
-
-)CLC";
-
-/* Y'CbCr: OpenCV's CPU fixed point (color_yuv.simd.hpp: uvToRGBuv,
- * yRGBuvToRGBA, rgbToY42x, rgbToUV42x), coefficients as macros. */
-const char *const yuv_functions = R"CLC(
-inline int4 yuv2rgb (int y, int u, int v, int bidx)
-{
-  int uu = u - 128, vv = v - 128;
-  int ruv = (1 << 19) + DEC_CVR * vv;
-  int guv = (1 << 19) + DEC_CVG * vv + DEC_CUG * uu;
-  int buv = (1 << 19) + DEC_CUB * uu;
-  int yy = max (0, y - DEC_YOFF) * DEC_CY;
-  return put_bgr (SAT8 ((yy + buv) >> 20), SAT8 ((yy + guv) >> 20),
-      SAT8 ((yy + ruv) >> 20), bidx);
-}
-
-inline int rgb2y (int4 p, int bidx)
-{
-  int r = RED (p, bidx), g = p.y, b = BLUE (p, bidx);
-  return SAT8 ((ENC_CRY * r + ENC_CGY * g + ENC_CBY * b + (1 << 19)
-          + (ENC_YOFF << 20)) >> 20);
-}
-
-inline int2 rgb2uv (int4 p, int bidx)
-{
-  int r = RED (p, bidx), g = p.y, b = BLUE (p, bidx);
-  int uu = ENC_CRU * r + ENC_CGU * g + ENC_CBU * b + (1 << 19) + (128 << 20);
-  int vv = ENC_CRV * r + ENC_CGV * g + ENC_CBV * b + (1 << 19) + (128 << 20);
-  return (int2) (SAT8 (uu >> 20), SAT8 (vv >> 20));
-}
-)CLC";
 
 /* --- generation -------------------------------------------------------- */
 
-const uint32_t rgb_family = UMATCV_LAYOUT_BIT (UMATCV_LAYOUT_BGR)
+const uint64_t rgb_family = UMATCV_LAYOUT_BIT (UMATCV_LAYOUT_BGR)
     | UMATCV_LAYOUT_BIT (UMATCV_LAYOUT_RGB) | UMATCV_LAYOUT_BIT (UMATCV_LAYOUT_BGRA)
     | UMATCV_LAYOUT_BIT (UMATCV_LAYOUT_RGBA) | UMATCV_LAYOUT_BIT (UMATCV_LAYOUT_BGRX)
     | UMATCV_LAYOUT_BIT (UMATCV_LAYOUT_RGBX);
 
 bool
-is (uint32_t mask, UmatcvLayout l)
+is (uint64_t mask, UmatcvLayout l)
 {
   return (mask & UMATCV_LAYOUT_BIT (l)) != 0;
 }
@@ -641,8 +372,10 @@ yuv_coefficients (UmatcvMatrix matrix, UmatcvRange range)
         269484, 528482, 102760, -155188, -305135, 460324,
         460324, -385875, -74448};
   }
-  double kr = matrix == UMATCV_MATRIX_BT709 ? 0.2126 : 0.299;
-  double kb = matrix == UMATCV_MATRIX_BT709 ? 0.0722 : 0.114;
+  double kr = matrix == UMATCV_MATRIX_BT709 ? 0.2126
+      : matrix == UMATCV_MATRIX_BT2020 ? 0.2627 : 0.299;
+  double kb = matrix == UMATCV_MATRIX_BT709 ? 0.0722
+      : matrix == UMATCV_MATRIX_BT2020 ? 0.0593 : 0.114;
   double kg = 1.0 - kr - kb;
   bool limited = range == UMATCV_RANGE_LIMITED;
   double ys = limited ? 219.0 / 255.0 : 1.0;   /* Y' per unit R'G'B' */
@@ -697,7 +430,7 @@ FusedKernel::build (const std::vector<Op> &ops, UmatcvLayout in,
   if (is_420 (in)) {
     yuv_state = true;
     for (int k = 0; k < 4; k++)
-      body << "  y[" << k << "] = src[mad24 (Y0 + " << k / 2 << ", src_step, X0 + "
+      body << "  y[" << k << "] = src[AT (Y0 + " << k / 2 << ", src_step, X0 + "
           << k % 2 << ")];\n";
     const char *uo, *vo;
     switch (in) {
@@ -711,8 +444,9 @@ FusedKernel::build (const std::vector<Op> &ops, UmatcvLayout in,
         uo = "2 * bx + 1"; vo = "2 * bx"; break;
     }
     bool semi = layout_shape (in) == Shape::SEMI_420;
-    body << "  {\n    int row = FRAME_H * src_step + by * " << (semi ? "FRAME_W" : "(FRAME_W / 2)")
-        << ";\n    u[0] = u[1] = src[row + " << uo << "];\n"
+    body << "  {\n    size_t row = AT (FRAME_H, src_step, 0) + AT (by, "
+        << (semi ? "FRAME_W" : "FRAME_W / 2") << ", 0);\n"
+        << "    u[0] = u[1] = src[row + " << uo << "];\n"
         << "    v[0] = v[1] = src[row + " << vo << "];\n  }\n";
   } else if (is_422 (in)) {
     /* YUY2: Y0 U Y1 V; UYVY: U Y0 V Y1; YVYU: Y0 V Y1 U */
@@ -721,7 +455,7 @@ FusedKernel::build (const std::vector<Op> &ops, UmatcvLayout in,
     int vi = in == UMATCV_LAYOUT_UYVY ? 2 : in == UMATCV_LAYOUT_YVYU ? 1 : 3;
     yuv_state = true;
     for (int r = 0; r < bh; r++) {
-      body << "  {\n    int at = mad24 (Y0 + " << r << ", src_step, X0 * 2);\n"
+      body << "  {\n    size_t at = AT (Y0 + " << r << ", src_step, X0 * 2);\n"
           << "    y[" << r * 2 << "] = src[at + " << yi << "];\n"
           << "    y[" << r * 2 + 1 << "] = src[at + " << yi + 2 << "];\n"
           << "    u[" << r << "] = src[at + " << ui << "];\n"
@@ -730,7 +464,7 @@ FusedKernel::build (const std::vector<Op> &ops, UmatcvLayout in,
   } else {
     int cn = layout_channels (in);
     for (int k = 0; k < npix; k++) {
-      body << "  {\n    int at = mad24 (Y0 + " << k / bw << ", src_step, (X0 + "
+      body << "  {\n    size_t at = AT (Y0 + " << k / bw << ", src_step, (X0 + "
           << k % bw << ") * " << cn << ");\n    p[" << k << "] = "
           << (cn == 4 ? "convert_int4 (vload4 (0, src + at))"
               : cn == 3 ? "(int4) (convert_int3 (vload3 (0, src + at)), 0)"
@@ -743,7 +477,7 @@ FusedKernel::build (const std::vector<Op> &ops, UmatcvLayout in,
   for (const Op &op : ops) {
     UmatcvLayout to = op.output;
     if (yuv_state) {
-      if (op.kind == OpKind::REPACK_420) {
+      if (op.kind == OpKind::CONVERT_YUV) {
         /* only where the planes go changes: the writer handles it */
       } else if (op.kind == OpKind::CVT && to == UMATCV_LAYOUT_GRAY) {
         for (int k = 0; k < npix; k++)
@@ -786,7 +520,7 @@ FusedKernel::build (const std::vector<Op> &ops, UmatcvLayout in,
     if (!is_420 (out))
       return nullptr;
     for (int k = 0; k < 4; k++)
-      body << "  dst[mad24 (Y0 + " << k / 2 << ", dst_step, X0 + " << k % 2
+      body << "  dst[AT (Y0 + " << k / 2 << ", dst_step, X0 + " << k % 2
           << ")] = y[" << k << "];\n";
     bool semi = layout_shape (out) == Shape::SEMI_420;
     const char *uo, *vo;
@@ -800,8 +534,9 @@ FusedKernel::build (const std::vector<Op> &ops, UmatcvLayout in,
       default:
         uo = "2 * bx + 1"; vo = "2 * bx"; break;
     }
-    body << "  {\n    int row = FRAME_H * dst_step + by * " << (semi ? "FRAME_W" : "(FRAME_W / 2)")
-        << ";\n    dst[row + " << uo << "] = u[0];\n    dst[row + " << vo
+    body << "  {\n    size_t row = AT (FRAME_H, dst_step, 0) + AT (by, "
+        << (semi ? "FRAME_W" : "FRAME_W / 2") << ", 0);\n"
+        << "    dst[row + " << uo << "] = u[0];\n    dst[row + " << vo
         << "] = v[0];\n  }\n";
   } else {
     if (is_420 (out) || is_422 (out))
@@ -809,7 +544,7 @@ FusedKernel::build (const std::vector<Op> &ops, UmatcvLayout in,
     int cn = layout_channels (out);
     static const char *const comp = "xyzw";
     for (int k = 0; k < npix; k++) {
-      body << "  {\n    int at = mad24 (Y0 + " << k / bw << ", dst_step, (X0 + "
+      body << "  {\n    size_t at = AT (Y0 + " << k / bw << ", dst_step, (X0 + "
           << k % bw << ") * " << cn << ");\n";
       if (cn == 4)
         body << "    vstore4 (convert_uchar4 (p[" << k << "]), 0, dst + at);\n";
@@ -836,7 +571,7 @@ FusedKernel::build (const std::vector<Op> &ops, UmatcvLayout in,
     if (needs.hsv_simd[full])
       src << "#define HSV_SIMD_COLS_" << (full ? 255 : 180) << " "
           << hsv_simd_columns (width, full) << "\n";
-  src << prelude;
+  src << kernel_fused_steps;
   if (needs.hsv) {
     int sdiv[256], h180[256], h256[256];
     hsv_tables (sdiv, h180, h256);
@@ -852,7 +587,7 @@ FusedKernel::build (const std::vector<Op> &ops, UmatcvLayout in,
     for (int b = 0; b <= 2; b += 2)
       if (needs.lab_fwd[b])
         src << lab_forward_coeffs (b);
-    src << lab_functions;
+    src << kernel_fused_lab;
   }
   if (needs.yuv) {
     src << "#define DEC_YOFF " << dec.y_offset << "\n#define DEC_CY " << dec.cy
@@ -863,10 +598,11 @@ FusedKernel::build (const std::vector<Op> &ops, UmatcvLayout in,
         << "\n#define ENC_CRU " << enc.cru << "\n#define ENC_CGU " << enc.cgu
         << "\n#define ENC_CBU " << enc.cbu << "\n#define ENC_CRV " << enc.crv
         << "\n#define ENC_CGV " << enc.cgv << "\n#define ENC_CBV " << enc.cbv
-        << "\n" << yuv_functions;
+        << "\n" << kernel_fused_yuv;
   }
   src << "\n__kernel void fused (__global const uchar *src, int src_step, "
-      "int src_offset,\n    __global uchar *dst, int dst_step, int dst_offset)\n"
+      "ulong src_offset,\n    __global uchar *dst, int dst_step, "
+      "ulong dst_offset)\n"
       "{\n  int bx = get_global_id (0), by = get_global_id (1);\n"
       "  if (bx < FRAME_W / " << bw << " && by < FRAME_H / " << bh << ") {\n"
       "  int X0 = bx * " << bw << ", Y0 = by * " << bh << ";\n"
@@ -894,46 +630,52 @@ FusedKernel::build (const std::vector<Op> &ops, UmatcvLayout in,
 void
 FusedKernel::run (const cv::UMat &in, cv::UMat &out)
 {
-  CV_Assert (in.isContinuous () && out.isContinuous ());
-  kernel_.args (cv::ocl::KernelArg::ReadOnlyNoSize (in),
-      cv::ocl::KernelArg::WriteOnlyNoSize (out));
-  /* sync: OpenCV refuses to enqueue a cv::ocl::Kernel again until the
-   * runtime's completion callback of its last run has fired, which may lag
-   * behind the (blocking) download that follows anyway */
-  if (!kernel_.run (2, global_, nullptr, true))
-    CV_Error (cv::Error::OpenCLApiCallError, "fused chain kernel failed to run");
+  /* whole images, rows back to back (OpenCV calls images of 2 GiB and more
+   * discontinuous: their size does not fit an int) */
+  CV_Assert (in.step == in.cols * in.elemSize ()
+      && out.step == out.cols * out.elemSize ());
+  enqueue (cv::ocl::Queue::getDefault ().ptr (), in, out, 0, (int) global_[1]);
 }
 
-/* The arguments are set on the cl_kernel directly: cv::ocl::Kernel would
- * keep each UMat referenced until a completion callback, and refuses a
- * second run before it, while the stripes of one frame run it several
- * times in a row. The slot's UMats outlive the frame, which the caller
- * finishes before it returns. */
 void
 FusedKernel::enqueue_rows (void *queue, const cv::UMat &in, cv::UMat &out,
+    int row0, int rows)
+{
+  enqueue (queue, in, out, row0, rows);
+}
+
+/* The arguments are set on the cl_kernel directly: cv::ocl::Kernel passes
+ * offsets as 32-bit ints (frames may pass 2 GiB), keeps each UMat
+ * referenced until a completion callback, and refuses a second run before
+ * it, while the stripes of one frame run the kernel several times in a
+ * row. The slot's UMats outlive the frame, which the caller finishes
+ * before it returns. Rows are rows of blocks, one pixel row high for the
+ * one-plane layouts that go in stripes. */
+void
+FusedKernel::enqueue (void *queue, const cv::UMat &in, cv::UMat &out,
     int row0, int rows)
 {
   cl_kernel k = (cl_kernel) kernel_.ptr ();
   cl_mem src = (cl_mem) in.handle (cv::ACCESS_READ);
   cl_mem dst = (cl_mem) out.handle (cv::ACCESS_WRITE);
   cl_int src_step = (cl_int) in.step, dst_step = (cl_int) out.step;
-  cl_int src_offset = (cl_int) (in.offset + row0 * in.step);
-  cl_int dst_offset = (cl_int) (out.offset + row0 * out.step);
+  cl_ulong src_offset = in.offset + (cl_ulong) row0 * in.step;
+  cl_ulong dst_offset = out.offset + (cl_ulong) row0 * out.step;
   size_t global[2] = {global_[0], (size_t) rows};
   cl_int err = CL_SUCCESS;
 
   err |= clSetKernelArg (k, 0, sizeof (cl_mem), &src);
   err |= clSetKernelArg (k, 1, sizeof (cl_int), &src_step);
-  err |= clSetKernelArg (k, 2, sizeof (cl_int), &src_offset);
+  err |= clSetKernelArg (k, 2, sizeof (cl_ulong), &src_offset);
   err |= clSetKernelArg (k, 3, sizeof (cl_mem), &dst);
   err |= clSetKernelArg (k, 4, sizeof (cl_int), &dst_step);
-  err |= clSetKernelArg (k, 5, sizeof (cl_int), &dst_offset);
+  err |= clSetKernelArg (k, 5, sizeof (cl_ulong), &dst_offset);
   if (err == CL_SUCCESS)
     err = clEnqueueNDRangeKernel ((cl_command_queue) queue, k, 2, nullptr,
         global, nullptr, 0, nullptr, nullptr);
   if (err != CL_SUCCESS)
     CV_Error (cv::Error::OpenCLApiCallError, "fused chain kernel failed to "
-        "run on a stripe: OpenCL error " + std::to_string (err));
+        "run: OpenCL error " + std::to_string (err));
 }
 
 }  /* namespace umatcv */

@@ -57,6 +57,9 @@ public:
   const std::string &source () const { return source_; }
 
 private:
+  void enqueue (void *queue, const cv::UMat &in, cv::UMat &out, int row0,
+      int rows);
+
   std::string source_;
   cv::ocl::Kernel kernel_;
   size_t global_[2];

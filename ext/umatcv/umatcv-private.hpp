@@ -11,17 +11,35 @@
 #include <opencv2/core/ocl.hpp>
 
 #include <atomic>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace umatcv {
 
-/* How a layout's bytes sit in memory (from its row of the layout table). */
+/* How a layout's bytes sit in memory as OpenCV's cvtColor sees them. */
 enum class Shape {
   PACKED,       /* one plane, `channels` bytes a pixel */
-  PLANAR_420,   /* Y, then two chroma planes of (w/2)x(h/2) */
-  SEMI_420,     /* Y, then one interleaved chroma plane of (w/2)x(h/2) pairs */
+  PLANAR_420,   /* 8-bit Y, then two chroma planes of (w/2)x(h/2) */
+  SEMI_420,     /* 8-bit Y, then one interleaved chroma plane of pairs */
+  OTHER,        /* planes no cvtColor code takes (4:2:2, 4:4:4, 10 bits) */
 };
+
+/* Where a video layout keeps its samples: what the conversions at the
+ * edges of a chain (umatcv-edges.cpp) read and write. */
+struct Packing {
+  enum class Kind { OTHER, RGB, GRAY, YUV_PLANAR, YUV_SEMI, YUV_PACKED };
+  Kind kind;
+  int sample_bytes;     /* 1, or 2 (little-endian words) */
+  int sample_shift;     /* where a sample sits in its word (P010: 6) */
+  int r, g, b, a;       /* RGB: byte offsets in a pixel; a -1 when none */
+  bool padding;         /* RGB: the 4th byte is padding */
+  int u_plane, v_plane; /* YUV planar: planes of U and V */
+  bool v_first;         /* YUV semi-planar or packed: V before U */
+  int pair[4];          /* YUV packed: byte offsets of Y0 U Y1 V in a pair */
+};
+
+const Packing &layout_packing (UmatcvLayout layout);
 
 /* The layout's row of the table (umatcv-layouts.cpp); row 0 ("none")
  * outside it. */
@@ -30,9 +48,11 @@ Shape layout_shape (UmatcvLayout layout);
 /* Channels of the whole cv::Mat cvtColor sees (1 for 4:2:0). */
 int layout_channels (UmatcvLayout layout);
 
-/* One plane of a layout at a given size: rows x cols elements of cn bytes. */
+/* One plane of a layout at a given size: rows x cols elements of cn
+ * samples of `bytes` bytes. */
 struct PlaneShape {
-  int rows, cols, cn;
+  int rows, cols, cn, bytes;
+  size_t row_bytes () const { return (size_t) cols * cn * bytes; }
 };
 
 int layout_planes (UmatcvLayout layout, int width, int height,
@@ -43,18 +63,34 @@ cv::Size layout_mat_size (UmatcvLayout layout, int width, int height);
 int layout_mat_type (UmatcvLayout layout);
 
 enum class OpKind {
-  CVT,           /* cv::cvtColor (code) */
-  REPACK_420,    /* move 4:2:0 planes between I420/YV12/NV12/NV21 */
+  CVT,           /* cv::cvtColor (code): OpenCV's own arithmetic */
   ALPHA_OPAQUE,  /* set the 4th byte to 255 */
+  /* the conversions at the edges of a chain (umatcv-edges.hpp), for one
+   * input layout each */
+  REORDER,       /* R'G'B' bytes from one order to another */
+  DECODE_YUV,    /* Y'CbCr to R'G'B' or GRAY: matrix, chroma upsampled */
+  ENCODE_YUV,    /* R'G'B' or GRAY to Y'CbCr: matrix, chroma filtered */
+  CONVERT_YUV,   /* Y'CbCr to Y'CbCr: planes, bits, chroma resampled */
 };
 
 struct Op {
   OpKind kind;
   int code;            /* cv::COLOR_*, for CVT */
-  const char *name;    /* as OpenCV spells it, or a description */
-  uint32_t inputs;     /* UMATCV_LAYOUT_BIT mask */
+  std::string name;    /* as OpenCV spells it, or a description */
+  uint64_t inputs;     /* UMATCV_LAYOUT_BIT mask */
   UmatcvLayout output;
 };
+
+/* Whether an op is one of the conversions at the edges of a chain. */
+inline bool
+op_is_edge (const Op &op)
+{
+  return op.kind == OpKind::REORDER || op.kind == OpKind::DECODE_YUV
+      || op.kind == OpKind::ENCODE_YUV || op.kind == OpKind::CONVERT_YUV;
+}
+
+/* The one layout an edge op reads. */
+UmatcvLayout op_input (const Op &op);
 
 /* Reads and writes memory of the same geometry pixel by pixel: safe when
  * input and output are the same buffer. */
@@ -98,6 +134,13 @@ void set_error (char **error, const std::string &message);
  * (umatcv-testhook.cpp); does nothing otherwise. */
 void testhook_opencl_frame (uint64_t frame);
 
+/* Thrown for a frame the device cannot hold or address: the converter
+ * refuses it (UMATCV_ERROR_TOO_LARGE) with this message. */
+class TooLarge : public std::runtime_error {
+public:
+  explicit TooLarge (const std::string &what) : std::runtime_error (what) {}
+};
+
 }  /* namespace umatcv */
 
 struct UmatcvChain {
@@ -117,6 +160,9 @@ umatcv_guard (char **error, F body)
 {
   try {
     return body ();
+  } catch (const umatcv::TooLarge &e) {
+    umatcv::set_error (error, e.what ());
+    return UMATCV_ERROR_TOO_LARGE;
   } catch (const cv::Exception &e) {
     umatcv::set_error (error, std::string ("OpenCV: ") + e.what ());
     return e.code == cv::Error::OpenCLApiCallError

@@ -52,6 +52,13 @@ typedef enum {
   UMATCV_LAYOUT_NV12, UMATCV_LAYOUT_NV21,       /* semi-planar 4:2:0 */
   UMATCV_LAYOUT_YUY2, UMATCV_LAYOUT_UYVY,       /* packed 4:2:2 */
   UMATCV_LAYOUT_YVYU,
+  UMATCV_LAYOUT_ARGB, UMATCV_LAYOUT_ABGR,       /* alpha first */
+  UMATCV_LAYOUT_XRGB, UMATCV_LAYOUT_XBGR,       /* padding first */
+  UMATCV_LAYOUT_Y42B, UMATCV_LAYOUT_NV16,       /* planar, semi-planar 4:2:2 */
+  UMATCV_LAYOUT_Y444,                           /* planar 4:4:4 */
+  UMATCV_LAYOUT_P010,                           /* 10 bits in 16, high bits */
+  UMATCV_LAYOUT_I420_10, UMATCV_LAYOUT_I422_10, /* 10 bits in 16, low bits */
+  UMATCV_LAYOUT_Y444_10,
   UMATCV_LAYOUT_HSV, UMATCV_LAYOUT_HSV_FULL, UMATCV_LAYOUT_HLS,
   UMATCV_LAYOUT_HLS_FULL, UMATCV_LAYOUT_LAB, UMATCV_LAYOUT_LUV,
   UMATCV_LAYOUT_XYZ, UMATCV_LAYOUT_YCRCB, UMATCV_LAYOUT_YUV,
@@ -59,7 +66,7 @@ typedef enum {
   UMATCV_N_LAYOUTS
 } UmatcvLayout;
 
-#define UMATCV_LAYOUT_BIT(l) (1u << (l))
+#define UMATCV_LAYOUT_BIT(l) (1ull << (l))
 
 typedef enum {
   UMATCV_FAMILY_NONE = 0,   /* only between chain steps */
@@ -78,6 +85,7 @@ typedef struct {
   int pixel_size;             /* bytes a pixel of a one-plane layout, else 0 */
   int chroma_x_shift;         /* log2 of the chroma subsampling: 4:2:0 is */
   int chroma_y_shift;         /*   1 and 1, 4:2:2 1 and 0 */
+  int depth;                  /* bits a component: 8 or 10 */
   int input_only;             /* a video format nothing here writes */
 } UmatcvLayoutInfo;
 
@@ -96,8 +104,8 @@ typedef enum {
 
 /* Chain flags: where a chain turns Y'CbCr into colour or back through a
  * matrix (OpenCV's own codes are BT.601 limited range; the converter
- * applies the colorimetry it is given there). Repacking Y'CbCr (I420 to
- * NV12) needs no matrix. */
+ * applies the colorimetry it is given there). Repacking or resampling
+ * Y'CbCr (I420 to NV12, 4:2:2 to 4:2:0, 10 to 8 bits) needs no matrix. */
 #define UMATCV_CHAIN_DECODES_YUV (1u << 0)
 #define UMATCV_CHAIN_ENCODES_YUV (1u << 1)
 
@@ -105,7 +113,8 @@ typedef enum {
  * encodes its YUV output with. */
 typedef enum {
   UMATCV_MATRIX_BT601 = 0,
-  UMATCV_MATRIX_BT709
+  UMATCV_MATRIX_BT709,
+  UMATCV_MATRIX_BT2020        /* non-constant luminance */
 } UmatcvMatrix;
 
 typedef enum {
@@ -113,9 +122,19 @@ typedef enum {
   UMATCV_RANGE_FULL           /* 0-255 */
 } UmatcvRange;
 
+/* Where subsampled chroma sits against luma: cosited with the first luma
+ * sample of its block, or centred between them. 0 is centred both ways
+ * (JPEG); H_COSITED alone is MPEG-2's siting, which H.264 and HEVC
+ * decoders and encoders assume; both flags is "cosited". */
+#define UMATCV_SITE_H_COSITED (1u << 0)
+#define UMATCV_SITE_V_COSITED (1u << 1)
+
+/* Transfer functions and primaries are not converted: a chain sees the
+ * R'G'B' the matrix gives. */
 typedef struct {
   UmatcvMatrix matrix;
   UmatcvRange range;
+  unsigned chroma_site;       /* UMATCV_SITE_* */
 } UmatcvColorimetry;
 
 /* One video frame: up to 3 planes in the order GStreamer numbers them. */
@@ -144,12 +163,18 @@ UmatcvStatus umatcv_chain_parse (const char *text, UmatcvChain **chain,
 UmatcvStatus umatcv_chain_route (UmatcvLayout from, UmatcvLayout to,
     UmatcvChain **chain, char **error);
 UmatcvStatus umatcv_chain_check (const UmatcvChain *chain, char **error);
+/* The steps that take frames of `in` through `chain` (NULL: no chain, as in
+ * auto mode) into frames of `out`: the chain with what it needs at either
+ * end (decoding YUV to the colour the first code takes, encoding the last
+ * one's into the output format, reordering channels). */
+UmatcvStatus umatcv_chain_compose (const UmatcvChain *chain, UmatcvLayout in,
+    UmatcvLayout out, UmatcvChain **composed, char **error);
 void umatcv_chain_free (UmatcvChain *chain);
 size_t umatcv_chain_length (const UmatcvChain *chain);
 /* A step's canonical name ("BGR2HSV"), or NULL past the end. */
 const char *umatcv_chain_step_name (const UmatcvChain *chain, size_t step);
 /* Mask of UMATCV_LAYOUT_BIT()s the first step takes, and what the last gives. */
-uint32_t umatcv_chain_input_layouts (const UmatcvChain *chain);
+uint64_t umatcv_chain_input_layouts (const UmatcvChain *chain);
 UmatcvLayout umatcv_chain_output_layout (const UmatcvChain *chain);
 unsigned umatcv_chain_flags (const UmatcvChain *chain);
 /* Width and height must be multiples of these for every layout on the way. */
@@ -179,16 +204,23 @@ typedef struct {
   int fuse;
 } UmatcvConverterSpec;
 
-/* Fills `spec` with the defaults: BT.601 limited range, 1 slot, fused. */
+/* Fills `spec` with the defaults: BT.601 limited range with MPEG-2 chroma
+ * siting, 1 slot, fused. */
 void umatcv_converter_spec_init (UmatcvConverterSpec *spec, UmatcvLayout in,
     UmatcvLayout out, int width, int height);
 
-/* Converters: one chain on one frame size. Allocates every buffer it will
- * use now, and none per frame; compiles any OpenCL kernel now. The chain
- * is copied; the engine must outlive the converter. */
+/* Converters: one chain (NULL: none, auto mode) between two video layouts
+ * at one size, with the conversions it needs at either end
+ * (umatcv_chain_compose). Allocates every buffer it will use now, and none
+ * per frame; compiles any OpenCL kernel now. The chain is copied; the
+ * engine must outlive the converter. */
 UmatcvStatus umatcv_converter_new (UmatcvEngine *engine,
     const UmatcvChain *chain, const UmatcvConverterSpec *spec,
     UmatcvConverter **converter, char **error);
+/* 0 when converting a frame into its own memory would read what it has
+ * already written (chroma filters read neighbouring rows): give it an
+ * output frame of its own then. */
+int umatcv_converter_in_place_ok (const UmatcvConverter *converter);
 /* 1 when the chain runs as one generated OpenCL kernel. */
 int umatcv_converter_is_fused (const UmatcvConverter *converter);
 /* in and out may be the same memory (in place); out is complete on
@@ -196,6 +228,24 @@ int umatcv_converter_is_fused (const UmatcvConverter *converter);
  * again elsewhere. */
 UmatcvStatus umatcv_converter_process (UmatcvConverter *converter,
     const UmatcvImage *in, const UmatcvImage *out, char **error);
+
+/* Frames in flight. submit() queues the conversion of `in` into `out` and
+ * returns (on OpenCL without waiting for the device; on the CPU, converted);
+ * wait() finishes the oldest frame submitted and not yet finished, frames
+ * finishing in the order they were submitted. Both images must stay valid
+ * and unchanged until wait() has finished their frame, successfully or
+ * not; a frame that failed leaves its input intact. At most `slots`
+ * frames (UmatcvConverterSpec) are in flight: submit() refuses one more.
+ * wait() with block = 0 only says (*done) whether the oldest frame is
+ * finished, and finishes it if so. */
+UmatcvStatus umatcv_converter_submit (UmatcvConverter *converter,
+    const UmatcvImage *in, const UmatcvImage *out, char **error);
+UmatcvStatus umatcv_converter_wait (UmatcvConverter *converter, int block,
+    int *done, char **error);
+unsigned umatcv_converter_in_flight (const UmatcvConverter *converter);
+/* How many frames may be in flight at once: the slots on OpenCL, 1 on the
+ * CPU (which converts while submitting). */
+unsigned umatcv_converter_depth (const UmatcvConverter *converter);
 void umatcv_converter_free (UmatcvConverter *converter);
 /* Buffers (Mat or UMat) allocated for or re-created inside this converter
  * since it was made: constant after _new() unless something regressed. */

@@ -2,15 +2,18 @@
  * Copyright (C) 2026 gst-umat authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Caps negotiation for umatconvert. Formats are only half the story:
- *  - 4:2:0 needs even sizes, and so does any chain that passes through it;
- *  - YUV that goes through a matrix must have the BT.601 or BT.709 matrix,
- *    limited or full range (the converter applies it: OpenCV's codes for
- *    BT.601 limited range, umatcv's own for the rest); YUV output from RGB
- *    takes what downstream asks for, else GStreamer's default for its size
- *    (fixated by the element: BT.709 above 576 lines, BT.601 below), with
- *    chroma-site=cosited (OpenCV keeps the top-left sample of each 2x2
- *    block); repacking YUV into YUV keeps the input's colorimetry;
+ * Caps negotiation for umatconvert. With a chain the sink pad takes every
+ * format the element knows and the source pad gives every format it
+ * writes: the converter decodes, encodes or reorders at either end of the
+ * chain (umatcv_chain_compose). What else the caps say:
+ *  - sizes: any, but OpenCV's own 4:2:0 and 4:2:2 codes written in a chain
+ *    want even ones;
+ *  - YUV that goes through a matrix must say BT.601, BT.709 or BT.2020,
+ *    limited or full range (or nothing: GStreamer's default for the size);
+ *    YUV that a matrix writes takes what downstream asks for, else the
+ *    default for its size (fixated by the element), with MPEG-2 chroma
+ *    siting unless downstream asks for another; YUV that is only repacked
+ *    or resampled keeps the input's colorimetry;
  *  - selection-rate N divides the framerate by N.
  */
 #ifdef HAVE_CONFIG_H
@@ -86,13 +89,6 @@ gst_umat_layout_from_format (GstVideoFormat format)
   return f ? f->layout : UMATCV_LAYOUT_NONE;
 }
 
-void
-gst_umat_format_alignment (const GstUmatFormat * f, gint * wa, gint * ha)
-{
-  *wa = MAX (*wa, 1 << f->info->chroma_x_shift);
-  *ha = MAX (*ha, 1 << f->info->chroma_y_shift);
-}
-
 /* Same colour model and the same chroma subsampling. */
 static gboolean
 same_family (const GstUmatFormat * a, const GstUmatFormat * b)
@@ -118,83 +114,65 @@ carries (UmatcvLayout output, UmatcvLayout layout)
       || (output == L (RGBA) && layout == L (RGBX));
 }
 
-static void
-set_int_range (GstStructure * s, const gchar * field, gint align)
-{
-  GValue range = G_VALUE_INIT;
-
-  g_value_init (&range, GST_TYPE_INT_RANGE);
-  gst_value_set_int_range_step (&range, align,
-      GST_UMAT_MAX_SIZE / align * align, align);
-  gst_structure_take_value (s, field, &range);
-}
-
 GstCaps *
 gst_umat_template_caps (GstPadDirection direction)
 {
-  GstCaps *caps = gst_caps_new_empty ();
+  GValue list = G_VALUE_INIT;
+  GstStructure *s;
   guint n;
   const GstUmatFormat *all = gst_umat_formats (&n);
 
-  /* one structure per size alignment, formats in table order */
-  for (gint wa = 1; wa <= 2; wa++) {
-    for (gint ha = 1; ha <= 2; ha++) {
-      GValue list = G_VALUE_INIT;
-      GstStructure *s;
-
-      g_value_init (&list, GST_TYPE_LIST);
-      for (guint i = 0; i < n; i++) {
-        GValue name = G_VALUE_INIT;
-        if ((direction == GST_PAD_SRC && all[i].info->input_only)
-            || 1 << all[i].info->chroma_x_shift != wa
-            || 1 << all[i].info->chroma_y_shift != ha)
-          continue;
-        g_value_init (&name, G_TYPE_STRING);
-        g_value_set_static_string (&name,
-            gst_video_format_to_string (all[i].format));
-        gst_value_list_append_and_take_value (&list, &name);
-      }
-      if (gst_value_list_get_size (&list) == 0) {
-        g_value_unset (&list);
-        continue;
-      }
-      s = gst_structure_new_empty ("video/x-raw");
-      gst_structure_take_value (s, "format", &list);
-      set_int_range (s, "width", wa);
-      set_int_range (s, "height", ha);
-      gst_structure_set (s, "framerate", GST_TYPE_FRACTION_RANGE, 0, 1,
-          G_MAXINT, 1, NULL);
-      gst_caps_append_structure (caps, s);
-    }
+  g_value_init (&list, GST_TYPE_LIST);
+  for (guint i = 0; i < n; i++) {
+    GValue name = G_VALUE_INIT;
+    if (direction == GST_PAD_SRC && all[i].info->input_only)
+      continue;
+    g_value_init (&name, G_TYPE_STRING);
+    g_value_set_static_string (&name, gst_video_format_to_string
+        (all[i].format));
+    gst_value_list_append_and_take_value (&list, &name);
   }
-  return caps;
+  s = gst_structure_new_empty ("video/x-raw");
+  gst_structure_take_value (s, "format", &list);
+  gst_structure_set (s, "width", GST_TYPE_INT_RANGE, 1, GST_UMAT_MAX_SIZE,
+      "height", GST_TYPE_INT_RANGE, 1, GST_UMAT_MAX_SIZE,
+      "framerate", GST_TYPE_FRACTION_RANGE, 0, 1, G_MAXINT, 1, NULL);
+  return gst_caps_new_full (s, NULL);
 }
 
-/* Auto mode: the route between every pair, worked out once. */
-static GstUmatConversion auto_table[UMATCV_N_LAYOUTS][UMATCV_N_LAYOUTS];
-
-static gpointer
-build_auto_table (gpointer unused)
+/* What every pair of video formats needs from `chain` (NULL: auto mode),
+ * worked out once per chain: a table indexed [in][out]. */
+static GstUmatConversion *
+conversion_table (const UmatcvChain * chain)
 {
+  GstUmatConversion *table = g_new0 (GstUmatConversion,
+      UMATCV_N_LAYOUTS * UMATCV_N_LAYOUTS);
   guint n;
   const GstUmatFormat *all = gst_umat_formats (&n);
 
   for (guint i = 0; i < n; i++) {
     for (guint j = 0; j < n; j++) {
-      GstUmatConversion *conv = &auto_table[all[i].layout][all[j].layout];
-      UmatcvChain *route = NULL;
+      GstUmatConversion *conv =
+          &table[all[i].layout * UMATCV_N_LAYOUTS + all[j].layout];
+      UmatcvChain *composed = NULL;
       if (all[j].info->input_only
-          || umatcv_chain_route (all[i].layout, all[j].layout, &route,
-              NULL) != UMATCV_OK)
+          || umatcv_chain_compose (chain, all[i].layout, all[j].layout,
+              &composed, NULL) != UMATCV_OK)
         continue;
       conv->possible = TRUE;
-      conv->flags = umatcv_chain_flags (route);
-      umatcv_chain_size_alignment (route, &conv->width_align,
+      conv->flags = umatcv_chain_flags (composed);
+      umatcv_chain_size_alignment (composed, &conv->width_align,
           &conv->height_align);
-      umatcv_chain_free (route);
+      umatcv_chain_free (composed);
     }
   }
-  return NULL;
+  return table;
+}
+
+static gpointer
+build_auto_table (gpointer unused)
+{
+  return conversion_table (NULL);
 }
 
 void
@@ -202,25 +180,22 @@ gst_umat_conversion (const GstUmatChainInfo * info, UmatcvLayout in,
     UmatcvLayout out, GstUmatConversion * conv)
 {
   static GOnce once = G_ONCE_INIT;
+  const GstUmatConversion *table;
 
   memset (conv, 0, sizeof (*conv));
   if (in <= UMATCV_LAYOUT_NONE || in >= UMATCV_N_LAYOUTS
-      || out <= UMATCV_LAYOUT_NONE || out >= UMATCV_N_LAYOUTS)
+      || out <= UMATCV_LAYOUT_NONE || out >= UMATCV_N_LAYOUTS
+      || (info && info->problem))
     return;
-  if (gst_umat_chain_info_is_auto (info)) {
-    g_once (&once, build_auto_table, NULL);
-    *conv = auto_table[in][out];
-    return;
-  }
-  conv->possible = info->problem == NULL
-      && (info->inputs & UMATCV_LAYOUT_BIT (in)) && carries (info->output, out);
-  conv->flags = info->flags;
-  conv->width_align = info->width_align;
-  conv->height_align = info->height_align;
+  if (gst_umat_chain_info_is_auto (info))
+    table = g_once (&once, build_auto_table, NULL);
+  else
+    table = info->conversions;
+  *conv = table[in * UMATCV_N_LAYOUTS + out];
 }
 
 gchar *
-gst_umat_describe_layouts (guint32 mask)
+gst_umat_describe_layouts (guint64 mask)
 {
   GString *s = g_string_new (NULL);
   guint n;
@@ -285,6 +260,8 @@ gst_umat_chain_info_new (const gchar * text)
   umatcv_chain_size_alignment (info->chain, &info->width_align,
       &info->height_align);
   info->problem = chain_problem (info);
+  if (info->problem == NULL)
+    info->conversions = conversion_table (info->chain);
   return info;
 }
 
@@ -294,6 +271,7 @@ chain_info_clear (GstUmatChainInfo * info)
   g_free (info->text);
   umatcv_chain_free (info->chain);
   g_free (info->problem);
+  g_free (info->conversions);
 }
 
 GstUmatChainInfo *
@@ -330,6 +308,7 @@ gst_umat_structure_has_known_matrix (const GstStructure * s)
     return FALSE;
   return c.matrix == GST_VIDEO_COLOR_MATRIX_BT601
       || c.matrix == GST_VIDEO_COLOR_MATRIX_BT709
+      || c.matrix == GST_VIDEO_COLOR_MATRIX_BT2020
       || c.matrix == GST_VIDEO_COLOR_MATRIX_UNKNOWN;
 }
 
@@ -414,11 +393,9 @@ set_colorimetry (GstStructure * t, const GstUmatFormat * target,
     /* GStreamer's default for RGB, said out loud so peers that state it
      * match */
     gst_structure_set (t, "colorimetry", G_TYPE_STRING, "sRGB", NULL);
-  } else if (direction == GST_PAD_SINK && is_yuv (target)
-      && (flags & UMATCV_CHAIN_ENCODES_YUV)) {
-    /* any matrix downstream asks for; fixate_caps picks the default */
-    gst_structure_set (t, "chroma-site", G_TYPE_STRING, "cosited", NULL);
   }
+  /* YUV a matrix writes: any colorimetry and siting downstream asks for;
+   * fixate_caps picks the defaults */
 }
 
 /* The formats a structure names, or every format of its pad. */
@@ -460,6 +437,25 @@ structure_formats (const GstStructure * s, GstPadDirection direction,
   }
 }
 
+/* Where `to` comes in the order of preference, as the other pad's format
+ * for `from`: on the source pad, what the chain gives first (nothing to
+ * convert after it), then the format that came in, then its family, then
+ * the rest; on the sink pad, the format downstream takes first (upstream
+ * need not convert), then its family, then the rest. */
+static guint
+preference (const GstUmatChainInfo * info, GstPadDirection direction,
+    const GstUmatFormat * from, const GstUmatFormat * to)
+{
+  if (direction == GST_PAD_SINK && !gst_umat_chain_info_is_auto (info)
+      && carries (info->output, to->layout))
+    return 0;
+  if (to == from)
+    return 1;
+  if (same_family (to, from))
+    return 2;
+  return 3;
+}
+
 /* Appends, most preferred first, what `s` can become on the other pad. */
 static void
 transform_structure (const GstUmatChainInfo * info, guint rate,
@@ -473,16 +469,13 @@ transform_structure (const GstUmatChainInfo * info, guint rate,
   for (guint i = 0; i < from_formats->len; i++) {
     const GstUmatFormat *from = gst_umat_format_from_video
         (g_array_index (from_formats, GstVideoFormat, i));
-    /* same format first, then its family, then the rest */
-    for (guint pass = 0; pass < 3; pass++) {
+    for (guint pass = 0; pass < 4; pass++) {
       for (guint j = 0; j < n; j++) {
         const GstUmatFormat *to = &all[j];
         GstUmatConversion conv;
         GstStructure *t;
-        gint wa = 1, ha = 1;
 
-        if ((pass == 0) != (to == from)
-            || (pass == 1) != (to != from && same_family (to, from)))
+        if (preference (info, direction, from, to) != pass)
           continue;
         if (direction == GST_PAD_SINK && to->info->input_only)
           continue;
@@ -512,11 +505,8 @@ transform_structure (const GstUmatChainInfo * info, guint rate,
             scale_framerate (&fr, rate, 1);
           gst_structure_take_value (t, "framerate", &fr);
         }
-        wa = MAX (wa, conv.width_align);
-        ha = MAX (ha, conv.height_align);
-        gst_umat_format_alignment (from, &wa, &ha);
-        gst_umat_format_alignment (to, &wa, &ha);
-        if (!align_size (t, "width", wa) || !align_size (t, "height", ha)) {
+        if (!align_size (t, "width", conv.width_align)
+            || !align_size (t, "height", conv.height_align)) {
           gst_structure_free (t);
           continue;
         }

@@ -30,7 +30,7 @@ const GstUmatFormat *gst_umat_formats (guint * n_formats);
 const GstUmatFormat *gst_umat_format_from_video (GstVideoFormat format);
 UmatcvLayout gst_umat_layout_from_format (GstVideoFormat format);
 /* "BGR/RGB/I420" for a mask of UMATCV_LAYOUT_BIT()s; g_free() it. */
-gchar *gst_umat_describe_layouts (guint32 mask);
+gchar *gst_umat_describe_layouts (guint64 mask);
 
 /* Every format a pad can take, at every size it can take it. */
 GstCaps *gst_umat_template_caps (GstPadDirection direction);
@@ -48,11 +48,13 @@ typedef struct {
 typedef struct {
   gchar *text;           /* as the property was set */
   UmatcvChain *chain;    /* NULL: auto mode, or a text that did not parse */
-  guint32 inputs;        /* UMATCV_LAYOUT_BIT mask */
+  guint64 inputs;        /* UMATCV_LAYOUT_BIT mask */
   UmatcvLayout output;
   guint flags;
   gint width_align, height_align;
   gchar *problem;        /* why no caps can ever work, or NULL */
+  /* what it needs between every pair of formats, [in * N + out] */
+  GstUmatConversion *conversions;
 } GstUmatChainInfo;
 
 GstUmatChainInfo *gst_umat_chain_info_new (const gchar * text);
@@ -70,7 +72,5 @@ GstCaps *gst_umat_transform_caps (const GstUmatChainInfo * info,
 
 /* Whether YUV described by `s` has a matrix the converter applies. */
 gboolean gst_umat_structure_has_known_matrix (const GstStructure * s);
-/* Raises *wa and *ha to what a format's chroma subsampling needs. */
-void gst_umat_format_alignment (const GstUmatFormat * f, gint * wa, gint * ha);
 
 G_END_DECLS

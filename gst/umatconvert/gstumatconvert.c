@@ -563,14 +563,23 @@ gst_umat_convert_fixate_caps (GstBaseTransform * trans,
   othercaps = gst_caps_make_writable (othercaps);
   s = gst_caps_get_structure (othercaps, 0);
   if (gst_structure_has_field (s, "colorimetry")
-      || !gst_video_info_from_caps (&info, othercaps)
+      && gst_structure_has_field (s, "chroma-site"))
+    return othercaps;
+  if (!gst_video_info_from_caps (&info, othercaps)
       || !GST_VIDEO_INFO_IS_YUV (&info))
     return othercaps;
   /* gst_video_info_from_caps filled in the default for the size */
-  colorimetry = gst_video_colorimetry_to_string (&info.colorimetry);
+  colorimetry = gst_structure_has_field (s, "colorimetry") ? NULL
+      : gst_video_colorimetry_to_string (&info.colorimetry);
   if (colorimetry)
     gst_structure_set (s, "colorimetry", G_TYPE_STRING, colorimetry, NULL);
   g_free (colorimetry);
+  /* and the chroma siting the converter writes: MPEG-2's, which H.264
+   * and HEVC encoders assume */
+  if (!gst_structure_has_field (s, "chroma-site")
+      && (GST_VIDEO_FORMAT_INFO_W_SUB (info.finfo, 1)
+          || GST_VIDEO_FORMAT_INFO_H_SUB (info.finfo, 1)))
+    gst_structure_set (s, "chroma-site", G_TYPE_STRING, "mpeg2", NULL);
   return othercaps;
 }
 
@@ -651,8 +660,13 @@ gst_umat_convert_configure (GstUmatConvert * self, GstUmatChainInfo * chain,
     GST_DEBUG_OBJECT (self, "only the framerate changed: same converter");
     return TRUE;
   }
-  return gst_umat_device_configure (&self->dev, GST_ELEMENT (self), chain,
-      in_info, out_info, slots, passthrough);
+  if (!gst_umat_device_configure (&self->dev, GST_ELEMENT (self), chain,
+          in_info, out_info, slots, passthrough))
+    return FALSE;
+  /* chroma filters that read neighbouring rows want an output of their own */
+  if (same_format && !gst_umat_device_in_place_ok (&self->dev))
+    gst_base_transform_set_in_place (trans, FALSE);
+  return TRUE;
 }
 
 static gboolean

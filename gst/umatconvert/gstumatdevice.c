@@ -100,6 +100,13 @@ gst_umat_device_stop (GstUmatDevice * dev, GstElement * element)
 }
 
 gboolean
+gst_umat_device_in_place_ok (const GstUmatDevice * dev)
+{
+  return dev->converter == NULL || umatcv_converter_in_place_ok
+      (dev->converter);
+}
+
+gboolean
 gst_umat_device_on_opencl (const GstUmatDevice * dev)
 {
   return dev->engine != NULL && umatcv_engine_uses_opencl (dev->engine);
@@ -125,47 +132,66 @@ gst_umat_device_runs (const GstUmatDevice * dev,
       && same_but_framerate (&dev->out_info, out_info);
 }
 
-/* The matrix and range the converter applies to YUV of `info`. RGB caps
- * say full range (sRGB) too, but no matrix applies to them: they keep the
- * default, so that an RGB end never takes a chain off OpenCV's own codes. */
+/* The matrix, range and chroma siting the converter applies to YUV of
+ * `info`. RGB caps say full range (sRGB) too, but no matrix applies to
+ * them: they keep the default, so that an RGB end never takes a chain off
+ * OpenCV's own codes. A matrix the caps do not name is GStreamer's default
+ * for the size; siting they do not name is MPEG-2's, which H.264 and HEVC
+ * decoders and encoders assume. */
 static UmatcvColorimetry
 colorimetry_of (const GstVideoInfo * info)
 {
-  UmatcvColorimetry c = { UMATCV_MATRIX_BT601, UMATCV_RANGE_LIMITED };
+  UmatcvColorimetry c = { UMATCV_MATRIX_BT601, UMATCV_RANGE_LIMITED,
+    UMATCV_SITE_H_COSITED
+  };
+  GstVideoChromaSite site = GST_VIDEO_INFO_CHROMA_SITE (info);
+
   if (!GST_VIDEO_INFO_IS_YUV (info))
     return c;
-  if (info->colorimetry.matrix == GST_VIDEO_COLOR_MATRIX_BT709)
-    c.matrix = UMATCV_MATRIX_BT709;
+  switch (info->colorimetry.matrix) {
+    case GST_VIDEO_COLOR_MATRIX_BT709:
+      c.matrix = UMATCV_MATRIX_BT709;
+      break;
+    case GST_VIDEO_COLOR_MATRIX_BT2020:
+      c.matrix = UMATCV_MATRIX_BT2020;
+      break;
+    case GST_VIDEO_COLOR_MATRIX_UNKNOWN:
+      /* GStreamer's default for the size (video-info.c) */
+      if (GST_VIDEO_INFO_HEIGHT (info) >= 2160)
+        c.matrix = UMATCV_MATRIX_BT2020;
+      else if (GST_VIDEO_INFO_HEIGHT (info) > 576)
+        c.matrix = UMATCV_MATRIX_BT709;
+      break;
+    default:
+      break;
+  }
   if (info->colorimetry.range == GST_VIDEO_COLOR_RANGE_0_255)
     c.range = UMATCV_RANGE_FULL;
+  if (site != GST_VIDEO_CHROMA_SITE_UNKNOWN) {
+    c.chroma_site = 0;
+    if (site & GST_VIDEO_CHROMA_SITE_H_COSITED)
+      c.chroma_site |= UMATCV_SITE_H_COSITED;
+    if (site & GST_VIDEO_CHROMA_SITE_V_COSITED)
+      c.chroma_site |= UMATCV_SITE_V_COSITED;
+  }
   return c;
 }
 
 static gboolean
 build (GstUmatDevice * dev, GstElement * element)
 {
-  UmatcvChain *route = NULL;
-  const UmatcvChain *chain = dev->chain->chain;
   UmatcvConverterSpec spec;
   UmatcvStatus status;
   const GstVideoInfo *in_info = &dev->in_info;
   gchar *error = NULL;
 
-  if (gst_umat_chain_info_is_auto (dev->chain)) {
-    status = umatcv_chain_route (dev->in_layout, dev->out_layout, &route,
-        &error);
-    if (status != UMATCV_OK)
-      goto failed;
-    chain = route;
-  }
   umatcv_converter_spec_init (&spec, dev->in_layout, dev->out_layout,
       GST_VIDEO_INFO_WIDTH (in_info), GST_VIDEO_INFO_HEIGHT (in_info));
   spec.in_colorimetry = colorimetry_of (in_info);
   spec.out_colorimetry = colorimetry_of (&dev->out_info);
   spec.slots = dev->slots;
-  status = umatcv_converter_new (dev->engine, chain, &spec, &dev->converter,
-      &error);
-  umatcv_chain_free (route);
+  status = umatcv_converter_new (dev->engine, dev->chain->chain, &spec,
+      &dev->converter, &error);
   if (status != UMATCV_OK)
     goto failed;
 
@@ -174,7 +200,8 @@ build (GstUmatDevice * dev, GstElement * element)
       "slots%s", umatcv_layout_name (dev->in_layout),
       umatcv_layout_name (dev->out_layout), GST_VIDEO_INFO_WIDTH (in_info),
       GST_VIDEO_INFO_HEIGHT (in_info),
-      route ? "auto" : dev->chain->text, dev->slots,
+      gst_umat_chain_info_is_auto (dev->chain) ? "auto" : dev->chain->text,
+      dev->slots,
       umatcv_converter_is_fused (dev->converter) ? ", fused" : "");
   return TRUE;
 

@@ -33,6 +33,8 @@ gboolean gst_umat_device_start (GstUmatDevice * dev, GstElement * element,
     UmatcvDevice device);
 void gst_umat_device_stop (GstUmatDevice * dev, GstElement * element);
 gboolean gst_umat_device_on_opencl (const GstUmatDevice * dev);
+/* Whether the converter may write a frame into its input's memory. */
+gboolean gst_umat_device_in_place_ok (const GstUmatDevice * dev);
 
 /* Whether `chain` already runs on these formats with `slots` (only the
  * framerate may differ): nothing to rebuild. */

@@ -72,14 +72,6 @@ gst_umat_explain_refusal (const GstUmatChainInfo * info, GstCaps * caps,
     g_free (takes);
     return msg;
   }
-  if (!is_auto && !(info->inputs & UMATCV_LAYOUT_BIT (from->layout))) {
-    gchar *takes = gst_umat_describe_layouts (info->inputs);
-    msg = g_strdup_printf ("chain step 1 (%s) takes %s, but upstream "
-        "offers %s", step, takes, format_name);
-    g_free (takes);
-    return msg;
-  }
-
   gst_structure_get_int (s, "width", &width);
   gst_structure_get_int (s, "height", &height);
   for (guint j = 0; j < n; j++) {
@@ -100,8 +92,6 @@ gst_umat_explain_refusal (const GstUmatChainInfo * info, GstCaps * caps,
     }
     w = MAX (w, conv.width_align);
     h = MAX (h, conv.height_align);
-    gst_umat_format_alignment (from, &w, &h);
-    gst_umat_format_alignment (&all[j], &w, &h);
     if (width % w != 0 || height % h != 0) {
       size_blocked = TRUE;
       wa = w;
@@ -115,13 +105,14 @@ gst_umat_explain_refusal (const GstUmatChainInfo * info, GstCaps * caps,
       : g_strdup ("umatconvert");
   if (colour_blocked) {
     const gchar *c = gst_structure_get_string (s, "colorimetry");
-    msg = g_strdup_printf ("%s reads %s with the BT.601 or BT.709 matrix, "
-        "but upstream offers colorimetry %s; ask upstream for bt601 or bt709 "
-        "or put videoconvert in front", who, format_name, c ? c : "(none)");
+    msg = g_strdup_printf ("%s reads %s with the BT.601, BT.709 or BT.2020 "
+        "matrix, but upstream offers colorimetry %s; ask upstream for bt601, "
+        "bt709 or bt2020, or put videoconvert in front", who, format_name,
+        c ? c : "(none)");
   } else if (size_blocked) {
     msg = g_strdup_printf ("%s needs a width that is a multiple of %d and a "
-        "height that is a multiple of %d (4:2:x chroma), but upstream offers "
-        "%dx%d", who, wa, ha, width, height);
+        "height that is a multiple of %d (OpenCV's 4:2:x codes), but upstream "
+        "offers %dx%d", who, wa, ha, width, height);
   } else if (!any) {
     gchar *wants = downstream ? gst_caps_to_string (downstream) : NULL;
     msg = g_strdup_printf ("%s cannot turn %s into what downstream takes%s%s",
