@@ -57,22 +57,6 @@ packed_planes (GstBuffer * buffer, GstCaps * caps)
   return i420;
 }
 
-/* What umatconvert must give for `format` from BGR, by OpenCV's CPU code
- * (every 4:2:0 layout holds the samples of BGR2YUV_I420); `code` gets the
- * code. */
-static UmattestImage *
-reference_for (const UmattestImage * bgr, const gchar * format,
-    const gchar ** code)
-{
-  if (g_str_equal (format, "BGRA"))
-    *code = "BGR2BGRA";
-  else if (g_str_equal (format, "RGBA"))
-    *code = "BGR2RGBA";
-  else
-    *code = "BGR2YUV_I420";
-  return umattest_cvt (bgr, *code);
-}
-
 GST_START_TEST (test_src_caps_meet_nvh264enc)
 {
   GstCaps *nv_caps = gst_caps_from_string (NVH264ENC_SINK_CAPS);
@@ -105,7 +89,8 @@ GST_END_TEST;
 
 /* For each format that nvh264enc takes and umatconvert gives: negotiate
  * with nvh264enc's caps held to that format, push a frame, and check the
- * caps (a subset of nvh264enc's) and the pixels (OpenCV's CPU cvtColor). */
+ * caps (a subset of nvh264enc's) and the pixels (OpenCV's CPU cvtColor, or
+ * the encoding umatcv's edges define: tests/check/support). */
 GST_START_TEST (test_each_nvh264enc_format)
 {
   static const gchar *const formats[] = { "NV12", "YV12", "I420", "BGRA",
@@ -118,10 +103,10 @@ GST_START_TEST (test_each_nvh264enc_format)
     GstHarness *h = umattest_harness_new (NULL);
     GstCaps *held = gst_caps_copy (nv_caps), *out_caps;
     GstBuffer *in = noise_bgr (i + 1), *out;
-    GstVideoInfo bgr_info;
+    GstVideoInfo bgr_info, out_info;
     UmattestImage *bgr, *got, *want;
-    const gchar *code;
-    gchar *backend;
+    UmatcvColorimetry out_c;
+    gchar **codes = NULL, *backend;
 
     gst_caps_set_simple (held, "format", G_TYPE_STRING, formats[i], NULL);
     gst_harness_set_sink_caps (h, held);
@@ -138,13 +123,18 @@ GST_START_TEST (test_each_nvh264enc_format)
     fail_unless_equals_string (gst_structure_get_string
         (gst_caps_get_structure (out_caps, 0), "format"), formats[i]);
 
-    got = packed_planes (out, out_caps);
-    want = reference_for (bgr, formats[i], &code);
+    fail_unless (gst_video_info_from_caps (&out_info, out_caps));
+    got = umattest_image_from_buffer (out, &out_info);
+    /* with the matrix, range and siting the output caps say */
+    out_c = umattest_colorimetry_of (&out_info);
+    want = umattest_reference_convert_full (bgr, got->layout, NULL, &out_c,
+        &codes);
     backend = umattest_element_backend (h->element);
-    umattest_assert_images_close (got, want, umattest_code_tolerance (backend,
-            code, UMATTEST_DATA_FULL), UMATTEST_COMPARE_ALL, "BGR to %s on %s",
-        formats[i], backend);
+    umattest_assert_images_close (got, want, umattest_codes_tolerance (backend,
+            (const gchar * const *) codes, UMATTEST_DATA_FULL),
+        UMATTEST_COMPARE_ALL, "BGR to %s on %s", formats[i], backend);
 
+    g_strfreev (codes);
     g_free (backend);
     umattest_image_free (bgr);
     umattest_image_free (got);

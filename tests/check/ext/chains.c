@@ -74,6 +74,8 @@ GST_START_TEST (test_layout_table)
         (finfo));
     fail_unless_equals_int (info->pixel_size, info->n_planes == 1 ?
         GST_VIDEO_FORMAT_INFO_PSTRIDE (finfo, 0) : 0);
+    fail_unless_equals_int (info->depth, GST_VIDEO_FORMAT_INFO_DEPTH (finfo,
+            0));
     switch (info->family) {
       case UMATCV_FAMILY_RGB:
         fail_unless (GST_VIDEO_FORMAT_INFO_IS_RGB (finfo), "%s", info->name);
@@ -108,7 +110,7 @@ GST_START_TEST (test_layout_table)
   fail_unless_equals_string (umatcv_layout_name ((UmatcvLayout) 1000),
       "none");
   fail_unless_equals_int (umatcv_layout_from_video_format (NULL), L (NONE));
-  fail_unless_equals_int (umatcv_layout_from_video_format ("I422_10LE"),
+  fail_unless_equals_int (umatcv_layout_from_video_format ("RGB16"),
       L (NONE));
 }
 
@@ -369,10 +371,14 @@ GST_END_TEST;
 static gboolean
 is_yuv (UmatcvLayout layout)
 {
-  UmattestFamily f = umattest_family (layout);
-  return f == UMATTEST_YUV420 || f == UMATTEST_YUV422;
+  return umatcv_layout_info (layout)->family == UMATCV_FAMILY_YUV;
 }
 
+/* Auto mode's route between every two video layouts: none into a format
+ * only read; otherwise steps that connect, from `from` to `to` (or to the
+ * alpha layout whose padding `to` is), with the flags of the matrices on
+ * the way, at any size (umatcv's edges take odd sizes as GStreamer lays
+ * them out, and OpenCV's R'G'B' codes take any). */
 GST_START_TEST (test_route_table)
 {
   guint i, j;
@@ -380,14 +386,13 @@ GST_START_TEST (test_route_table)
   for (i = 0; i < n_video_layouts; i++) {
     for (j = 0; j < n_video_layouts; j++) {
       UmatcvLayout from = video_layouts[i], to = video_layouts[j];
-      UmattestFamily ff = umattest_family (from), tf = umattest_family (to);
       const gchar *fn = umatcv_layout_name (from);
       const gchar *tn = umatcv_layout_name (to);
       UmatcvChain *chain = (UmatcvChain *) 0x1;
       UmatcvStatus status = umatcv_chain_route (from, to, &chain, NULL);
       UmatcvLayout out;
       unsigned flags = 0;
-      gint wa, ha, ewa, eha;
+      gint wa, ha;
 
       if (from == to) {
         fail_unless (status == UMATCV_OK && chain != NULL,
@@ -396,7 +401,7 @@ GST_START_TEST (test_route_table)
         umatcv_chain_free (chain);
         continue;
       }
-      if (tf == UMATTEST_YUV422) {
+      if (umatcv_layout_info (to)->input_only) {
         fail_unless (status == UMATCV_ERROR_NO_ROUTE,
             "%s to %s: %s, expected no route", fn, tn,
             umatcv_status_name (status));
@@ -426,25 +431,20 @@ GST_START_TEST (test_route_table)
             "gives %s", fn, tn, umatcv_layout_name (out));
       }
 
-      /* BT.601 where a matrix decodes or encodes YUV (not for gray, which
-       * takes luma as it is, nor for 4:2:0 repacks) */
-      if (is_yuv (from) && tf == UMATTEST_RGB && to != L (GRAY))
+      /* a matrix decodes Y'CbCr into colour (not into gray, which takes
+       * the luma as it is) or encodes colour into it; Y'CbCr to Y'CbCr
+       * repacks and resamples without one */
+      if (is_yuv (from) && !is_yuv (to) && to != L (GRAY))
         flags |= UMATCV_CHAIN_DECODES_YUV;
-      if (ff == UMATTEST_YUV422 && tf == UMATTEST_YUV420)
-        flags |= UMATCV_CHAIN_DECODES_YUV;
-      if (ff != UMATTEST_YUV420 && tf == UMATTEST_YUV420)
+      if (!is_yuv (from) && is_yuv (to))
         flags |= UMATCV_CHAIN_ENCODES_YUV;
       fail_unless (umatcv_chain_flags (chain) == flags,
           "%s to %s: flags 0x%x, expected 0x%x", fn, tn,
           umatcv_chain_flags (chain), flags);
 
-      ewa = is_yuv (from) || is_yuv (to) ? 2 : 1;
-      eha = ff == UMATTEST_YUV420 || tf == UMATTEST_YUV420 ? 2 : 1;
-      if (umatcv_chain_length (chain) > 0) {
-        umatcv_chain_size_alignment (chain, &wa, &ha);
-        fail_unless (wa == ewa && ha == eha, "%s to %s: alignment %dx%d, "
-            "expected %dx%d", fn, tn, wa, ha, ewa, eha);
-      }
+      umatcv_chain_size_alignment (chain, &wa, &ha);
+      fail_unless (wa == 1 && ha == 1, "%s to %s: alignment %dx%d, "
+          "expected any size", fn, tn, wa, ha);
       umatcv_chain_free (chain);
     }
   }
@@ -495,8 +495,7 @@ GST_START_TEST (test_chain_bad_arguments)
   fail_if (umatcv_chain_route (L (HSV), L (RGB), &chain, &error) ==
       UMATCV_OK);
   fail_unless (chain == NULL);
-  fail_unless (error != NULL && strstr (error, "HSV") != NULL,
-      "the error does not name HSV: %s", error);
+  fail_unless (error != NULL && error[0] != '\0');
   g_clear_pointer (&error, umatcv_free);
 
   /* the error sentence: NULL allowed; set on failure, untouched on success */

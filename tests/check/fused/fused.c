@@ -6,13 +6,16 @@
  *
  * A chain the generator covers runs as one OpenCL kernel
  * (ext/umatcv/umatcv-fused.cpp). Each test here converts a 4096x4096 image
- * holding all 2^24 byte triples (every RGB colour; every HSV, Lab... value
- * for the inverse codes) with one code or chain, fused, and compares every
- * byte with OpenCV's CPU cvtColor run step by step (tests/check/reference).
- * YUV inputs hold every (U, V) pair under pseudo-random luma. The fused
- * kernels must be exact, except the HLS codes (within 2, as the issue
- * allows: 1 measured). The whole image costs about a second per code on
- * PoCL on two cores.
+ * holding all 2^24 byte triples (every RGB colour) with one code or chain
+ * between two video formats, fused, and compares every byte with OpenCV's
+ * CPU cvtColor run step by step (tests/check/reference). The codes into a
+ * colour space (HSV, YCrCb, XYZ, HLS) run as round trips: a converter's ends
+ * are video formats, so the inverse codes no longer see every value of
+ * their space. BGR2Lab is not checked: Lab2BGR is not covered, and nothing
+ * else ends a chain from Lab. YUV inputs hold every (U, V) pair under
+ * pseudo-random luma. The fused kernels must be exact, except the HLS codes
+ * (within 2, as the issue allows: 1 measured). The whole image costs about
+ * a second per code on PoCL on two cores.
  *
  * Environment: fused kernels are OpenCL only: without an OpenCL device the
  * program skips (77), or fails with UMAT_REQUIRE_OPENCL=1;
@@ -134,17 +137,12 @@ EXACT (test_bgr2gray, "BGR2GRAY", BGR, GRAY);
 EXACT (test_rgba2gray, "RGBA2GRAY", RGBA, GRAY);
 EXACT (test_gray2bgr, "GRAY2BGR", GRAY, BGR);
 EXACT (test_gray2rgba, "GRAY2RGBA", GRAY, RGBA);
-EXACT (test_bgr2hsv, "BGR2HSV", BGR, HSV);
-EXACT (test_rgb2hsv_full, "RGB2HSV_FULL", RGB, HSV_FULL);
-EXACT (test_hsv2bgr, "HSV2BGR", HSV, BGR);
-EXACT (test_hsv2rgb_full, "HSV2RGB_FULL", HSV_FULL, RGB);
+/* a converter's ends are video formats: the codes into and out of the
+ * colour spaces run as round trips, every colour in */
 EXACT (test_hsv_round_trip, "BGR2HSV,HSV2BGR", BGR, BGR);
-EXACT (test_bgr2ycrcb, "BGR2YCrCb", BGR, YCRCB);
-EXACT (test_ycrcb2rgb, "YCrCb2RGB", YCRCB, RGB);
-EXACT (test_bgr2xyz, "BGR2XYZ", BGR, XYZ);
-EXACT (test_xyz2rgb, "XYZ2RGB", XYZ, RGB);
-EXACT (test_bgr2lab, "BGR2Lab", BGR, LAB);
-EXACT (test_rgb2lab, "RGB2Lab", RGB, LAB);
+EXACT (test_hsv_full_round_trip, "RGB2HSV_FULL,HSV2RGB_FULL", RGB, RGB);
+EXACT (test_ycrcb_round_trip, "BGR2YCrCb,YCrCb2RGB", BGR, RGB);
+EXACT (test_xyz_round_trip, "BGR2XYZ,XYZ2RGB", BGR, RGB);
 EXACT (test_i420_to_bgr, "YUV2BGR_I420", I420, BGR);
 EXACT (test_yv12_to_rgb, "YUV2RGB_YV12", YV12, RGB);
 EXACT (test_nv12_to_bgra, "YUV2BGRA_NV12", NV12, BGRA);
@@ -156,22 +154,18 @@ EXACT (test_yvyu_to_bgra, "YUV2BGRA_YVYU", YVYU, BGRA);
 EXACT (test_yuy2_to_gray, "YUV2GRAY_YUY2", YUY2, GRAY);
 EXACT (test_bgr_to_i420, "BGR2YUV_I420", BGR, I420);
 EXACT (test_rgba_to_yv12, "RGBA2YUV_YV12", RGBA, YV12);
-EXACT (test_bgr_to_nv12, "", BGR, NV12);
-EXACT (test_rgb_to_nv21, "", RGB, NV21);
-EXACT (test_i420_to_nv12, "", I420, NV12);
 EXACT (test_nv12_hsv_to_i420, "YUV2BGR_NV12,BGR2HSV,HSV2BGR,BGR2YUV_I420",
     NV12, I420);
 
 /* HLS: OpenCV's CPU code (color_hsv.simd.hpp) is a SIMD float algorithm of
- * its own; the fused kernel computes as OpenCV's OpenCL kernel does. */
-#define WITHIN_2(name, text, in, out) \
-  GST_START_TEST (name) { check_fused (text, L (in), L (out), 2); } \
+ * its own; the fused kernel computes as OpenCV's OpenCL kernel does (1
+ * measured on each code alone). */
+#define WITHIN(name, text, in, out, tolerance) \
+  GST_START_TEST (name) { check_fused (text, L (in), L (out), tolerance); } \
   GST_END_TEST
 
-WITHIN_2 (test_bgr2hls, "BGR2HLS", BGR, HLS);
-WITHIN_2 (test_rgb2hls_full, "RGB2HLS_FULL", RGB, HLS_FULL);
-WITHIN_2 (test_hls2bgr, "HLS2BGR", HLS, BGR);
-WITHIN_2 (test_hls2rgb_full, "HLS2RGB_FULL", HLS_FULL, RGB);
+WITHIN (test_hls_round_trip, "BGR2HLS,HLS2BGR", BGR, BGR, 2);
+WITHIN (test_hls_full_round_trip, "RGB2HLS_FULL,HLS2RGB_FULL", RGB, RGB, 2);
 
 /* Lab2BGR is not covered (its 8-bit CPU code is an integer algorithm the
  * generator does not copy): such a chain runs step by step, and says so. */
@@ -249,17 +243,10 @@ fused_suite (void)
   tcase_add_test (exact, test_rgba2gray);
   tcase_add_test (exact, test_gray2bgr);
   tcase_add_test (exact, test_gray2rgba);
-  tcase_add_test (exact, test_bgr2hsv);
-  tcase_add_test (exact, test_rgb2hsv_full);
-  tcase_add_test (exact, test_hsv2bgr);
-  tcase_add_test (exact, test_hsv2rgb_full);
   tcase_add_test (exact, test_hsv_round_trip);
-  tcase_add_test (exact, test_bgr2ycrcb);
-  tcase_add_test (exact, test_ycrcb2rgb);
-  tcase_add_test (exact, test_bgr2xyz);
-  tcase_add_test (exact, test_xyz2rgb);
-  tcase_add_test (exact, test_bgr2lab);
-  tcase_add_test (exact, test_rgb2lab);
+  tcase_add_test (exact, test_hsv_full_round_trip);
+  tcase_add_test (exact, test_ycrcb_round_trip);
+  tcase_add_test (exact, test_xyz_round_trip);
   tcase_add_test (exact, test_i420_to_bgr);
   tcase_add_test (exact, test_yv12_to_rgb);
   tcase_add_test (exact, test_nv12_to_bgra);
@@ -271,15 +258,10 @@ fused_suite (void)
   tcase_add_test (exact, test_yuy2_to_gray);
   tcase_add_test (exact, test_bgr_to_i420);
   tcase_add_test (exact, test_rgba_to_yv12);
-  tcase_add_test (exact, test_bgr_to_nv12);
-  tcase_add_test (exact, test_rgb_to_nv21);
-  tcase_add_test (exact, test_i420_to_nv12);
   tcase_add_test (exact, test_nv12_hsv_to_i420);
   suite_add_tcase (s, hls);
-  tcase_add_test (hls, test_bgr2hls);
-  tcase_add_test (hls, test_rgb2hls_full);
-  tcase_add_test (hls, test_hls2bgr);
-  tcase_add_test (hls, test_hls2rgb_full);
+  tcase_add_test (hls, test_hls_round_trip);
+  tcase_add_test (hls, test_hls_full_round_trip);
   suite_add_tcase (s, fallback);
   tcase_add_test (fallback, test_uncovered_step_runs_step_by_step);
   return s;

@@ -286,3 +286,15 @@ cvref_opencl_devices (int *gpus)
   }
   return n;
 }
+
+extern "C" uint64_t
+cvref_opencl_max_alloc (void)
+{
+  try {
+    if (!bind_opencl_device ())
+      return 0;
+    return cv::ocl::Device::getDefault ().maxMemAllocSize ();
+  } catch (const cv::Exception &) {
+    return 0;
+  }
+}

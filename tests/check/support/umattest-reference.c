@@ -183,57 +183,68 @@ step (UmattestImage ** image, GPtrArray * used, const gchar * format, ...)
   g_ptr_array_add (used, code);
 }
 
+/* Replaces *image with an edge to `to`, noting it. */
+static void
+edge_step (UmattestImage ** image, GPtrArray * used, UmatcvLayout to,
+    const UmatcvColorimetry * in_c, const UmatcvColorimetry * out_c)
+{
+  const gchar *verb;
+  UmattestImage *next = umattest_edge (*image, to, in_c, out_c, &verb);
+
+  g_ptr_array_add (used, g_strdup_printf ("%s %s to %s", verb,
+          umatcv_layout_name ((*image)->layout), umatcv_layout_name (to)));
+  umattest_image_free (*image);
+  *image = next;
+}
+
+/* Between the layouts OpenCV knows: its codes, and opaque alpha where
+ * padding becomes alpha, as videoconvert makes it. */
+static void
+opencv_rgb_route (UmattestImage ** image, GPtrArray * used, UmatcvLayout to)
+{
+  UmatcvLayout from = (*image)->layout;
+  const gchar *from_name = umattest_code_name (from);
+  const gchar *to_name = umattest_code_name (to);
+
+  if (strcmp (from_name, to_name) != 0)
+    step (image, used, "%s2%s", from_name, to_name);
+  (*image)->layout = to;
+  if (umattest_has_padding (from) && (to == L (BGRA) || to == L (RGBA))) {
+    gsize i;
+    for (i = 3; i < (*image)->size; i += 4)
+      (*image)->data[i] = 255;
+  }
+}
+
 UmattestImage *
-umattest_reference_convert (const UmattestImage * in, UmatcvLayout to,
+umattest_reference_convert_full (const UmattestImage * in, UmatcvLayout to,
+    const UmatcvColorimetry * in_c, const UmatcvColorimetry * out_c,
     gchar *** codes)
 {
-  UmattestFamily ff = umattest_family (in->layout), tf = umattest_family (to);
-  const gchar *from_name = umattest_code_name (in->layout);
-  const gchar *to_name = umattest_code_name (to);
+  UmatcvLayout from = in->layout;
+  gboolean from_colour = umattest_family (from) == UMATTEST_RGB;
+  gboolean to_colour = umattest_family (to) == UMATTEST_RGB;
   GPtrArray *used = g_ptr_array_new ();
-  UmattestImage *image = umattest_image_copy (in), *repacked;
+  UmattestImage *image = umattest_image_copy (in);
 
-  if (in->layout == to) {
+  if (from == to) {
     /* nothing to do */
-  } else if (ff == UMATTEST_RGB && tf == UMATTEST_RGB) {
-    if (strcmp (from_name, to_name) == 0) {
-      /* BGRA <-> BGRx, RGBA <-> RGBx: the same bytes */
-      image->layout = to;
-    } else {
-      step (&image, used, "%s2%s", from_name, to_name);
-      image->layout = to;
-    }
-    /* padding becomes real alpha: opaque, as videoconvert makes it */
-    if (umattest_has_padding (in->layout) && (to == L (BGRA)
-            || to == L (RGBA))) {
-      gsize i;
-      for (i = 3; i < image->size; i += 4)
-        image->data[i] = 255;
-    }
-  } else if ((ff == UMATTEST_YUV420 || ff == UMATTEST_YUV422)
-      && tf == UMATTEST_RGB) {
-    if (to == L (GRAY))
-      step (&image, used, "YUV2GRAY_%s", ff == UMATTEST_YUV420 ? "420" :
-          from_name);
-    else
-      step (&image, used, "YUV2%s_%s", to_name, from_name);
-    image->layout = to;
-  } else if (ff == UMATTEST_YUV420 && tf == UMATTEST_YUV420) {
-    repacked = umattest_repack_420 (image, to);
-    umattest_image_free (image);
-    image = repacked;
-  } else if (tf == UMATTEST_YUV420) {
-    /* OpenCV encodes I420 (and YV12) from BGR-ish input only */
-    if (ff == UMATTEST_YUV422)
-      step (&image, used, "YUV2BGR_%s", from_name);
-    else if (in->layout == L (GRAY))
-      step (&image, used, "GRAY2BGR");
-    step (&image, used, "%s2YUV_I420", umattest_code_name (image->layout));
-    repacked = umattest_repack_420 (image, to);
-    umattest_image_free (image);
-    image = repacked;
+  } else if (from_colour && to_colour && umattest_opencv_knows (from)
+      && umattest_opencv_knows (to)) {
+    opencv_rgb_route (&image, used, to);
+  } else if (from_colour && to_colour && to == L (GRAY)) {
+    /* ARGB, ABGR, xRGB, xBGR: OpenCV has no code for them */
+    edge_step (&image, used, L (BGRA), NULL, NULL);
+    step (&image, used, "BGRA2GRAY");
+  } else if (from_colour && to_colour && from == L (GRAY)) {
+    step (&image, used, "GRAY2BGRA");
+    edge_step (&image, used, to, NULL, NULL);
+  } else if (umattest_family (from) != UMATTEST_STEP
+      && umattest_family (to) != UMATTEST_STEP
+      && !umatcv_layout_info (to)->input_only) {
+    edge_step (&image, used, to, in_c, out_c);
   } else {
-    fail ("no reference for %s to %s", umatcv_layout_name (in->layout),
+    fail ("no reference for %s to %s", umatcv_layout_name (from),
         umatcv_layout_name (to));
   }
 
@@ -244,6 +255,13 @@ umattest_reference_convert (const UmattestImage * in, UmatcvLayout to,
     g_ptr_array_free (used, TRUE);
   }
   return image;
+}
+
+UmattestImage *
+umattest_reference_convert (const UmattestImage * in, UmatcvLayout to,
+    gchar *** codes)
+{
+  return umattest_reference_convert_full (in, to, NULL, NULL, codes);
 }
 
 /* ------------------------------------------------------------------------
@@ -332,6 +350,12 @@ umattest_code_tolerance (const gchar * backend, const gchar * code,
 {
   guint i;
 
+  /* umatcv's edges: fixed point against double precision */
+  if (g_str_has_prefix (code, "decode ") || g_str_has_prefix (code, "encode ")
+      || g_str_has_prefix (code, "convert "))
+    return 1;
+  if (g_str_has_prefix (code, "reorder "))
+    return 0;
   if (backend == NULL || !g_str_has_prefix (backend, "opencl"))
     return 0;
   /* CvtColor, BGRA2GRAY: isNVidia() ? 1 : 1e-3 */

@@ -91,6 +91,32 @@ opencl_device_found (gint * gpus)
   return WEXITSTATUS (status) > 0;
 }
 
+guint64
+umattest_opencl_max_alloc (void)
+{
+  guint64 size = 0;
+  gint fds[2], status = 0;
+  pid_t child;
+
+  if (g_strcmp0 (g_getenv ("CK_FORK"), "no") == 0)
+    return cvref_opencl_max_alloc ();
+  if (pipe (fds) != 0)
+    return 0;
+  fflush (NULL);
+  child = fork ();
+  if (child == 0) {
+    size = cvref_opencl_max_alloc ();
+    _exit (write (fds[1], &size, sizeof (size)) == sizeof (size) ? 0 : 1);
+  }
+  close (fds[1]);
+  if (child < 0 || read (fds[0], &size, sizeof (size)) != sizeof (size))
+    size = 0;
+  close (fds[0]);
+  if (child > 0)
+    waitpid (child, &status, 0);
+  return size;
+}
+
 void
 umattest_require_opencl (gboolean always)
 {
@@ -152,6 +178,7 @@ umattest_geometry (UmatcvLayout layout, gint width, gint height,
   const UmatcvLayoutInfo *info = info_of (layout);
   gint chroma_width = shift_up (width, info->chroma_x_shift);
   gint chroma_rows = shift_up (height, info->chroma_y_shift);
+  gint sample = info->depth > 8 ? 2 : 1;       /* little-endian words */
   gint p;
 
   memset (g, 0, sizeof (*g));
@@ -166,11 +193,12 @@ umattest_geometry (UmatcvLayout layout, gint width, gint height,
         * info->pixel_size;
     return;
   }
-  g->row_bytes[0] = width;
+  g->row_bytes[0] = (gsize) width * sample;
   for (p = 1; p < info->n_planes; p++) {
     g->rows[p] = chroma_rows;
     /* semi-planar: U and V interleaved in one plane */
-    g->row_bytes[p] = (gsize) chroma_width * (info->n_planes == 2 ? 2 : 1);
+    g->row_bytes[p] = (gsize) chroma_width * sample
+        * (info->n_planes == 2 ? 2 : 1);
   }
 }
 
@@ -221,7 +249,8 @@ umattest_family (UmatcvLayout layout)
     case UMATCV_FAMILY_GRAY:
       return UMATTEST_RGB;
     case UMATCV_FAMILY_YUV:
-      return info->chroma_y_shift ? UMATTEST_YUV420 : UMATTEST_YUV422;
+      return info->chroma_y_shift ? UMATTEST_YUV420 : info->chroma_x_shift ?
+          UMATTEST_YUV422 : UMATTEST_YUV444;
     default:
       return UMATTEST_STEP;
   }
@@ -230,7 +259,52 @@ umattest_family (UmatcvLayout layout)
 gboolean
 umattest_has_padding (UmatcvLayout layout)
 {
-  return layout == UMATCV_LAYOUT_BGRX || layout == UMATCV_LAYOUT_RGBX;
+  return layout == UMATCV_LAYOUT_BGRX || layout == UMATCV_LAYOUT_RGBX
+      || layout == UMATCV_LAYOUT_XRGB || layout == UMATCV_LAYOUT_XBGR;
+}
+
+gint
+umattest_fourth_byte (UmatcvLayout layout)
+{
+  switch (layout) {
+    case UMATCV_LAYOUT_BGRA:
+    case UMATCV_LAYOUT_RGBA:
+    case UMATCV_LAYOUT_BGRX:
+    case UMATCV_LAYOUT_RGBX:
+    case UMATCV_LAYOUT_MRGBA:
+      return 3;
+    case UMATCV_LAYOUT_ARGB:
+    case UMATCV_LAYOUT_ABGR:
+    case UMATCV_LAYOUT_XRGB:
+    case UMATCV_LAYOUT_XBGR:
+      return 0;
+    default:
+      return -1;
+  }
+}
+
+gboolean
+umattest_opencv_knows (UmatcvLayout layout)
+{
+  switch (layout) {
+    case UMATCV_LAYOUT_BGR:
+    case UMATCV_LAYOUT_RGB:
+    case UMATCV_LAYOUT_BGRA:
+    case UMATCV_LAYOUT_RGBA:
+    case UMATCV_LAYOUT_BGRX:
+    case UMATCV_LAYOUT_RGBX:
+    case UMATCV_LAYOUT_GRAY:
+    case UMATCV_LAYOUT_I420:
+    case UMATCV_LAYOUT_YV12:
+    case UMATCV_LAYOUT_NV12:
+    case UMATCV_LAYOUT_NV21:
+    case UMATCV_LAYOUT_YUY2:
+    case UMATCV_LAYOUT_UYVY:
+    case UMATCV_LAYOUT_YVYU:
+      return TRUE;
+    default:
+      return umattest_family (layout) == UMATTEST_STEP;
+  }
 }
 
 const gchar *
@@ -303,13 +377,46 @@ umattest_image_free (UmattestImage * image)
 static const gint data_low[] = { 0, 2 };
 static const gint data_high[] = { 256, 101 };
 
+/* Where the value of a sample of `layout` sits in its 16-bit word
+ * (P010: high bits), or -1 for 8-bit samples. */
+static gint
+word_shift (UmatcvLayout layout)
+{
+  GstVideoFormat format = umattest_video_format (layout);
+
+  if (info_of (layout)->depth <= 8 || format == GST_VIDEO_FORMAT_UNKNOWN)
+    return -1;
+  return GST_VIDEO_FORMAT_INFO_SHIFT (gst_video_format_get_info (format), 0);
+}
+
+/* Random samples in `data`'s range into a row of `bytes`: bytes, or
+ * little-endian words of valid samples of the layout's depth (the 8-bit
+ * range scaled up). */
+static void
+fill_row (guint8 * row, gsize bytes, UmatcvLayout layout, GRand * rand,
+    UmattestData data)
+{
+  gint shift = word_shift (layout), scale;
+  gsize x;
+
+  if (shift < 0) {
+    for (x = 0; x < bytes; x++)
+      row[x] = g_rand_int_range (rand, data_low[data], data_high[data]);
+    return;
+  }
+  scale = 1 << (info_of (layout)->depth - 8);
+  for (x = 0; x + 1 < bytes; x += 2) {
+    guint w = (guint) g_rand_int_range (rand, data_low[data] * scale,
+        (data_high[data] - 1) * scale + 1) << shift;
+    row[x] = w & 255;
+    row[x + 1] = w >> 8;
+  }
+}
+
 void
 umattest_image_fill (UmattestImage * image, GRand * rand, UmattestData data)
 {
-  gsize i;
-
-  for (i = 0; i < image->size; i++)
-    image->data[i] = g_rand_int_range (rand, data_low[data], data_high[data]);
+  fill_row (image->data, image->size, image->layout, rand, data);
 }
 
 void
@@ -422,13 +529,11 @@ void
 umattest_frame_fill (UmattestFrame * frame, GRand * rand, UmattestData data)
 {
   gint p, r;
-  gsize x;
 
   for (p = 0; p < frame->geometry.n_planes; p++) {
     for (r = 0; r < frame->geometry.rows[p]; r++) {
-      guint8 *row = umattest_frame_row (frame, p, r);
-      for (x = 0; x < frame->geometry.row_bytes[p]; x++)
-        row[x] = g_rand_int_range (rand, data_low[data], data_high[data]);
+      fill_row (umattest_frame_row (frame, p, r), frame->geometry.row_bytes[p],
+          frame->image.layout, rand, data);
     }
   }
 }
@@ -573,6 +678,16 @@ umattest_buffer_new (const GstVideoInfo * info, guint extra, guint32 seed)
   seed = seed ? seed : 1;
   for (i = 0; i < size; i++)
     map.data[i] = next_random (&seed) >> 24;
+  if (GST_VIDEO_INFO_COMP_DEPTH (info, 0) > 8) {
+    /* words of valid samples: the bits outside the sample are 0 */
+    guint mask = ((1u << GST_VIDEO_INFO_COMP_DEPTH (info, 0)) - 1)
+        << GST_VIDEO_FORMAT_INFO_SHIFT (info->finfo, 0);
+    for (i = 0; i + 1 < size; i += 2) {
+      guint w = (map.data[i] | (map.data[i + 1] << 8)) & mask;
+      map.data[i] = w & 255;
+      map.data[i + 1] = w >> 8;
+    }
+  }
   gst_buffer_unmap (buffer, &map);
   if (extra)
     gst_buffer_add_video_meta_full (buffer, GST_VIDEO_FRAME_FLAG_NONE,
@@ -623,6 +738,36 @@ umattest_image_from_buffer (GstBuffer * buffer, const GstVideoInfo * info)
   return image;
 }
 
+UmatcvColorimetry
+umattest_colorimetry_of (const GstVideoInfo * info)
+{
+  UmatcvColorimetry c = umattest_colorimetry_default ();
+  GstVideoChromaSite site = GST_VIDEO_INFO_CHROMA_SITE (info);
+
+  if (!GST_VIDEO_INFO_IS_YUV (info))
+    return c;
+  switch (info->colorimetry.matrix) {
+    case GST_VIDEO_COLOR_MATRIX_BT709:
+      c.matrix = UMATCV_MATRIX_BT709;
+      break;
+    case GST_VIDEO_COLOR_MATRIX_BT2020:
+      c.matrix = UMATCV_MATRIX_BT2020;
+      break;
+    default:
+      break;
+  }
+  if (info->colorimetry.range == GST_VIDEO_COLOR_RANGE_0_255)
+    c.range = UMATCV_RANGE_FULL;
+  if (site != GST_VIDEO_CHROMA_SITE_UNKNOWN) {
+    c.chroma_site = 0;
+    if (site & GST_VIDEO_CHROMA_SITE_H_COSITED)
+      c.chroma_site |= UMATCV_SITE_H_COSITED;
+    if (site & GST_VIDEO_CHROMA_SITE_V_COSITED)
+      c.chroma_site |= UMATCV_SITE_V_COSITED;
+  }
+  return c;
+}
+
 UmattestImage *
 umattest_image_from_sample (GstSample * sample)
 {
@@ -638,17 +783,39 @@ umattest_image_from_sample (GstSample * sample)
  * ------------------------------------------------------------------------ */
 
 /* Whether byte x of a row of plane p is compared, between frames of
- * layouts a and b. */
+ * layouts a and b (the same but for what the 4th byte means). */
 static gboolean
 compared (UmatcvLayout a, UmatcvLayout b, gint p, gsize x,
     UmattestCompare flags)
 {
-  const UmatcvLayoutInfo *info = info_of (a);
+  gint fourth = umattest_fourth_byte (a);
 
-  if (p != 0 || info->n_planes != 1 || info->pixel_size != 4 || x % 4 != 3)
+  if (p != 0 || fourth < 0 || (gint) (x % 4) != fourth)
     return TRUE;
   return !umattest_has_padding (a) && !umattest_has_padding (b)
       && !(flags & UMATTEST_COMPARE_COLOURS);
+}
+
+/* Whether frames of a and b hold the same bytes, but for what the 4th one
+ * means (BGRx and BGRA, xRGB and ARGB). */
+static gboolean
+same_but_fourth (UmatcvLayout a, UmatcvLayout b)
+{
+  static const UmatcvLayout pairs[][2] = {
+    {UMATCV_LAYOUT_BGRA, UMATCV_LAYOUT_BGRX},
+    {UMATCV_LAYOUT_RGBA, UMATCV_LAYOUT_RGBX},
+    {UMATCV_LAYOUT_ARGB, UMATCV_LAYOUT_XRGB},
+    {UMATCV_LAYOUT_ABGR, UMATCV_LAYOUT_XBGR},
+  };
+  guint i;
+
+  if (a == b)
+    return TRUE;
+  for (i = 0; i < G_N_ELEMENTS (pairs); i++)
+    if ((a == pairs[i][0] && b == pairs[i][1])
+        || (a == pairs[i][1] && b == pairs[i][0]))
+      return TRUE;
+  return FALSE;
 }
 
 typedef struct
@@ -660,18 +827,24 @@ typedef struct
   guint64 beyond;               /* bytes further than the tolerance */
 } Difference;
 
+static gint
+sample_value (const guint8 * p, gint shift)
+{
+  return shift < 0 ? *p : (p[0] | (p[1] << 8)) >> shift;
+}
+
+/* Byte by byte; sample by sample where samples are words. */
 static void
 compare (const UmattestImage * got, const UmattestImage * want,
     gint tolerance, UmattestCompare flags, Difference * d)
 {
+  gint shift = word_shift (got->layout), step = shift < 0 ? 1 : 2;
   UmattestGeometry g;
   gsize offset = 0, x;
   gint p, r;
 
   /* BGRx and BGRA (RGBx and RGBA) differ only in what the 4th byte means */
-  fail_unless ((got->layout == want->layout
-          || strcmp (umattest_code_name (got->layout),
-              umattest_code_name (want->layout)) == 0)
+  fail_unless (same_but_fourth (got->layout, want->layout)
       && got->width == want->width
       && got->height == want->height, "comparing a %dx%d %s image with a "
       "%dx%d %s one", got->width, got->height,
@@ -682,9 +855,10 @@ compare (const UmattestImage * got, const UmattestImage * want,
   umattest_geometry (got->layout, got->width, got->height, &g);
   for (p = 0; p < g.n_planes; p++) {
     for (r = 0; r < g.rows[p]; r++) {
-      for (x = 0; x < g.row_bytes[p]; x++) {
+      for (x = 0; x < g.row_bytes[p]; x += step) {
         gsize i = offset + (gsize) r * g.row_bytes[p] + x;
-        gint diff = ABS ((gint) got->data[i] - (gint) want->data[i]);
+        gint diff = ABS (sample_value (got->data + i, shift)
+            - sample_value (want->data + i, shift));
 
         if (diff == 0 || !compared (got->layout, want->layout, p, x, flags))
           continue;
@@ -733,15 +907,16 @@ umattest_assert_images_close (const UmattestImage * got,
   va_start (args, what);
   text = g_strdup_vprintf (what, args);
   va_end (args);
-  bytes_per_pixel = info->n_planes == 1 ? info->pixel_size
-      : d.plane > 0 && info->n_planes == 2 ? 2 : 1;
+  bytes_per_pixel = (info->n_planes == 1 ? info->pixel_size
+      : d.plane > 0 && info->n_planes == 2 ? 2 : 1) * (info->depth > 8 ? 2 : 1);
   fail ("%s: %dx%d %s, plane %d, row %d, pixel %" G_GSIZE_FORMAT
-      " byte %" G_GSIZE_FORMAT " is %u, expected %u: off by %d, tolerance "
+      " byte %" G_GSIZE_FORMAT " is %d, expected %d: off by %d, tolerance "
       "%d; %" G_GUINT64_FORMAT " of %" G_GSIZE_FORMAT " bytes off by more",
       text, got->width, got->height, umatcv_layout_name (got->layout),
       d.plane, d.row, d.byte / bytes_per_pixel, d.byte % bytes_per_pixel,
-      got->data[d.where], want->data[d.where], d.max, tolerance, d.beyond,
-      got->size);
+      sample_value (got->data + d.where, word_shift (got->layout)),
+      sample_value (want->data + d.where, word_shift (want->layout)), d.max,
+      tolerance, d.beyond, got->size);
   g_free (text);
   return d.max;
 }

@@ -56,6 +56,11 @@ void umattest_skip_program (const gchar * format, ...) G_GNUC_PRINTF (1, 2)
  * since OpenCL set up before check forks the tests hangs them. */
 void umattest_require_opencl (gboolean always);
 
+/* The largest buffer the device umatconvert's device=opencl picks
+ * allocates (0: no OpenCL device), asked as umattest_require_opencl()
+ * asks. */
+guint64 umattest_opencl_max_alloc (void);
+
 /* Makes a GLib warning or critical of any log domain fail the test that
  * logs it, with the message (gst-check does so for the domains it knows). */
 void umattest_fail_on_glib_warnings (void);
@@ -90,14 +95,22 @@ guint umattest_video_layouts (UmatcvLayout layouts[UMATCV_N_LAYOUTS]);
 /* Its family in the table, with 4:2:0 and 4:2:2 told apart. */
 typedef enum
 {
-  UMATTEST_RGB,                 /* BGR...RGBx and GRAY */
+  UMATTEST_RGB,                 /* R'G'B' in any order, with alpha or not,
+                                 * and GRAY */
   UMATTEST_YUV420,
   UMATTEST_YUV422,
+  UMATTEST_YUV444,
   UMATTEST_STEP,                /* HSV, Lab...: only between chain steps */
 } UmattestFamily;
 UmattestFamily umattest_family (UmatcvLayout layout);
-/* BGRx, RGBx: the 4th byte is padding, which GStreamer leaves undefined. */
+/* BGRx, RGBx, xRGB, xBGR: a byte of each pixel is padding, which GStreamer
+ * leaves undefined. */
 gboolean umattest_has_padding (UmatcvLayout layout);
+/* Which byte of a 4-byte pixel is padding or alpha; -1 for other layouts. */
+gint umattest_fourth_byte (UmatcvLayout layout);
+/* Whether OpenCV's cvtColor codes name the layout (BGR, RGB, BGRA, RGBA,
+ * BGRx, RGBx, GRAY, and the 8-bit 4:2:0 and packed 4:2:2 ones). */
+gboolean umattest_opencv_knows (UmatcvLayout layout);
 /* How cvtColor codes spell the layout: padding counts as alpha (BGRx is
  * "BGRA"), 4:2:x by format ("I420", "YUY2"). */
 const gchar *umattest_code_name (UmatcvLayout layout);
@@ -202,6 +215,9 @@ GstBuffer *umattest_buffer_new_timed (GstVideoFormat format, gint width,
 UmattestImage *umattest_image_from_buffer (GstBuffer * buffer,
     const GstVideoInfo * info);
 UmattestImage *umattest_image_from_sample (GstSample * sample);
+/* What the caps of `info` say of Y'CbCr: matrix, range and chroma siting,
+ * each the default where they say nothing (R'G'B': the default). */
+UmatcvColorimetry umattest_colorimetry_of (const GstVideoInfo * info);
 
 /* ------------------------------------------------------------------------
  * umatcv, for the tests of the library itself (tests/check/ext)
@@ -219,16 +235,17 @@ UmatcvConverter *umattest_converter_new (UmatcvEngine * engine,
 void umattest_process (UmatcvConverter * converter, const UmatcvImage * in,
     const UmatcvImage * out, const gchar * what);
 
-/* Frame sizes for a conversion between two layouts: odd widths and heights
- * where the layouts allow them (odd 4:2:0 chroma widths, 7 and 639, where
- * they do not), then a larger frame. */
+/* Frame sizes: odd widths and heights rounded up to the alignment given
+ * (umatcv_chain_size_alignment: OpenCV's own YUV codes need even sizes;
+ * 4:2:0 of 14 and 1278 has odd chroma widths, 7 and 639), then a larger
+ * frame. */
 typedef struct
 {
   gint width, height;
 } UmattestSize;
 
 #define UMATTEST_N_SIZES 3
-void umattest_sizes (UmatcvLayout a, UmatcvLayout b,
+void umattest_sizes (gint width_align, gint height_align,
     UmattestSize sizes[UMATTEST_N_SIZES]);
 
 /* ------------------------------------------------------------------------
@@ -248,17 +265,39 @@ UmattestImage *umattest_cvt_chain (const UmattestImage * in,
 /* One 4:2:0 layout into another: the same samples, planes moved. */
 UmattestImage *umattest_repack_420 (const UmattestImage * in, UmatcvLayout to);
 
+/* BT.601 limited range, MPEG-2 chroma siting: what umatcv and the element
+ * take when nothing else is said. */
+UmatcvColorimetry umattest_colorimetry_default (void);
+/* What umatcv does at the ends of a chain, from its definition
+ * (ext/umatcv/umatcv-edges.hpp), in double precision rounded once:
+ * decoding Y'CbCr to R'G'B' or GRAY, encoding R'G'B' or GRAY to Y'CbCr,
+ * converting Y'CbCr to Y'CbCr (depth, subsampling, siting), reordering
+ * R'G'B'. Chroma is resampled with videoconvert's siting-aware filter.
+ * NULL colorimetry: the default. *name: "decode", "encode", "convert" or
+ * "reorder". */
+UmattestImage *umattest_edge (const UmattestImage * in, UmatcvLayout to,
+    const UmatcvColorimetry * in_colorimetry,
+    const UmatcvColorimetry * out_colorimetry, const gchar ** name);
+
 /* What converting `in` to `to` with no chain (auto mode) must give, worked
- * out independently of umatcv: the OpenCV codes each pair needs (added to
- * *codes, a NULL-terminated g_strfreev() array, when given), and the plane
- * shuffles and alpha fills OpenCV does not do. */
+ * out independently of umatcv: OpenCV's codes between the layouts OpenCV
+ * knows (and the alpha fills it does not do), umattest_edge() where Y'CbCr
+ * or a layout OpenCV does not know is at an end. The steps (codes, and
+ * "decode I420 to BGR" for edges) go to *codes, a NULL-terminated
+ * g_strfreev() array, when given; umattest_codes_tolerance() reads them.
+ * _full takes the colorimetry of each end (NULL: the default). */
 UmattestImage *umattest_reference_convert (const UmattestImage * in,
     UmatcvLayout to, gchar *** codes);
+UmattestImage *umattest_reference_convert_full (const UmattestImage * in,
+    UmatcvLayout to, const UmatcvColorimetry * in_colorimetry,
+    const UmatcvColorimetry * out_colorimetry, gchar *** codes);
 
-/* How far `backend` ("cpu", "opencl:<device>") may be from OpenCV's CPU
- * cvtColor for one code, on data of `data`: 0 on the CPU; on OpenCL, the
- * thresholds OpenCV allows itself on 8-bit images, and the measured 1 of
- * the YUV decoders on full-range data. */
+/* How far `backend` ("cpu", "opencl:<device>") may be from the reference
+ * for one step, on data of `data`. For an OpenCV code: 0 on the CPU; on
+ * OpenCL, the thresholds OpenCV allows itself on 8-bit images, and the
+ * measured 1 of the YUV decoders on full-range data. For an edge
+ * ("decode ...", "encode ...", "convert ..."): 1 anywhere (umatcv's fixed
+ * point against double precision next to a half); "reorder ...": 0. */
 gint umattest_code_tolerance (const gchar * backend, const gchar * code,
     UmattestData data);
 /* The steps' tolerances added up. */

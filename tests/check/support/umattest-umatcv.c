@@ -86,20 +86,18 @@ umattest_process (UmatcvConverter * converter, const UmatcvImage * in,
 }
 
 void
-umattest_sizes (UmatcvLayout a, UmatcvLayout b,
+umattest_sizes (gint width_align, gint height_align,
     UmattestSize sizes[UMATTEST_N_SIZES])
 {
   static const UmattestSize base[UMATTEST_N_SIZES] = {
     {13, 7}, {1277, 5}, {320, 240}
   };
-  const UmatcvLayoutInfo *ia = umatcv_layout_info (a);
-  const UmatcvLayoutInfo *ib = umatcv_layout_info (b);
-  gint wa = 1 << MAX (ia->chroma_x_shift, ib->chroma_x_shift);
-  gint ha = 1 << MAX (ia->chroma_y_shift, ib->chroma_y_shift);
   guint i;
 
   for (i = 0; i < UMATTEST_N_SIZES; i++) {
-    sizes[i].width = (base[i].width + wa - 1) / wa * wa;
-    sizes[i].height = (base[i].height + ha - 1) / ha * ha;
+    sizes[i].width = (base[i].width + width_align - 1) / width_align
+        * width_align;
+    sizes[i].height = (base[i].height + height_align - 1) / height_align
+        * height_align;
   }
 }
