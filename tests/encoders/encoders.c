@@ -234,6 +234,52 @@ GST_START_TEST (test_x264enc_encodes_the_output)
 
 GST_END_TEST;
 
+static GstPadProbeReturn
+count_buffers (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  g_atomic_int_inc ((gint *) data);
+  return GST_PAD_PROBE_OK;
+}
+
+/* x264enc with its look-ahead (no tune=zerolatency) holds tens of frames
+ * before it lets the first go; in front of it, umatconvert in place (I420
+ * through BGR back to I420) converts frames of the pool it offered
+ * upstream, which x264enc then holds. Every frame is encoded, and the
+ * stream ends, in time, whatever queue-size is. */
+GST_START_TEST (test_x264enc_look_ahead_does_not_stall)
+{
+  const gint frames = 60;
+  gchar *line = g_strdup_printf ("videotestsrc num-buffers=%d ! "
+      "video/x-raw,format=I420,width=160,height=120,framerate=30/1 ! "
+      "umatconvert device=%s queue-size=2 chain=YUV2BGR_I420,BGR2YUV_I420 ! "
+      "x264enc speed-preset=ultrafast rc-lookahead=20 ! "
+      "fakesink name=sink sync=false", frames, umattest_device ());
+  GstElement *pipeline = gst_parse_launch (line, NULL);
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  GstPad *pad = gst_element_get_static_pad (sink, "sink");
+  gint encoded = 0;
+  GstMessage *msg;
+
+  fail_unless (pipeline != NULL, "x264enc missing: %s", line);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_buffers, &encoded,
+      NULL);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  msg = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (pipeline),
+      60 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "stalled: %d of %d frames encoded within 60 s",
+      g_atomic_int_get (&encoded), frames);
+  fail_unless (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS, "an error");
+  fail_unless_equals_int (g_atomic_int_get (&encoded), frames);
+  gst_message_unref (msg);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (pad);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+  g_free (line);
+}
+
+GST_END_TEST;
+
 static Suite *
 encoders_suite (void)
 {
@@ -245,6 +291,7 @@ encoders_suite (void)
   tcase_add_test (tc, test_src_caps_meet_nvh264enc);
   tcase_add_test (tc, test_each_nvh264enc_format);
   tcase_add_test (tc, test_x264enc_encodes_the_output);
+  tcase_add_test (tc, test_x264enc_look_ahead_does_not_stall);
   return s;
 }
 

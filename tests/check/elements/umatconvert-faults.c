@@ -244,6 +244,79 @@ GST_START_TEST (test_buffer_smaller_than_caps)
 
 GST_END_TEST;
 
+/* A stream of short buffers: each is dropped and counted, the first of
+ * each caps (and only it) posts a warning; the whole frames around them
+ * come out converted. */
+GST_START_TEST (test_short_buffers_warn_once_per_caps)
+{
+  UmattestPipeline p;
+  GPtrArray *samples = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_sample_unref);
+  GstBuffer *frames[3] = { bgr_frame (32, 24, 0), bgr_frame (32, 24, 6),
+    bgr_frame (64, 48, 10)
+  };
+  GError *error = NULL;
+  gchar *warnings, **lines;
+  guint64 processed, dropped;
+  guint pts = 1, n_warnings = 0;
+  GstCaps *caps;
+
+  umattest_pipeline_init (&p, "video/x-raw,format=BGR,width=32,height=24,"
+      "framerate=30/1", NULL, "chain=BGR2RGB");
+  gst_element_set_state (p.pipeline, GST_STATE_PLAYING);
+  gst_app_src_push_buffer (GST_APP_SRC (p.src), gst_buffer_ref (frames[0]));
+  for (guint i = 0; i < 5; i++, pts++) {
+    GstBuffer *short_one = gst_buffer_new_allocate (NULL, 100 + i, NULL);
+    GST_BUFFER_PTS (short_one) = pts * GST_SECOND / 30;
+    gst_app_src_push_buffer (GST_APP_SRC (p.src), short_one);
+  }
+  gst_app_src_push_buffer (GST_APP_SRC (p.src), gst_buffer_ref (frames[1]));
+  pts++;
+  /* new caps: a warning again, once */
+  caps = gst_caps_from_string ("video/x-raw,format=BGR,width=64,height=48,"
+      "framerate=30/1");
+  gst_app_src_set_caps (GST_APP_SRC (p.src), caps);
+  gst_caps_unref (caps);
+  for (guint i = 0; i < 3; i++, pts++) {
+    GstBuffer *short_one = gst_buffer_new_allocate (NULL, 200 + i, NULL);
+    GST_BUFFER_PTS (short_one) = pts * GST_SECOND / 30;
+    gst_app_src_push_buffer (GST_APP_SRC (p.src), short_one);
+  }
+  GST_BUFFER_PTS (frames[2]) = pts * GST_SECOND / 30;
+  gst_app_src_push_buffer (GST_APP_SRC (p.src), gst_buffer_ref (frames[2]));
+  gst_app_src_end_of_stream (GST_APP_SRC (p.src));
+  fail_unless (umattest_pipeline_drain (&p, samples, &error, &warnings),
+      "error: %s", error ? error->message : "");
+
+  lines = g_strsplit (warnings, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    if (strstr (lines[i], "Dropped a buffer"))
+      n_warnings++;
+  fail_unless_equals_int (n_warnings, 2);
+  fail_unless (strstr (warnings, "100 bytes") && strstr (warnings,
+          "200 bytes"), "the warnings are not the first of each caps: %s",
+      warnings);
+  g_object_get (p.convert, "frames-processed", &processed, "frames-dropped",
+      &dropped, NULL);
+  fail_unless_equals_uint64 (dropped, 8);
+  fail_unless_equals_uint64 (processed, 3);
+  fail_unless_equals_int (samples->len, 3);
+  check_frame (frames[0], g_ptr_array_index (samples, 0), 32, 24, "BGR2RGB",
+      0);
+  check_frame (frames[1], g_ptr_array_index (samples, 1), 32, 24, "BGR2RGB",
+      1);
+  check_frame (frames[2], g_ptr_array_index (samples, 2), 64, 48, "BGR2RGB",
+      2);
+  for (guint i = 0; i < 3; i++)
+    gst_buffer_unref (frames[i]);
+  g_strfreev (lines);
+  g_free (warnings);
+  g_ptr_array_unref (samples);
+  umattest_pipeline_clear (&p);
+}
+
+GST_END_TEST;
+
 /* (odd sizes are no fault: frames of every format convert at any size,
  * elements/umatconvert test_auto_every_pair) */
 static const gchar *absurd_caps[] = {
@@ -413,6 +486,7 @@ umatconvert_faults_suite (void)
     tcase_add_loop_test (tc, test_opencl_failure_falls_back_to_cpu, 0,
         G_N_ELEMENTS (failing));
   tcase_add_test (tc, test_buffer_smaller_than_caps);
+  tcase_add_test (tc, test_short_buffers_warn_once_per_caps);
   tcase_add_loop_test (tc, test_absurd_caps, 0,
       G_N_ELEMENTS (absurd_caps));
   tcase_add_test (tc, test_caps_change_mid_stream);

@@ -284,6 +284,91 @@ GST_START_TEST (test_pinned_and_plain_frames_agree)
 
 GST_END_TEST;
 
+/* A sink that keeps queue-size + 4 frames before it lets any go, as an
+ * encoder's look-ahead or an application's queue does. */
+typedef struct
+{
+  GPtrArray *held;
+  guint hold, seen, from_umat_pool;
+} Holder;
+
+static GstPadProbeReturn
+hold_frames (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  Holder *holder = data;
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+
+  holder->seen++;
+  if (buffer->pool && g_str_equal (G_OBJECT_TYPE_NAME (buffer->pool),
+          "GstUmatPool"))
+    holder->from_umat_pool++;
+  g_ptr_array_add (holder->held, gst_buffer_ref (buffer));
+  if (holder->held->len >= holder->hold)
+    g_ptr_array_set_size (holder->held, 0);
+  return GST_PAD_PROBE_OK;
+}
+
+/* videotestsrc ! <caps> ! umatconvert <props> ! fakesink that holds
+ * frames: every frame reaches the sink and the stream its end, in time. */
+static void
+check_downstream_holds_frames (const gchar * caps, const gchar * props,
+    gboolean in_place)
+{
+  const guint frames = 3 * (QUEUE_SIZE + 4);
+  gchar *line = g_strdup_printf ("videotestsrc num-buffers=%u ! %s ! "
+      "umatconvert name=convert device=%s queue-size=%d %s ! "
+      "fakesink name=sink sync=false", frames, caps, umattest_device (),
+      QUEUE_SIZE, props);
+  GstElement *pipeline = gst_parse_launch (line, NULL);
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  GstPad *pad = gst_element_get_static_pad (sink, "sink");
+  Holder holder = { g_ptr_array_new_with_free_func ((GDestroyNotify)
+        gst_buffer_unref), QUEUE_SIZE + 4, 0, 0
+  };
+  GstMessage *msg;
+
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, hold_frames, &holder,
+      NULL);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  msg = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (pipeline),
+      60 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "%s: stalled: %u of %u frames out within 60 s, "
+      "downstream holding %u", line, holder.seen, frames, holder.hold);
+  fail_unless (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS, "%s: an error",
+      line);
+  fail_unless_equals_int (holder.seen, frames);
+  /* in place, the frames downstream holds are the pool's the element
+   * offered upstream, on OpenCL: that pool is what this is about */
+  if (in_place && umattest_on_opencl ())
+    fail_unless_equals_int (holder.from_umat_pool, frames);
+  gst_message_unref (msg);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_ptr_array_unref (holder.held);
+  gst_object_unref (pad);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+  g_free (line);
+}
+
+/* In place (I420 to I420 through BGR), the frames downstream holds come
+ * from the pool offered upstream: a bound on it stalled the stream. */
+GST_START_TEST (test_downstream_holding_frames_in_place)
+{
+  check_downstream_holds_frames ("video/x-raw,format=I420,width=320,"
+      "height=240", "chain=YUV2BGR_I420,BGR2YUV_I420", TRUE);
+}
+
+GST_END_TEST;
+
+/* Converting (BGR to RGB), they come from the element's own pool. */
+GST_START_TEST (test_downstream_holding_frames_converting)
+{
+  check_downstream_holds_frames ("video/x-raw,format=BGR,width=320,"
+      "height=240", "chain=BGR2RGB", FALSE);
+}
+
+GST_END_TEST;
+
 static Suite *
 umatconvert_pool_suite (void)
 {
@@ -297,6 +382,8 @@ umatconvert_pool_suite (void)
   tcase_add_test (tc, test_pool_frames_convert_and_stay_intact);
   tcase_add_test (tc, test_output_frames_are_pinned);
   tcase_add_test (tc, test_pinned_and_plain_frames_agree);
+  tcase_add_test (tc, test_downstream_holding_frames_in_place);
+  tcase_add_test (tc, test_downstream_holding_frames_converting);
   return s;
 }
 
