@@ -106,10 +106,11 @@ main (int argc, char **argv)
   uri = gst_filename_to_uri (argv[1], &err);
   if (uri == NULL)
     return fail (argv[1], err->message);
-  /* videoconvert in front takes whatever the decoder gives (10-bit, 4:4:4,
-   * ...) to the format the chain starts from. sync=false: as fast as frames
-   * come, not at playback speed; max-buffers bounds what waits for us. */
-  description = g_strdup_printf ("uridecodebin uri=\"%s\" ! videoconvert ! "
+  /* umatconvert takes whatever the decoder gives (10-bit and 4:4:4 too)
+   * and runs the chain on it in one pass: no videoconvert. sync=false: as
+   * fast as frames come, not at playback speed; max-buffers bounds what
+   * waits for us. */
+  description = g_strdup_printf ("uridecodebin uri=\"%s\" ! "
       "queue ! umatconvert name=umat chain=\"%s\" selection-rate=%d "
       "device=%s ! " APPSINK_CAPS " ! appsink name=sink sync=false "
       "max-buffers=4", uri, chain ? chain : "BGR2HSV,HSV2BGR", selection_rate,

@@ -87,8 +87,10 @@ main (int argc, char **argv)
   gchar *uri = gst_filename_to_uri (argv[1], &err);
   if (uri == NULL)
     return fail (argv[1], err->message);
+  /* umatconvert takes whatever the decoder gives and runs the chain on it
+   * in one pass: no videoconvert */
   gchar *description = g_strdup_printf ("uridecodebin uri=\"%s\" ! "
-      "videoconvert ! queue ! umatconvert chain=\"%s\" selection-rate=%d "
+      "queue ! umatconvert chain=\"%s\" selection-rate=%d "
       "device=%s ! video/x-raw, format=(string){ BGR, RGB, BGRx, BGRA, RGBx, "
       "RGBA, GRAY8 } ! appsink name=sink sync=false max-buffers=4", uri,
       chain ? chain : "BGR2HSV,HSV2BGR", selection_rate,

@@ -77,12 +77,12 @@ def main():
 
     Gst.init(None)
     uri = Gst.filename_to_uri(args.input)
-    # videoconvert in front takes whatever the decoder gives (10-bit, 4:4:4,
-    # ...) to the format the chain starts from; sync=false: as fast as
-    # frames come; max-buffers: at most 4 frames wait for Python
+    # umatconvert takes whatever the decoder gives (10-bit and 4:4:4 too)
+    # and runs the chain on it in one pass; sync=false: as fast as frames
+    # come; max-buffers: at most 4 frames wait for Python
     try:
         pipeline = Gst.parse_launch(
-            'uridecodebin uri="%s" ! videoconvert ! queue ! '
+            'uridecodebin uri="%s" ! queue ! '
             'umatconvert chain="%s" selection-rate=%d device=%s ! %s ! '
             'appsink name=sink sync=false max-buffers=4'
             % (uri, args.chain, args.selection_rate, args.device,

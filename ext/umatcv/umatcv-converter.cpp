@@ -479,7 +479,7 @@ umatcv_converter_new (UmatcvEngine *engine, const UmatcvChain *chain,
       layout = op.output;
     }
     if (engine->opencl && !ops.empty () && opencl_covers (ops, in, out)) {
-      cv::ocl::OpenCLExecutionContextScope scope (engine->context);
+      ContextGuard bound (engine->context);
       c->device_allocator.set_delegate (cv::ocl::getOpenCLAllocator ());
       try {
         c->setup_opencl (spec->slots, spec->fuse != 0);
@@ -516,7 +516,7 @@ umatcv_converter_process (UmatcvConverter *c, const UmatcvImage *in,
   }
   return umatcv_guard (error, [&] () -> UmatcvStatus {
     if (!c->slots.empty ()) {
-      cv::ocl::OpenCLExecutionContextScope scope (c->engine->context);
+      ContextGuard bound (c->engine->context);
       c->process_opencl (in, out);
     } else {
       c->cpu->run (in, out);
@@ -595,7 +595,7 @@ umatcv_converter_free (UmatcvConverter *c)
   try {
     if (!c->slots.empty ()) {
       /* OpenCV releases UMats through the context current on this thread */
-      cv::ocl::OpenCLExecutionContextScope scope (c->engine->context);
+      ContextGuard bound (c->engine->context);
       c->stripe_queues.reset ();
       c->slots.clear ();
       c->fused.reset ();

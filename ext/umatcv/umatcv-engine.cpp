@@ -8,10 +8,12 @@
  * and queue) that the converter binds on whatever thread streams, so two
  * elements may use two devices, and device=opencl can use a CPU OpenCL device
  * (PoCL) without the OPENCV_OPENCL_DEVICE variable. When that variable is
- * set, it is honoured, as OpenCV would.
+ * set, it is honoured, as OpenCV would, unless the engine is asked for a
+ * device of its own (umatcv_engine_new_on).
  */
 #include "umatcv-private.hpp"
 
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -28,14 +30,66 @@ trimmed (const std::string &s)
   return a == std::string::npos ? std::string () : s.substr (a, b - a + 1);
 }
 
+std::string
+lower (std::string s)
+{
+  for (char &c : s)
+    c = (char) tolower ((unsigned char) c);
+  return s;
+}
+
+/* The device a selector names: "N" is the N-th GPU (0 first) in the order
+ * the platforms list them, any other text the first device whose
+ * "platform: device" name contains it, ignoring case. */
+cv::ocl::Device
+select_device (const std::vector<cv::ocl::PlatformInfo> &platforms,
+    const std::string &selector, std::string &seen)
+{
+  bool index = !selector.empty ()
+      && selector.find_first_not_of ("0123456789") == std::string::npos;
+  long wanted = index ? strtol (selector.c_str (), nullptr, 10) : -1;
+  long gpus = 0;
+  for (const cv::ocl::PlatformInfo &platform : platforms) {
+    for (int i = 0; i < platform.deviceNumber (); i++) {
+      cv::ocl::Device device;
+      platform.getDevice (device, i);
+      if (!device.available () || !device.compilerAvailable ())
+        continue;
+      std::string name = trimmed (platform.name ()) + ": "
+          + trimmed (device.name ());
+      seen += (seen.empty ()? "" : ", ") + name;
+      bool gpu = (device.type () & cv::ocl::Device::TYPE_GPU) != 0;
+      if (index ? gpu && gpus++ == wanted
+          : lower (name).find (lower (selector)) != std::string::npos)
+        return device;
+    }
+  }
+  return cv::ocl::Device ();
+}
+
 /* The context to run on, or an empty one with `why` filled in. */
 cv::ocl::Context
-find_context (bool any_device, std::string &why)
+find_context (bool any_device, const char *selector, std::string &why)
 {
   if (!cv::ocl::haveOpenCL ()) {
     why = "no OpenCL platform found (no ICD installed, or "
         "OPENCV_OPENCL_RUNTIME=disabled)";
     return cv::ocl::Context ();
+  }
+
+  std::vector<cv::ocl::PlatformInfo> platforms;
+  cv::ocl::getPlatfomsInfo (platforms);
+  if (selector != nullptr && *selector != '\0') {
+    std::string seen;
+    cv::ocl::Device device = select_device (platforms, selector, seen);
+    if (device.ptr () == nullptr) {
+      why = std::string ("no OpenCL device matches \"") + selector
+          + "\" (a GPU's index, or part of a \"platform: device\" name; "
+          + (seen.empty ()? std::string ("found none)")
+              : "found " + seen + ")");
+      return cv::ocl::Context ();
+    }
+    return cv::ocl::Context::fromDevice (device);
   }
 
   const char *config = getenv ("OPENCV_OPENCL_DEVICE");
@@ -49,8 +103,6 @@ find_context (bool any_device, std::string &why)
     return context;
   }
 
-  std::vector<cv::ocl::PlatformInfo> platforms;
-  cv::ocl::getPlatfomsInfo (platforms);
   cv::ocl::Device gpu, other;
   std::string seen;
   for (const cv::ocl::PlatformInfo &platform : platforms) {
@@ -83,6 +135,13 @@ extern "C" {
 UmatcvStatus
 umatcv_engine_new (UmatcvDevice device, UmatcvEngine **engine, char **error)
 {
+  return umatcv_engine_new_on (device, nullptr, engine, error);
+}
+
+UmatcvStatus
+umatcv_engine_new_on (UmatcvDevice device, const char *opencl_device,
+    UmatcvEngine **engine, char **error)
+{
   if (engine == nullptr)
     return UMATCV_ERROR_INVALID_ARGUMENT;
   *engine = nullptr;
@@ -94,11 +153,11 @@ umatcv_engine_new (UmatcvDevice device, UmatcvEngine **engine, char **error)
     if (device != UMATCV_DEVICE_CPU) {
       std::string why;
       cv::ocl::Context context = find_context (device == UMATCV_DEVICE_OPENCL,
-          why);
+          opencl_device, why);
       if (context.ptr () != nullptr) {
         cv::ocl::Device dev = context.device (0);
         e->context = cv::ocl::OpenCLExecutionContext::create (context, dev);
-        cv::ocl::OpenCLExecutionContextScope scope (e->context);
+        ContextGuard bound (e->context);
         if (cv::ocl::useOpenCL ()) {
           e->opencl = true;
           e->backend = "opencl:" + trimmed (dev.name ());

@@ -134,6 +134,34 @@ void set_error (char **error, const std::string &message);
  * (umatcv-testhook.cpp); does nothing otherwise. */
 void testhook_opencl_frame (uint64_t frame);
 
+/* Binds an engine's OpenCL context on this thread while it lives, then
+ * gives the thread back the OpenCV state it had: its own context (or none)
+ * and its useOpenCL() setting. The element runs on the application's
+ * threads (the one that starts it, the streaming threads, where appsink
+ * callbacks run), and an application using OpenCV there must find it as
+ * it left it. (OpenCV's own OpenCLExecutionContextScope leaves a context
+ * bound on a thread that had none.) */
+class ContextGuard {
+public:
+  explicit ContextGuard (const cv::ocl::OpenCLExecutionContext &context)
+    : use_ (cv::ocl::useOpenCL ()),
+      saved_ (cv::ocl::OpenCLExecutionContext::getCurrentRef ())
+  {
+    context.bind ();
+  }
+  ~ContextGuard ()
+  {
+    cv::ocl::OpenCLExecutionContext::getCurrentRef () = saved_;
+    cv::ocl::setUseOpenCL (use_);
+  }
+  ContextGuard (const ContextGuard &) = delete;
+  ContextGuard &operator= (const ContextGuard &) = delete;
+
+private:
+  bool use_;
+  cv::ocl::OpenCLExecutionContext saved_;
+};
+
 /* Thrown for a frame the device cannot hold or address: the converter
  * refuses it (UMATCV_ERROR_TOO_LARGE) with this message. */
 class TooLarge : public std::runtime_error {

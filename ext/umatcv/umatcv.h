@@ -186,6 +186,12 @@ void umatcv_chain_size_alignment (const UmatcvChain *chain, int *width_align,
  * says why, for the log. */
 UmatcvStatus umatcv_engine_new (UmatcvDevice device, UmatcvEngine **engine,
     char **error);
+/* The same on one OpenCL device: `opencl_device` (NULL or "": the choice
+ * above) is a GPU's index, 0 first, in the order the platforms list them,
+ * or part of a "platform: device" name, ignoring case. Each engine has a
+ * context of its own, so two engines in one process can use two GPUs. */
+UmatcvStatus umatcv_engine_new_on (UmatcvDevice device,
+    const char *opencl_device, UmatcvEngine **engine, char **error);
 void umatcv_engine_free (UmatcvEngine *engine);
 /* "cpu" or "opencl:<device name>"; valid while the engine lives. */
 const char *umatcv_engine_backend (const UmatcvEngine *engine);

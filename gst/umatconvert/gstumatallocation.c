@@ -87,8 +87,10 @@ gst_umat_allocation_decide (GstElement * element, UmatcvEngine * engine,
 void
 gst_umat_staging_clear (GstUmatStaging * staging)
 {
-  gst_clear_buffer (&staging->in);
-  gst_clear_buffer (&staging->out);
+  for (guint i = 0; i < GST_UMAT_MAX_IN_FLIGHT; i++) {
+    gst_clear_buffer (&staging->in[i]);
+    gst_clear_buffer (&staging->out[i]);
+  }
   staging->logged = FALSE;
 }
 
@@ -113,7 +115,7 @@ map_stage (GstUmatStaging * staging, GstElement * element,
 
 gboolean
 gst_umat_staging_begin (GstUmatStaging * staging, GstElement * element,
-    UmatcvEngine * engine, GstVideoFrame * in_frame,
+    UmatcvEngine * engine, guint slot, GstVideoFrame * in_frame,
     GstVideoFrame * out_frame, GstUmatStagedFrames * frames)
 {
   gboolean in_place = in_frame == out_frame;
@@ -124,8 +126,8 @@ gst_umat_staging_begin (GstUmatStaging * staging, GstElement * element,
     return TRUE;
 
   if (!gst_umat_buffer_is_pinned (in_frame->buffer)) {
-    if (!map_stage (staging, element, engine, &staging->in, &in_frame->info,
-            &frames->in_stage))
+    if (!map_stage (staging, element, engine, &staging->in[slot],
+            &in_frame->info, &frames->in_stage))
       goto no_staging;
     gst_video_frame_copy (&frames->in_stage, in_frame);
     frames->in = &frames->in_stage;
@@ -133,8 +135,8 @@ gst_umat_staging_begin (GstUmatStaging * staging, GstElement * element,
       frames->out = frames->in;
   }
   if (!in_place && !gst_umat_buffer_is_pinned (out_frame->buffer)) {
-    if (!map_stage (staging, element, engine, &staging->out, &out_frame->info,
-            &frames->out_stage)) {
+    if (!map_stage (staging, element, engine, &staging->out[slot],
+            &out_frame->info, &frames->out_stage)) {
       if (frames->in != in_frame)
         gst_video_frame_unmap (frames->in);
       goto no_staging;

@@ -25,10 +25,13 @@ void gst_umat_allocation_propose (GstElement * element, UmatcvEngine * engine,
 void gst_umat_allocation_decide (GstElement * element, UmatcvEngine * engine,
     GstQuery * query);
 
-/* The pinned frames, one per direction, that frames in other memory are
- * copied through; made on first need for the current caps. */
+#define GST_UMAT_MAX_IN_FLIGHT 64
+
+/* The pinned frames that frames in other memory are copied through: one
+ * per direction for each frame that can be in flight, made on first need
+ * for the current caps. */
 typedef struct {
-  GstBuffer *in, *out;
+  GstBuffer *in[GST_UMAT_MAX_IN_FLIGHT], *out[GST_UMAT_MAX_IN_FLIGHT];
   gboolean logged;
 } GstUmatStaging;
 
@@ -42,11 +45,14 @@ typedef struct {
 
 void gst_umat_staging_clear (GstUmatStaging * staging);
 /* Chooses pinned frames to convert on `engine` (a copy of the input when it
- * is not pinned). In place when `out_frame` is `in_frame`. FALSE (and an
- * error posted) when no staging frame can be had. */
+ * is not pinned), using the staging frames of `slot` (below
+ * GST_UMAT_MAX_IN_FLIGHT, one per frame in flight). In place when
+ * `out_frame` is `in_frame`. FALSE (and an error posted) when no staging
+ * frame can be had. */
 gboolean gst_umat_staging_begin (GstUmatStaging * staging,
-    GstElement * element, UmatcvEngine * engine, GstVideoFrame * in_frame,
-    GstVideoFrame * out_frame, GstUmatStagedFrames * frames);
+    GstElement * element, UmatcvEngine * engine, guint slot,
+    GstVideoFrame * in_frame, GstVideoFrame * out_frame,
+    GstUmatStagedFrames * frames);
 /* Copies a staged output into the real one when `converted`; unmaps. */
 void gst_umat_staging_end (GstUmatStagedFrames * frames, gboolean converted);
 

@@ -545,3 +545,31 @@ gst_umat_transform_caps (const GstUmatChainInfo * info, guint rate,
   }
   return result;
 }
+
+void
+gst_umat_fixate_colorimetry (GstCaps * caps)
+{
+  GstStructure *s = gst_caps_get_structure (caps, 0);
+  GstVideoInfo info;
+  gchar *colorimetry;
+
+  if (gst_structure_has_field (s, "colorimetry")
+      && gst_structure_has_field (s, "chroma-site"))
+    return;
+  if (!gst_video_info_from_caps (&info, caps) || !GST_VIDEO_INFO_IS_YUV (&info))
+    return;
+  /* gst_video_info_from_caps filled in the default for the size: BT.709
+   * above 576 lines, BT.601 up to 576, as videoconvert's fixation does */
+  if (!gst_structure_has_field (s, "colorimetry")) {
+    colorimetry = gst_video_colorimetry_to_string (&info.colorimetry);
+    if (colorimetry)
+      gst_structure_set (s, "colorimetry", G_TYPE_STRING, colorimetry, NULL);
+    g_free (colorimetry);
+  }
+  /* and the chroma siting the converter writes: MPEG-2's, which H.264 and
+   * HEVC encoders assume */
+  if (!gst_structure_has_field (s, "chroma-site")
+      && (GST_VIDEO_FORMAT_INFO_W_SUB (info.finfo, 1)
+          || GST_VIDEO_FORMAT_INFO_H_SUB (info.finfo, 1)))
+    gst_structure_set (s, "chroma-site", G_TYPE_STRING, "mpeg2", NULL);
+}

@@ -73,4 +73,8 @@ GstCaps *gst_umat_transform_caps (const GstUmatChainInfo * info,
 /* Whether YUV described by `s` has a matrix the converter applies. */
 gboolean gst_umat_structure_has_known_matrix (const GstStructure * s);
 
+/* Writes out the colorimetry and chroma siting that fixed YUV caps leave
+ * to the default. */
+void gst_umat_fixate_colorimetry (GstCaps * caps);
+
 G_END_DECLS

@@ -36,6 +36,7 @@
 #include "gstumatallocation.h"
 #include "gstumatcaps.h"
 #include "gstumatdevice.h"
+#include "gstumatinflight.h"
 #include "gstumatrefusal.h"
 #include "gstumatselection.h"
 
@@ -46,7 +47,8 @@ GST_DEBUG_CATEGORY (gst_umat_convert_debug);
 #define DEFAULT_PROP_SELECTION_RATE 1
 #define DEFAULT_PROP_QUEUE_SIZE 4
 #define DEFAULT_PROP_DEVICE GST_UMAT_CONVERT_DEVICE_AUTO
-#define MAX_QUEUE_SIZE 64
+#define DEFAULT_PROP_OPENCL_DEVICE ""
+#define MAX_QUEUE_SIZE GST_UMAT_MAX_IN_FLIGHT
 
 enum
 {
@@ -55,6 +57,7 @@ enum
   PROP_SELECTION_RATE,
   PROP_QUEUE_SIZE,
   PROP_DEVICE,
+  PROP_OPENCL_DEVICE,
   PROP_BACKEND,
   PROP_FUSED,
   PROP_FRAMES_PROCESSED,
@@ -70,16 +73,18 @@ struct _GstUmatConvert
   guint selection_rate;
   guint queue_size;
   GstUmatConvertDevice device;
+  gchar *opencl_device;
   gboolean started;             /* from start to stop */
 
   /* the jobs, one file each */
   GstUmatDevice dev;            /* gstumatdevice.c */
   GstUmatSelection selection;   /* gstumatselection.c */
   GstUmatRefusal refusal;       /* gstumatrefusal.c */
-  GstUmatStaging staging;       /* gstumatallocation.c */
+  GstUmatInFlight flight;       /* gstumatinflight.c */
 
   /* streaming thread */
   gboolean stale_chain_noted;
+  gboolean in_place;            /* converting into the input buffer */
 };
 
 static void gst_umat_convert_set_property (GObject * object, guint prop_id,
@@ -105,39 +110,18 @@ static GstFlowReturn gst_umat_convert_generate_output (GstBaseTransform *
     trans, GstBuffer ** outbuf);
 static gboolean gst_umat_convert_transform_meta (GstBaseTransform * trans,
     GstBuffer * outbuf, GstMeta * meta, GstBuffer * inbuf);
+static gboolean gst_umat_convert_query (GstBaseTransform * trans,
+    GstPadDirection direction, GstQuery * query);
+static gboolean gst_umat_convert_set_caps (GstBaseTransform * trans,
+    GstCaps * incaps, GstCaps * outcaps);
 static gboolean gst_umat_convert_set_info (GstVideoFilter * filter,
     GstCaps * incaps, GstVideoInfo * in_info, GstCaps * outcaps,
     GstVideoInfo * out_info);
-static GstFlowReturn gst_umat_convert_transform_frame (GstVideoFilter * filter,
-    GstVideoFrame * in_frame, GstVideoFrame * out_frame);
-static GstFlowReturn gst_umat_convert_transform_frame_ip (GstVideoFilter *
-    filter, GstVideoFrame * frame);
 
 #define gst_umat_convert_parent_class parent_class
 G_DEFINE_TYPE (GstUmatConvert, gst_umat_convert, GST_TYPE_VIDEO_FILTER);
 GST_ELEMENT_REGISTER_DEFINE (umatconvert, "umatconvert", GST_RANK_NONE,
     GST_TYPE_UMAT_CONVERT);
-
-GType
-gst_umat_convert_device_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {GST_UMAT_CONVERT_DEVICE_AUTO,
-        "An OpenCL GPU when OpenCV finds one, else the CPU", "auto"},
-    {GST_UMAT_CONVERT_DEVICE_CPU, "The CPU; OpenCL is never loaded", "cpu"},
-    {GST_UMAT_CONVERT_DEVICE_OPENCL,
-        "An OpenCL GPU if any, else any OpenCL device; an error if none",
-        "opencl"},
-    {0, NULL, NULL},
-  };
-
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstUmatConvertDevice", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
-}
 
 static void
 gst_umat_convert_class_init (GstUmatConvertClass * klass)
@@ -211,6 +195,25 @@ gst_umat_convert_class_init (GstUmatConvertClass * klass)
           GST_TYPE_UMAT_CONVERT_DEVICE, DEFAULT_PROP_DEVICE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstUmatConvert:opencl-device:
+   *
+   * Which OpenCL device to use, for this element alone: a GPU's index (0
+   * is the first GPU the OpenCL platforms list), or part of a
+   * "platform: device" name, ignoring case ("H200", "NVIDIA CUDA: ",
+   * "pthread" for PoCL). Empty: the first GPU, or OPENCV_OPENCL_DEVICE
+   * when set. Each element has a context of its own, so elements in one
+   * process can run on different GPUs. Read when the element starts; a
+   * name no device matches fails the start (device=opencl) or falls back
+   * to the CPU (device=auto).
+   */
+  g_object_class_install_property (gobject_class, PROP_OPENCL_DEVICE,
+      g_param_spec_string ("opencl-device", "OpenCL device",
+          "OpenCL device for this element: a GPU index or part of a "
+          "\"platform: device\" name; empty: the default",
+          DEFAULT_PROP_OPENCL_DEVICE, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
 
   /**
    * GstUmatConvert:backend:
@@ -290,14 +293,14 @@ gst_umat_convert_class_init (GstUmatConvertClass * klass)
       GST_DEBUG_FUNCPTR (gst_umat_convert_generate_output);
   trans_class->transform_meta =
       GST_DEBUG_FUNCPTR (gst_umat_convert_transform_meta);
+  trans_class->query = GST_DEBUG_FUNCPTR (gst_umat_convert_query);
+  trans_class->set_caps = GST_DEBUG_FUNCPTR (gst_umat_convert_set_caps);
   /* passthrough frames are not ours to touch */
   trans_class->transform_ip_on_passthrough = FALSE;
 
+  /* frames are mapped and converted by generate_output, which keeps them
+   * in flight past the call (gstumatinflight.c) */
   filter_class->set_info = GST_DEBUG_FUNCPTR (gst_umat_convert_set_info);
-  filter_class->transform_frame =
-      GST_DEBUG_FUNCPTR (gst_umat_convert_transform_frame);
-  filter_class->transform_frame_ip =
-      GST_DEBUG_FUNCPTR (gst_umat_convert_transform_frame_ip);
 
   GST_DEBUG_CATEGORY_INIT (gst_umat_convert_debug, "umatconvert", 0,
       "OpenCV UMat colour converter");
@@ -324,6 +327,7 @@ gst_umat_convert_init (GstUmatConvert * self)
   self->selection_rate = DEFAULT_PROP_SELECTION_RATE;
   self->queue_size = DEFAULT_PROP_QUEUE_SIZE;
   self->device = DEFAULT_PROP_DEVICE;
+  self->opencl_device = g_strdup (DEFAULT_PROP_OPENCL_DEVICE);
   gst_umat_device_init (&self->dev);
   gst_umat_refusal_watch (&self->refusal, GST_BASE_TRANSFORM (self),
       gst_umat_convert_get_chain);
@@ -335,6 +339,7 @@ gst_umat_convert_finalize (GObject * object)
   GstUmatConvert *self = GST_UMAT_CONVERT (object);
 
   gst_umat_chain_info_unref (self->chain);
+  g_free (self->opencl_device);
   gst_umat_device_finalize (&self->dev);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -427,6 +432,12 @@ gst_umat_convert_set_property (GObject * object, guint prop_id,
       self->device = g_value_get_enum (value);
       GST_OBJECT_UNLOCK (self);
       break;
+    case PROP_OPENCL_DEVICE:
+      GST_OBJECT_LOCK (self);
+      g_free (self->opencl_device);
+      self->opencl_device = g_value_dup_string (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -452,6 +463,9 @@ gst_umat_convert_get_property (GObject * object, guint prop_id,
       break;
     case PROP_DEVICE:
       g_value_set_enum (value, self->device);
+      break;
+    case PROP_OPENCL_DEVICE:
+      g_value_set_string (value, self->opencl_device);
       break;
     case PROP_BACKEND:
       g_value_set_string (value, self->dev.backend);
@@ -479,17 +493,24 @@ gst_umat_convert_start (GstBaseTransform * trans)
   GstElement *element = GST_ELEMENT (self);
   GstUmatChainInfo *chain = gst_umat_convert_get_chain (element);
   GstUmatConvertDevice device;
+  gchar *opencl_device;
+  gboolean ok;
 
   if (chain->problem)
     goto bad_chain;
   gst_umat_chain_info_unref (chain);
   GST_OBJECT_LOCK (self);
   device = self->device;
+  opencl_device = g_strdup (self->opencl_device);
   GST_OBJECT_UNLOCK (self);
   gst_umat_selection_start (&self->selection, element);
   gst_umat_refusal_reset (&self->refusal);
+  gst_umat_in_flight_start (&self->flight);
   self->stale_chain_noted = FALSE;
-  if (!gst_umat_device_start (&self->dev, element, (UmatcvDevice) device))
+  ok = gst_umat_device_start (&self->dev, element, (UmatcvDevice) device,
+      opencl_device);
+  g_free (opencl_device);
+  if (!ok)
     return FALSE;
   GST_OBJECT_LOCK (self);
   self->started = TRUE;
@@ -516,7 +537,11 @@ gst_umat_convert_stop (GstBaseTransform * trans)
   GST_OBJECT_LOCK (self);
   self->started = FALSE;
   GST_OBJECT_UNLOCK (self);
-  gst_umat_staging_clear (&self->staging);
+  if (self->flight.ring)
+    gst_umat_selection_count (&self->selection, GST_ELEMENT (self), 0,
+        gst_umat_in_flight_drop (&self->flight, &self->dev,
+            GST_ELEMENT (self)));
+  gst_umat_in_flight_stop (&self->flight);
   gst_umat_device_stop (&self->dev, GST_ELEMENT (self));
   return TRUE;
 }
@@ -544,43 +569,33 @@ gst_umat_convert_transform_caps (GstBaseTransform * trans,
   return result;
 }
 
-/* YUV output that says nothing of its colorimetry gets GStreamer's default
- * for its size, written out (as videoconvert's fixation does): BT.709 above
- * 576 lines, BT.601 (SMPTE 170M) up to 576, so that the matrix the element
- * applies is the one the caps say. */
+/* YUV output that says nothing of its colorimetry or chroma siting gets
+ * the defaults written out (gst_umat_fixate_colorimetry), so that what
+ * the element applies is what the caps say. */
 static GstCaps *
 gst_umat_convert_fixate_caps (GstBaseTransform * trans,
     GstPadDirection direction, GstCaps * caps, GstCaps * othercaps)
 {
-  GstStructure *s;
-  GstVideoInfo info;
-  gchar *colorimetry;
-
   othercaps = GST_BASE_TRANSFORM_CLASS (parent_class)->fixate_caps (trans,
       direction, caps, othercaps);
-  if (direction != GST_PAD_SINK || gst_caps_is_empty (othercaps))
-    return othercaps;
-  othercaps = gst_caps_make_writable (othercaps);
-  s = gst_caps_get_structure (othercaps, 0);
-  if (gst_structure_has_field (s, "colorimetry")
-      && gst_structure_has_field (s, "chroma-site"))
-    return othercaps;
-  if (!gst_video_info_from_caps (&info, othercaps)
-      || !GST_VIDEO_INFO_IS_YUV (&info))
-    return othercaps;
-  /* gst_video_info_from_caps filled in the default for the size */
-  colorimetry = gst_structure_has_field (s, "colorimetry") ? NULL
-      : gst_video_colorimetry_to_string (&info.colorimetry);
-  if (colorimetry)
-    gst_structure_set (s, "colorimetry", G_TYPE_STRING, colorimetry, NULL);
-  g_free (colorimetry);
-  /* and the chroma siting the converter writes: MPEG-2's, which H.264
-   * and HEVC encoders assume */
-  if (!gst_structure_has_field (s, "chroma-site")
-      && (GST_VIDEO_FORMAT_INFO_W_SUB (info.finfo, 1)
-          || GST_VIDEO_FORMAT_INFO_H_SUB (info.finfo, 1)))
-    gst_structure_set (s, "chroma-site", G_TYPE_STRING, "mpeg2", NULL);
+  if (direction == GST_PAD_SINK && !gst_caps_is_empty (othercaps)) {
+    othercaps = gst_caps_make_writable (othercaps);
+    gst_umat_fixate_colorimetry (othercaps);
+  }
   return othercaps;
+}
+
+/* Pushes every frame in flight, in order: before anything serialized
+ * passes them (EOS, new caps, a segment), and when asked to drain. */
+static void
+gst_umat_convert_drain (GstUmatConvert * self)
+{
+  guint64 pushed, dropped;
+
+  gst_umat_in_flight_drain (&self->flight, &self->dev, GST_ELEMENT (self),
+      GST_BASE_TRANSFORM_SRC_PAD (self), &pushed, &dropped);
+  gst_umat_selection_count (&self->selection, GST_ELEMENT (self), pushed,
+      dropped);
 }
 
 static gboolean
@@ -590,8 +605,15 @@ gst_umat_convert_sink_event (GstBaseTransform * trans, GstEvent * event)
   GstCaps *caps = NULL;
   gboolean ok;
 
-  if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP)
+  if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP) {
+    gst_umat_selection_count (&self->selection, GST_ELEMENT (self), 0,
+        gst_umat_in_flight_drop (&self->flight, &self->dev,
+            GST_ELEMENT (self)));
     gst_umat_selection_flush (&self->selection);
+  } else if (GST_EVENT_IS_SERIALIZED (event)
+      && GST_EVENT_TYPE (event) != GST_EVENT_FLUSH_START) {
+    gst_umat_convert_drain (self);
+  }
   if (GST_EVENT_TYPE (event) == GST_EVENT_CAPS) {
     gst_event_parse_caps (event, &caps);
     gst_caps_ref (caps);
@@ -604,6 +626,34 @@ gst_umat_convert_sink_event (GstBaseTransform * trans, GstEvent * event)
     gst_umat_chain_info_unref (chain);
   }
   gst_caps_replace (&caps, NULL);
+  return ok;
+}
+
+/* Frames held in flight add latency: up to queue-size - 1 frames wait for
+ * the one before them. A DRAIN query pushes them out. */
+static gboolean
+gst_umat_convert_query (GstBaseTransform * trans, GstPadDirection direction,
+    GstQuery * query)
+{
+  GstUmatConvert *self = GST_UMAT_CONVERT (trans);
+  GstVideoFilter *filter = GST_VIDEO_FILTER (trans);
+  gboolean ok;
+
+  if (direction == GST_PAD_SINK && GST_QUERY_TYPE (query) == GST_QUERY_DRAIN)
+    gst_umat_convert_drain (self);
+  ok = GST_BASE_TRANSFORM_CLASS (parent_class)->query (trans, direction,
+      query);
+  if (ok && direction == GST_PAD_SRC
+      && GST_QUERY_TYPE (query) == GST_QUERY_LATENCY && filter->negotiated) {
+    gboolean live;
+    GstClockTime min, max, held = gst_umat_in_flight_latency (&self->dev,
+        &filter->in_info);
+
+    gst_query_parse_latency (query, &live, &min, &max);
+    if (GST_CLOCK_TIME_IS_VALID (max))
+      max += held;
+    gst_query_set_latency (query, live, min + held, max);
+  }
   return ok;
 }
 
@@ -630,42 +680,42 @@ gst_umat_convert_decide_allocation (GstBaseTransform * trans, GstQuery * query)
       query);
 }
 
-/* Makes `chain` run on the given formats: passthrough, in place or not. A
- * change of framerate alone (selection-rate) keeps the converter. */
+/* Makes `chain` run on the given formats: passthrough, in place or not. */
 static gboolean
 gst_umat_convert_configure (GstUmatConvert * self, GstUmatChainInfo * chain,
     const GstVideoInfo * in_info, const GstVideoInfo * out_info)
 {
   GstBaseTransform *trans = GST_BASE_TRANSFORM (self);
-  gboolean same_format =
-      GST_VIDEO_INFO_FORMAT (in_info) == GST_VIDEO_INFO_FORMAT (out_info);
-  gboolean passthrough = gst_umat_chain_info_is_auto (chain) && same_format;
+  gboolean passthrough = FALSE;
   guint slots;
 
   GST_OBJECT_LOCK (self);
   slots = self->queue_size;
   GST_OBJECT_UNLOCK (self);
-
-  gst_base_transform_set_passthrough (trans, passthrough);
-  /* In place only when the format stays: a buffer's GstVideoMeta belongs
-   * to upstream's pool, and relabelling it (BGR to RGB in the same bytes)
-   * breaks upstream when the buffer comes back to it. */
-  gst_base_transform_set_in_place (trans, same_format);
   gst_umat_refusal_reset (&self->refusal);
   gst_umat_selection_new_caps (&self->selection);
+  gst_umat_in_flight_new_caps (&self->flight);
   self->stale_chain_noted = FALSE;
-
-  if (!passthrough && self->dev.converter
-      && gst_umat_device_runs (&self->dev, chain, in_info, out_info, slots)) {
-    GST_DEBUG_OBJECT (self, "only the framerate changed: same converter");
-    return TRUE;
-  }
   if (!gst_umat_device_configure (&self->dev, GST_ELEMENT (self), chain,
-          in_info, out_info, slots, passthrough))
+          in_info, out_info, slots, &passthrough, &self->in_place))
     return FALSE;
-  /* chroma filters that read neighbouring rows want an output of their own */
-  if (same_format && !gst_umat_device_in_place_ok (&self->dev))
-    gst_base_transform_set_in_place (trans, FALSE);
+  gst_base_transform_set_passthrough (trans, passthrough);
+  gst_base_transform_set_in_place (trans, self->in_place);
+  return TRUE;
+}
+
+/* GstVideoFilter's set_caps calls set_info, then decides in place for a
+ * subclass with no transform_frame: the converter decides it here. */
+static gboolean
+gst_umat_convert_set_caps (GstBaseTransform * trans, GstCaps * incaps,
+    GstCaps * outcaps)
+{
+  GstUmatConvert *self = GST_UMAT_CONVERT (trans);
+
+  if (!GST_BASE_TRANSFORM_CLASS (parent_class)->set_caps (trans, incaps,
+          outcaps))
+    return FALSE;
+  gst_base_transform_set_in_place (trans, self->in_place);
   return TRUE;
 }
 
@@ -742,21 +792,68 @@ gst_umat_convert_submit_input_buffer (GstBaseTransform * trans,
   return ret;
 }
 
+/* Converts on the device and hands out frames in order: the input waiting
+ * in trans->queued_buf goes in flight (unless the device holds as many as
+ * it may: then the oldest is waited for and pushed first), and the oldest
+ * frame comes out once it is converted. Passthrough is GstBaseTransform's. */
 static GstFlowReturn
 gst_umat_convert_generate_output (GstBaseTransform * trans, GstBuffer ** outbuf)
 {
   GstUmatConvert *self = GST_UMAT_CONVERT (trans);
+  GstVideoFilter *filter = GST_VIDEO_FILTER (trans);
+  GstElement *element = GST_ELEMENT (self);
+  GstBuffer *in, *out = NULL;
   GstFlowReturn ret;
 
+  *outbuf = NULL;
   if (trans->queued_buf != NULL && !gst_umat_convert_follow_chain (self)) {
     gst_buffer_replace (&trans->queued_buf, NULL);
     return GST_FLOW_NOT_NEGOTIATED;
   }
-  ret = GST_BASE_TRANSFORM_CLASS (parent_class)->generate_output (trans,
+  if (gst_base_transform_is_passthrough (trans)) {
+    ret = GST_BASE_TRANSFORM_CLASS (parent_class)->generate_output (trans,
+        outbuf);
+    goto done;
+  }
+
+  if (trans->queued_buf != NULL) {
+    if (gst_umat_in_flight_count (&self->flight)
+        >= gst_umat_device_depth (&self->dev)) {
+      ret = gst_umat_in_flight_finish (&self->flight, &self->dev, element,
+          TRUE, outbuf);
+      goto done;
+    }
+    in = trans->queued_buf;
+    trans->queued_buf = NULL;
+    if (G_UNLIKELY (!filter->negotiated))
+      goto not_negotiated;
+    ret = GST_BASE_TRANSFORM_CLASS (parent_class)->prepare_output_buffer
+        (trans, in, &out);
+    if (ret != GST_FLOW_OK || out == NULL) {
+      gst_buffer_unref (in);
+      return ret;
+    }
+    ret = gst_umat_in_flight_submit (&self->flight, &self->dev, element,
+        &filter->in_info, &filter->out_info, in, out);
+    if (ret != GST_FLOW_OK)
+      return ret;
+  }
+  ret = gst_umat_in_flight_finish (&self->flight, &self->dev, element, FALSE,
       outbuf);
+
+done:
   if (ret == GST_FLOW_OK && *outbuf != NULL)
-    gst_umat_selection_count (&self->selection, GST_ELEMENT (self), 1, 0);
+    gst_umat_selection_count (&self->selection, element, 1, 0);
   return ret;
+
+  /* ERRORS */
+not_negotiated:
+  {
+    gst_buffer_unref (in);
+    GST_ELEMENT_ERROR (self, CORE, NOT_IMPLEMENTED, (NULL),
+        ("unknown format"));
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
 }
 
 /* Metas that describe the picture's geometry or are not tied to its
@@ -776,29 +873,4 @@ gst_umat_convert_transform_meta (GstBaseTransform * trans, GstBuffer * outbuf,
     if (!g_strv_contains (kept_tags, *tags))
       return FALSE;
   return TRUE;
-}
-
-static GstFlowReturn
-gst_umat_convert_transform_frame (GstVideoFilter * filter,
-    GstVideoFrame * in_frame, GstVideoFrame * out_frame)
-{
-  GstUmatConvert *self = GST_UMAT_CONVERT (filter);
-  GstElement *element = GST_ELEMENT (self);
-  GstUmatStagedFrames frames;
-  GstFlowReturn ret;
-
-  if (!gst_umat_staging_begin (&self->staging, element, self->dev.engine,
-          in_frame, out_frame, &frames))
-    return GST_FLOW_ERROR;
-  ret = gst_umat_device_process (&self->dev, element, frames.in, frames.out);
-  gst_umat_staging_end (&frames, ret == GST_FLOW_OK);
-  return ret;
-}
-
-static GstFlowReturn
-gst_umat_convert_transform_frame_ip (GstVideoFilter * filter,
-    GstVideoFrame * frame)
-{
-  /* a chain from a format back to the same one, into the same bytes */
-  return gst_umat_convert_transform_frame (filter, frame, frame);
 }

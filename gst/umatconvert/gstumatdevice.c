@@ -13,11 +13,33 @@
 #endif
 
 #include "gstumatdevice.h"
+#include "gstumatconvert.h"
 
 #include <string.h>
 
 GST_DEBUG_CATEGORY_EXTERN (gst_umat_convert_debug);
 #define GST_CAT_DEFAULT gst_umat_convert_debug
+
+GType
+gst_umat_convert_device_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_UMAT_CONVERT_DEVICE_AUTO,
+        "An OpenCL GPU when OpenCV finds one, else the CPU", "auto"},
+    {GST_UMAT_CONVERT_DEVICE_CPU, "The CPU; OpenCL is never loaded", "cpu"},
+    {GST_UMAT_CONVERT_DEVICE_OPENCL,
+        "An OpenCL GPU if any, else any OpenCL device; an error if none",
+        "opencl"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstUmatConvertDevice", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
 
 void
 gst_umat_device_init (GstUmatDevice * dev)
@@ -46,10 +68,11 @@ set_state (GstUmatDevice * dev, GstElement * element, gboolean fused,
 
 gboolean
 gst_umat_device_start (GstUmatDevice * dev, GstElement * element,
-    UmatcvDevice device)
+    UmatcvDevice device, const gchar * opencl_device)
 {
   gchar *note = NULL;
-  UmatcvStatus status = umatcv_engine_new (device, &dev->engine, &note);
+  UmatcvStatus status = umatcv_engine_new_on (device, opencl_device,
+      &dev->engine, &note);
 
   if (status != UMATCV_OK)
     goto no_engine;
@@ -100,13 +123,6 @@ gst_umat_device_stop (GstUmatDevice * dev, GstElement * element)
 }
 
 gboolean
-gst_umat_device_in_place_ok (const GstUmatDevice * dev)
-{
-  return dev->converter == NULL || umatcv_converter_in_place_ok
-      (dev->converter);
-}
-
-gboolean
 gst_umat_device_on_opencl (const GstUmatDevice * dev)
 {
   return dev->engine != NULL && umatcv_engine_uses_opencl (dev->engine);
@@ -122,8 +138,11 @@ same_but_framerate (const GstVideoInfo * a, const GstVideoInfo * b)
   return gst_video_info_is_equal (a, &c);
 }
 
-gboolean
-gst_umat_device_runs (const GstUmatDevice * dev,
+/* Whether `chain` already runs on these formats with `slots` (only the
+ * framerate may differ, as when selection-rate changes): nothing to
+ * rebuild. */
+static gboolean
+runs (const GstUmatDevice * dev,
     const GstUmatChainInfo * chain, const GstVideoInfo * in_info,
     const GstVideoInfo * out_info, guint slots)
 {
@@ -221,22 +240,42 @@ failed:
 gboolean
 gst_umat_device_configure (GstUmatDevice * dev, GstElement * element,
     GstUmatChainInfo * chain, const GstVideoInfo * in_info,
-    const GstVideoInfo * out_info, guint slots, gboolean passthrough)
+    const GstVideoInfo * out_info, guint slots, gboolean * passthrough,
+    gboolean * in_place)
 {
-  gst_umat_device_drop_converter (dev, element);
-  dev->chain = gst_umat_chain_info_ref (chain);
-  dev->in_info = *in_info;
-  dev->out_info = *out_info;
-  dev->in_layout = gst_umat_layout_from_format (GST_VIDEO_INFO_FORMAT
-      (in_info));
-  dev->out_layout = gst_umat_layout_from_format (GST_VIDEO_INFO_FORMAT
-      (out_info));
-  dev->slots = slots;
-  return passthrough || build (dev, element);
+  gboolean same_format =
+      GST_VIDEO_INFO_FORMAT (in_info) == GST_VIDEO_INFO_FORMAT (out_info);
+
+  /* In place only when the format stays: a buffer's GstVideoMeta belongs
+   * to upstream's pool, and relabelling it (BGR to RGB in the same bytes)
+   * breaks upstream when the buffer comes back to it. */
+  *passthrough = gst_umat_chain_info_is_auto (chain) && same_format;
+  *in_place = same_format;
+  if (!*passthrough && dev->converter
+      && runs (dev, chain, in_info, out_info, slots)) {
+    GST_DEBUG_OBJECT (element, "only the framerate changed: same converter");
+  } else {
+    gst_umat_device_drop_converter (dev, element);
+    dev->chain = gst_umat_chain_info_ref (chain);
+    dev->in_info = *in_info;
+    dev->out_info = *out_info;
+    dev->in_layout = gst_umat_layout_from_format (GST_VIDEO_INFO_FORMAT
+        (in_info));
+    dev->out_layout = gst_umat_layout_from_format (GST_VIDEO_INFO_FORMAT
+        (out_info));
+    dev->slots = slots;
+    if (!*passthrough && !build (dev, element))
+      return FALSE;
+  }
+  /* chroma filters that read neighbouring rows want an output of their own */
+  *in_place = *in_place && (dev->converter == NULL
+      || umatcv_converter_in_place_ok (dev->converter));
+  return TRUE;
 }
 
-static gboolean
-fall_back_to_cpu (GstUmatDevice * dev, GstElement * element, const gchar * why)
+gboolean
+gst_umat_device_fall_back_to_cpu (GstUmatDevice * dev, GstElement * element,
+    const gchar * why)
 {
   UmatcvEngine *cpu = NULL;
 
@@ -268,8 +307,14 @@ image_from_frame (UmatcvImage * image, UmatcvLayout layout,
   }
 }
 
+guint
+gst_umat_device_depth (const GstUmatDevice * dev)
+{
+  return dev->converter ? umatcv_converter_depth (dev->converter) : 1;
+}
+
 GstFlowReturn
-gst_umat_device_process (GstUmatDevice * dev, GstElement * element,
+gst_umat_device_submit (GstUmatDevice * dev, GstElement * element,
     GstVideoFrame * in, GstVideoFrame * out)
 {
   UmatcvImage in_image, out_image;
@@ -280,15 +325,8 @@ gst_umat_device_process (GstUmatDevice * dev, GstElement * element,
     goto not_negotiated;
   image_from_frame (&in_image, dev->in_layout, in);
   image_from_frame (&out_image, dev->out_layout, out);
-  status = umatcv_converter_process (dev->converter, &in_image, &out_image,
+  status = umatcv_converter_submit (dev->converter, &in_image, &out_image,
       &error);
-  if (G_UNLIKELY (status != UMATCV_OK && status != UMATCV_ERROR_INVALID_ARGUMENT
-          && gst_umat_device_on_opencl (dev))
-      && fall_back_to_cpu (dev, element, error)) {
-    g_clear_pointer (&error, umatcv_free);
-    status = umatcv_converter_process (dev->converter, &in_image, &out_image,
-        &error);
-  }
   if (G_UNLIKELY (status != UMATCV_OK))
     goto failed;
   return GST_FLOW_OK;
@@ -308,4 +346,28 @@ failed:
     umatcv_free (error);
     return GST_FLOW_ERROR;
   }
+}
+
+GstUmatWait
+gst_umat_device_wait (GstUmatDevice * dev, GstElement * element,
+    gboolean block, gchar ** why)
+{
+  gchar *error = NULL;
+  int done = 0;
+  UmatcvStatus status = umatcv_converter_wait (dev->converter, block, &done,
+      &error);
+
+  *why = NULL;
+  if (status == UMATCV_OK)
+    return done ? GST_UMAT_WAIT_DONE : GST_UMAT_WAIT_PENDING;
+  /* OpenCL writes the output frame last (the download), so the input is
+   * intact and the frame can be done again on the CPU */
+  *why = g_strdup (error ? error : umatcv_status_name (status));
+  umatcv_free (error);
+  if (status != UMATCV_ERROR_INVALID_ARGUMENT && gst_umat_device_on_opencl (dev))
+    return GST_UMAT_WAIT_DEVICE_FAILED;
+  GST_ELEMENT_ERROR (element, STREAM, FAILED,
+      ("Conversion failed on %s: %s", umatcv_engine_backend (dev->engine),
+          *why), ("%s", umatcv_status_name (status)));
+  return GST_UMAT_WAIT_FAILED;
 }

@@ -28,29 +28,43 @@ typedef struct {
 void gst_umat_device_init (GstUmatDevice * dev);
 void gst_umat_device_finalize (GstUmatDevice * dev);
 
-/* Makes the engine; posts the error when there is none. */
+/* Makes the engine (on `opencl_device`, when not empty: see the
+ * opencl-device property); posts the error when there is none. */
 gboolean gst_umat_device_start (GstUmatDevice * dev, GstElement * element,
-    UmatcvDevice device);
+    UmatcvDevice device, const gchar * opencl_device);
 void gst_umat_device_stop (GstUmatDevice * dev, GstElement * element);
 gboolean gst_umat_device_on_opencl (const GstUmatDevice * dev);
-/* Whether the converter may write a frame into its input's memory. */
-gboolean gst_umat_device_in_place_ok (const GstUmatDevice * dev);
 
-/* Whether `chain` already runs on these formats with `slots` (only the
- * framerate may differ): nothing to rebuild. */
-gboolean gst_umat_device_runs (const GstUmatDevice * dev,
-    const GstUmatChainInfo * chain, const GstVideoInfo * in_info,
-    const GstVideoInfo * out_info, guint slots);
-/* Builds the converter for `chain` on these formats (or none, for
- * passthrough); posts the error. */
+/* Builds the converter for `chain` on these formats (none for
+ * passthrough; the same one when only the framerate changed); says whether
+ * the element passes buffers through and converts in place. Posts the
+ * error. */
 gboolean gst_umat_device_configure (GstUmatDevice * dev, GstElement * element,
     GstUmatChainInfo * chain, const GstVideoInfo * in_info,
-    const GstVideoInfo * out_info, guint slots, gboolean passthrough);
+    const GstVideoInfo * out_info, guint slots, gboolean * passthrough,
+    gboolean * in_place);
 void gst_umat_device_drop_converter (GstUmatDevice * dev, GstElement * element);
 
-/* Converts one frame (in place when out is in); an OpenCL failure moves
- * the element to the CPU for good and does the frame again there. */
-GstFlowReturn gst_umat_device_process (GstUmatDevice * dev,
+/* How many frames may be in flight on the converter. */
+guint gst_umat_device_depth (const GstUmatDevice * dev);
+/* Queues one frame (in place when out is in); posts the error when the
+ * frame cannot be queued. */
+GstFlowReturn gst_umat_device_submit (GstUmatDevice * dev,
     GstElement * element, GstVideoFrame * in, GstVideoFrame * out);
+
+typedef enum {
+  GST_UMAT_WAIT_DONE,           /* the oldest frame is converted */
+  GST_UMAT_WAIT_PENDING,        /* not yet (block = FALSE) */
+  GST_UMAT_WAIT_DEVICE_FAILED,  /* OpenCL failed; its input is intact */
+  GST_UMAT_WAIT_FAILED          /* failed for good; the error is posted */
+} GstUmatWait;
+
+/* Finishes the oldest frame in flight; *why (g_free) says why it failed. */
+GstUmatWait gst_umat_device_wait (GstUmatDevice * dev, GstElement * element,
+    gboolean block, gchar ** why);
+/* After an OpenCL failure: a CPU engine and converter for the same caps
+ * from now on (with a warning on the bus). */
+gboolean gst_umat_device_fall_back_to_cpu (GstUmatDevice * dev,
+    GstElement * element, const gchar * why);
 
 G_END_DECLS
