@@ -156,14 +156,16 @@ push_and_check_durations (GstHarness * h, guint first, guint n,
  * and the frames after the change follow the new rate. */
 GST_START_TEST (test_selection_rate_change_keeps_converter)
 {
+  /* static, and the log function stays: GStreamer 1.22 leaks the list
+   * node of a log function it removes (valgrind would say so) */
+  static LogCounts counts;
   GstHarness *h = umattest_harness_new ("chain=BGR2HSV,HSV2RGB");
-  LogCounts counts = { 0, };
   GstCaps *caps;
   gint fps_n, fps_d;
 
   g_mutex_init (&counts.lock);
+  counts.same_converter = counts.converters_made = 0;
   gst_debug_set_threshold_for_name ("umatconvert", GST_LEVEL_DEBUG);
-  gst_debug_remove_log_function (gst_debug_log_default);
   gst_debug_add_log_function (count_log_lines, &counts, NULL);
 
   gst_harness_set_src_caps (h, umattest_caps (GST_VIDEO_FORMAT_BGR, 32, 8));
@@ -181,13 +183,12 @@ GST_START_TEST (test_selection_rate_change_keeps_converter)
       "selection-rate=2 of 30/1", fps_n, fps_d);
   gst_caps_unref (caps);
 
-  gst_debug_remove_log_function (count_log_lines);
+  gst_debug_unset_threshold_for_name ("umatconvert");
   g_mutex_lock (&counts.lock);
   fail_unless (counts.same_converter >= 1, "no \"only the framerate "
       "changed: same converter\" in the debug log");
   fail_unless_equals_int (counts.converters_made, 1);
   g_mutex_unlock (&counts.lock);
-  g_mutex_clear (&counts.lock);
   umattest_harness_teardown (h);
 }
 

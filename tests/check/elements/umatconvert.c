@@ -127,10 +127,11 @@ check_against_videoconvert (GstVideoFormat from, GstVideoFormat to,
 /* ------------------------------------------------------------------ */
 /* Tests                                                              */
 
-/* Every pair from layouts[__i__], in auto mode: an odd size (1277 leaves
- * RGB rows padded to 4 bytes; 4:2:x chroma of 639 columns and, for 4:2:0,
- * 5 rows, the last covering one luma row), the same with padded strides,
- * and a plain size. */
+/* Every pair from layouts[__i__], in auto mode: an odd size with padded
+ * strides (1277 leaves RGB rows padded to 4 bytes even without; 4:2:x
+ * chroma of 639 columns and, for 4:2:0, 5 rows, the last covering one luma
+ * row), and a plain size with GStreamer's strides. Each pair's arithmetic
+ * at more sizes is ext/routes' subject. */
 GST_START_TEST (test_auto_every_pair)
 {
   UmatcvLayout from = layouts[__i__];
@@ -142,8 +143,9 @@ GST_START_TEST (test_auto_every_pair)
 
     if (umatcv_layout_info (to)->input_only)
       continue;
-    check_conversion (NULL, from_format, to_format, 1277, 9, 0, NULL);
     check_conversion (NULL, from_format, to_format, 1277, 9, 64, NULL);
+    if (!umattest_thorough ())
+      continue;
     check_conversion (NULL, from_format, to_format, 64, 48, 0, NULL);
     if (is_rgb_repack (from, to))
       check_against_videoconvert (from_format, to_format, 1277, 9);

@@ -224,7 +224,7 @@ umattest_reference_convert_full (const UmattestImage * in, UmatcvLayout to,
   UmatcvLayout from = in->layout;
   gboolean from_colour = umattest_family (from) == UMATTEST_RGB;
   gboolean to_colour = umattest_family (to) == UMATTEST_RGB;
-  GPtrArray *used = g_ptr_array_new ();
+  GPtrArray *used = g_ptr_array_new_with_free_func (g_free);
   UmattestImage *image = umattest_image_copy (in);
 
   if (from == to) {

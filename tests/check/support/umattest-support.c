@@ -135,6 +135,14 @@ umattest_require_opencl (gboolean always)
       "UMAT_REQUIRE_OPENCL=1 to make this a failure");
 }
 
+gboolean
+umattest_thorough (void)
+{
+  const gchar *preload = g_getenv ("LD_PRELOAD");
+
+  return preload == NULL || strstr (preload, "vgpreload") == NULL;
+}
+
 static void
 fail_on_log (const gchar * domain, GLogLevelFlags level,
     const gchar * message, gpointer data)

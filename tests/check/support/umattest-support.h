@@ -61,6 +61,11 @@ void umattest_require_opencl (gboolean always);
  * asks. */
 guint64 umattest_opencl_max_alloc (void);
 
+/* FALSE under valgrind, where a frame costs a hundred times more: the
+ * tests that go over every pair of formats take one frame of each there
+ * (memory errors show on one as on three), the other ones too elsewhere. */
+gboolean umattest_thorough (void);
+
 /* Makes a GLib warning or critical of any log domain fail the test that
  * logs it, with the message (gst-check does so for the domains it knows). */
 void umattest_fail_on_glib_warnings (void);
