@@ -163,7 +163,7 @@ negotiate (const GstUmatChainInfo * info, guint rate, GstCaps * in,
   GstCaps *out, *fixed_in, *fixed_out;
   GstVideoInfo in_info, out_info;
 
-  out = gst_umat_transform_caps (info, rate, GST_PAD_SINK, in);
+  out = gst_umat_transform_caps (info, rate, FALSE, GST_PAD_SINK, in);
   if (downstream) {
     GstCaps *tmp = gst_caps_intersect (out, downstream);
     gst_caps_unref (out);
@@ -230,10 +230,10 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
     downstream = caps_from_string (parts[2]);
 
   /* both directions, as GstBaseTransform asks */
-  gst_caps_unref (gst_umat_transform_caps (info, rate, GST_PAD_SRC, caps));
+  gst_caps_unref (gst_umat_transform_caps (info, rate, FALSE, GST_PAD_SRC, caps));
   negotiate (info, rate, caps, downstream);
   if (downstream)
-    gst_caps_unref (gst_umat_transform_caps (info, rate, GST_PAD_SRC,
+    gst_caps_unref (gst_umat_transform_caps (info, rate, FALSE, GST_PAD_SRC,
             downstream));
 
 done:

@@ -74,7 +74,7 @@ mkdir -p "$out_dir" || umat_die "cannot create the output folder $out_dir"
 out_dir=$(cd "$out_dir" && pwd)
 cd "$UMAT_ROOT"
 
-umat_install_deps
+umat_install_deps build
 umat_configure "$UMAT_BUILD_DIR"
 umat_say "building the plugin and umat-process in $UMAT_BUILD_DIR"
 ninja -C "$UMAT_BUILD_DIR" gst/umatconvert/libgstumat.so tools/umat-process \

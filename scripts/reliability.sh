@@ -13,7 +13,8 @@
 # fuzz: the libFuzzer targets in fuzz/ (clang, build-fuzz), each for
 #   UMAT_FUZZ_SECONDS (default 30) from the seed corpus in fuzz/corpus; any
 #   crash or leak fails it, and the input that did it is left in build-fuzz.
-# Run scripts/test.sh first on a new machine (it installs the packages).
+# Installs what is missing first: the packages of scripts/test.sh, valgrind
+# and clang (scripts/deps.sh).
 set -euo pipefail
 
 # shellcheck source=scripts/deps.sh
@@ -30,7 +31,7 @@ FUZZ_SECONDS=${UMAT_FUZZ_SECONDS:-30}
 # load-time blocks from a leak of ours.
 SANITIZER_ENV=(CK_FORK=no GST_REGISTRY_FORK=no
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:allocator_may_return_null=1:fast_unwind_on_malloc=0
-  LSAN_OPTIONS=suppressions=$UMAT_ROOT/tests/sanitizers/lsan.supp
+  "LSAN_OPTIONS=suppressions=$UMAT_ROOT/tests/sanitizers/lsan.supp"
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1)
 # -fno-sanitize=enum: umatcv.h is a C API; C callers may pass any int as an
 # enum and the library range-checks it (tests/check/ext/umatcv.c does so on
@@ -90,11 +91,15 @@ run_fuzz() {
   done
 }
 
-case ${1:-all} in
-  valgrind) run_valgrind ;;
-  sanitize) run_sanitize ;;
-  fuzz) run_fuzz ;;
+probe=${1:-all}
+case $probe in
+  -h|--help) sed -n '/^#   scripts/,/^# and clang/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  valgrind|sanitize|fuzz|all) ;;
+  *) umat_die "unknown probe '$probe' (valgrind, sanitize, fuzz or all)" ;;
+esac
+
+umat_install_deps build tests reliability
+case $probe in
   all) run_valgrind; run_sanitize; run_fuzz ;;
-  -h|--help) sed -n '/^#   scripts/,/^# Run scripts/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
-  *) umat_die "unknown probe '$1' (valgrind, sanitize, fuzz or all)" ;;
+  *) "run_$probe" ;;
 esac

@@ -9,21 +9,30 @@
  * CPU: umatcv-cpu.cpp, block by block, straight from the input frame's
  * planes into the output frame's.
  *
- * OpenCL: a pool of slots, each the UMats one frame needs (its input and the
- * output of each step), used round robin. A frame is uploaded plane by plane
- * into its slot, converted on the device and downloaded into the output
- * frame, whose strides the download honours. When the generator covers
- * every step (umatcv-fused.cpp), the slot holds only the input and output
- * UMats and one generated kernel turns one into the other. Frames of one
- * plane that are big enough go in stripes whose transfers overlap the
- * kernels (umatcv-overlap.cpp). Chains whose edges have no OpenCL kernels
- * yet (10-bit, 4:2:2 and 4:4:4 planes, filtered chroma) run with the CPU
- * plan on an OpenCL engine too.
+ * OpenCL: a pool of slots, each the device buffers one frame needs (its
+ * input, its output, and the images between the kernels), used round
+ * robin. A frame's planes are uploaded into its slot's input (planes back
+ * to back), converted on the device and downloaded plane by plane into the
+ * output frame, whose strides the transfers honour; everything is queued
+ * without waiting and the frame waits once, at the end. The composed chain
+ * is cut into kernels: where the generator covers every op
+ * (umatcv-fused.cpp), edges included, it is one generated kernel and the
+ * slot holds only the input and the output; an op it does not cover
+ * (Lab2BGR, Luv, mRGBA...) runs as OpenCV's kernel, and the covered ops
+ * around it as generated kernels of their own. With fusing off, OpenCV's
+ * kernels run each cvtColor code and generated kernels only the edges and
+ * the YUV matrices OpenCV has no code for. Frames big enough go in stripes
+ * of rows whose transfers overlap the kernels (umatcv-overlap.cpp).
  */
 #include "umatcv-cpu.hpp"
+#include "umatcv-cuda.hpp"
 #include "umatcv-fused.hpp"
 #include "umatcv-overlap.hpp"
 
+#ifndef HAVE_OPENCL
+#define HAVE_OPENCL 1
+#endif
+#include <opencv2/core/opencl/runtime/opencl_core.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include <climits>
@@ -35,94 +44,48 @@ using namespace umatcv;
 
 namespace {
 
-/* An image as the ops see it: the whole cv::Mat cvtColor takes (empty when
- * the planes are not laid out as OpenCV wants them) and each plane. */
-template <class M>
-struct Img {
-  M whole;
-  M planes[3];
-  int n_planes = 0;
-  std::vector<M> chroma;   /* the chroma planes, for 4:2:0 repacks */
-  int u = 0, v = 1;        /* channel of U and V across `chroma` */
-};
-
-template <class M>
-void
-img_set_chroma (Img<M> &img, UmatcvLayout layout)
-{
-  Shape shape = layout_shape (layout);
-  img.chroma.assign (shape == Shape::PLANAR_420 ? 2
-      : shape == Shape::SEMI_420 ? 1 : 0, M ());
-  for (size_t i = 0; i < img.chroma.size (); i++)
-    img.chroma[i] = img.planes[1 + i];
-  bool v_first = layout == UMATCV_LAYOUT_YV12 || layout == UMATCV_LAYOUT_NV21;
-  img.u = v_first ? 1 : 0;
-  img.v = v_first ? 0 : 1;
-}
-
-/* Views every plane of a buffer that already holds OpenCV's layout. */
-template <class M>
-void
-img_from_whole (Img<M> &img, const M &whole, UmatcvLayout layout, int width,
-    int height)
-{
-  PlaneShape shapes[3];
-  img.n_planes = layout_planes (layout, width, height, shapes);
-  img.whole = whole;
-  if (img.n_planes == 1) {
-    img.planes[0] = whole;
-  } else {
-    M flat = whole.reshape (1, 1);
-    int offset = 0;
-    for (int p = 0; p < img.n_planes; p++) {
-      int bytes = shapes[p].rows * shapes[p].cols * shapes[p].cn;
-      img.planes[p] = flat.colRange (offset, offset + bytes)
-          .reshape (shapes[p].cn, shapes[p].rows);
-      offset += bytes;
-    }
-  }
-  img_set_chroma (img, layout);
-}
-
+/* Whether OpenCV's codes can take an image of `layout` in a device buffer
+ * as its cv::Mat: one plane, or its 4:2:0 planes back to back, at a size
+ * where that Mat holds exactly those bytes (not odd sizes of subsampled
+ * layouts, whose last chroma sample covers one pixel). */
 bool
-same_memory (const cv::UMat &a, const cv::UMat &b)
+cv_whole (UmatcvLayout layout, int width, int height)
 {
-  return a.u == b.u && a.offset == b.offset;
+  Shape s = layout_shape (layout);
+  const UmatcvLayoutInfo &info = layout_info (layout);
+  if (s == Shape::OTHER || width % (1 << info.chroma_x_shift) != 0
+      || height % (1 << info.chroma_y_shift) != 0)
+    return false;
+  cv::Size size = layout_mat_size (layout, width, height);
+  return (size_t) size.area () * layout_channels (layout)
+      == device_planes (layout, width, height).bytes;
 }
 
-template <class M>
+/* An OpenCV op on whole images. */
 void
-copy_planes (const Img<M> &src, Img<M> &dst)
-{
-  for (int p = 0; p < src.n_planes; p++)
-    if (!same_memory (src.planes[p], dst.planes[p]))
-      src.planes[p].copyTo (dst.planes[p]);
-}
-
-template <class M>
-void
-run_op (const Op &op, const Img<M> &src, Img<M> &dst)
+run_cv_op (const Op &op, const cv::UMat &src, cv::UMat &dst)
 {
   switch (op.kind) {
     case OpKind::CVT:
-      cv::cvtColor (src.whole, dst.whole, op.code);
+      cv::cvtColor (src, dst, op.code);
       break;
     case OpKind::ALPHA_OPAQUE:
-      cv::bitwise_or (src.whole, cv::Scalar (0, 0, 0, 255), dst.whole);
+      cv::bitwise_or (src, cv::Scalar (0, 0, 0, 255), dst);
       break;
-    case OpKind::CONVERT_YUV: {
-      /* only between OpenCV's 4:2:0 layouts here: the planes move */
-      if (!same_memory (src.planes[0], dst.planes[0]))
-        src.planes[0].copyTo (dst.planes[0]);
-      const int pairs[4] = {src.u, dst.u, src.v, dst.v};
-      cv::mixChannels (src.chroma, dst.chroma, pairs, 2);
-      break;
-    }
     default:
-      CV_Error (cv::Error::StsInternal, "no OpenCL path for " + op.name);
+      CV_Error (cv::Error::StsInternal, "no OpenCL kernel for " + op.name);
   }
 }
 
+/* Rows [y0, y1) of a frame as rows of plane p: chroma rows for subsampled
+ * chroma planes (y0 even there). */
+void
+plane_rows (UmatcvLayout layout, int p, int y0, int y1, int *r0, int *r1)
+{
+  int ys = p == 0 ? 0 : layout_info (layout).chroma_y_shift;
+  *r0 = y0 >> ys;
+  *r1 = (y1 + (1 << ys) - 1) >> ys;
+}
 
 }  /* namespace */
 
@@ -135,127 +98,120 @@ struct UmatcvConverter {
   int in_planes, out_planes;
   CountingAllocator host_allocator, device_allocator;
 
-  /* CPU (and OpenCL chains whose edges have no kernels yet) */
+  /* CPU */
   std::unique_ptr<CpuPlan> cpu;
-  Img<cv::Mat> frame_in, frame_out;     /* OpenCL: frames wrapped */
 
-  /* OpenCL */
+  /* OpenCL: what one frame goes through. Step k turns image k into image
+   * k + 1; image 0 is the input, the last one the output. */
+  struct Step {
+    std::unique_ptr<FusedKernel> kernel;  /* or, when NULL, OpenCV's */
+    Op op;
+  };
+  std::vector<Step> steps;
+  std::vector<UmatcvLayout> images;
+  std::vector<DevicePlanes> image_planes;
   struct Slot {
-    Img<cv::UMat> in;
-    std::vector<Img<cv::UMat>> steps;
+    /* with CUDA input: the memory image 0 is, CUDA's and OpenCL's (it
+     * outlives the images, which go first) */
+    std::unique_ptr<CudaBuffer> cuda;
+    std::vector<cv::UMat> images;
   };
   std::vector<Slot> slots;
   size_t next_slot;
   std::unique_ptr<StripeQueues> stripe_queues;  /* NULL: no overlap */
-  int n_stripes;
-  std::unique_ptr<FusedKernel> fused;
-  YuvCoefficients decode, encode;
-  /* a YUV matrix step must apply other coefficients than OpenCV's */
-  bool own_yuv_matrix;
+  int stripe_rows;
+  KernelColour colour;
+  bool cuda_input = false;
   uint64_t opencl_frames = 0;
 
-  /* frames submitted and not yet waited for, with how they ended */
+  /* frames submitted and not yet waited for: on the device still (`frame`
+   * has an event), or done, with how it went */
   struct Submitted {
     UmatcvStatus status;
     std::string error;
+    StripeQueues::Frame frame;
   };
   std::deque<Submitted> submitted;
 
-  cv::Mat new_mat (UmatcvLayout layout)
-  {
-    cv::Mat m;
-    m.allocator = &host_allocator;
-    m.create (layout_mat_size (layout, width, height), layout_mat_type (layout));
-    return m;
-  }
-
-  cv::UMat new_umat (UmatcvLayout layout)
+  /* A device buffer for an image: the cv::Mat OpenCV's codes take where
+   * they can take it, else just bytes. */
+  cv::UMat new_image (UmatcvLayout layout)
   {
     cv::UMat m;
     m.allocator = &device_allocator;
-    m.create (layout_mat_size (layout, width, height), layout_mat_type (layout));
+    if (cv_whole (layout, width, height)) {
+      m.create (layout_mat_size (layout, width, height),
+          layout_mat_type (layout));
+    } else {
+      size_t bytes = device_planes (layout, width, height).bytes;
+      const size_t row = 1 << 16;
+      m.create ((int) ((bytes + row - 1) / row),
+          (int) std::min (bytes, row), CV_8UC1);
+    }
     return m;
   }
 
-  /* Points `img` at a frame's planes; no copy, no allocation. */
-  void wrap (Img<cv::Mat> &img, const UmatcvImage *image,
-      const PlaneShape *shapes, int n)
+  /* The planes of `image` as rows between it and image `index` of a slot,
+   * rows [y0, y1) of the frame. */
+  int plane_transfers (const UmatcvImage *image, const cv::UMat &buffer,
+      size_t index, int y0, int y1, PlaneRows *rows, cv::AccessFlag access)
   {
-    bool back_to_back = image->strides[0] == (size_t) width;
-    img.n_planes = n;
-    for (int p = 0; p < n; p++) {
-      img.planes[p] = cv::Mat (shapes[p].rows, shapes[p].cols,
-          CV_8UC (shapes[p].cn), image->planes[p], image->strides[p]);
-      /* OpenCV re-creating a wrapped frame would be a bug: count it */
-      img.planes[p].allocator = &host_allocator;
-      if (p > 0)
-        back_to_back = back_to_back
-            && image->planes[p] == image->planes[p - 1]
-            + image->strides[p - 1] * shapes[p - 1].rows
-            && image->strides[p] == (size_t) (shapes[p].cols * shapes[p].cn);
+    const DevicePlanes &d = image_planes[index];
+    void *mem = buffer.handle (access);
+    for (int p = 0; p < d.n; p++) {
+      int r0, r1;
+      plane_rows (image->layout, p, y0, y1, &r0, &r1);
+      rows[p] = {image->planes[p], image->strides[p], mem,
+        buffer.offset + d.offset[p], d.row_bytes[p], r0, r1 - r0};
     }
-    if (n == 1) {
-      img.whole = img.planes[0];
-    } else if (back_to_back) {
-      cv::Size size = layout_mat_size (image->layout, width, height);
-      img.whole = cv::Mat (size, CV_8UC1, image->planes[0], width);
-      img.whole.allocator = &host_allocator;
-    } else {
-      img.whole = cv::Mat ();
-    }
-    for (size_t i = 0; i < img.chroma.size (); i++)
-      img.chroma[i] = img.planes[1 + i];
+    return d.n;
   }
 
-  void process_opencl (const UmatcvImage *in_image, const UmatcvImage *out_image)
+  /* Queues a frame's upload, kernels and download without waiting, in
+   * stripes of rows on the three queues of umatcv-overlap.cpp, and gives
+   * the frame's events: the upload of the next frame runs while this
+   * one's kernels and download do. In place goes in one piece (the
+   * whole input is read before anything is written). */
+  StripeQueues::Frame enqueue_opencl (const UmatcvImage *in_image,
+      const UmatcvImage *out_image)
   {
     testhook_opencl_frame (opencl_frames++);
     Slot &slot = slots[next_slot];
     next_slot = (next_slot + 1) % slots.size ();
-    /* In place goes in one piece: a failure half way through the stripes
-     * would leave a frame half converted, and the element redoes a failed
-     * frame on the CPU from its input. */
-    if (stripe_queues && !images_overlap (in_image, out_image)) {
-      process_opencl_striped (slot, in_image, out_image);
-      return;
+    if (!stripe_queues) {
+      if (cuda_input)
+        CV_Error (cv::Error::OpenCLApiCallError, "CUDA input needs the "
+            "device's transfer queues");
+      process_opencl (slot, in_image, out_image);
+      return StripeQueues::Frame ();
     }
-
-    wrap (frame_in, in_image, in_shapes, in_planes);
-    wrap (frame_out, out_image, out_shapes, out_planes);
-    for (int p = 0; p < in_planes; p++)
-      frame_in.planes[p].copyTo (slot.in.planes[p]);
-    const Img<cv::UMat> *src = run_steps (slot);
-    for (int p = 0; p < out_planes; p++)
-      src->planes[p].copyTo (frame_out.planes[p]);
-  }
-
-  /* One plane in, one out, and stripes of rows: upload of stripe k+1,
-   * kernels of stripe k and download of stripe k-1 run at once. */
-  void process_opencl_striped (Slot &slot, const UmatcvImage *in_image,
-      const UmatcvImage *out_image)
-  {
-    const int rows_per_stripe = (height + n_stripes - 1) / n_stripes;
+    const int rows_per = images_overlap (in_image, out_image) ? height
+        : stripe_rows;
+    const int n = (height + rows_per - 1) / rows_per;
+    const bool reads_ahead = steps.front ().kernel
+        && steps.front ().kernel->rows_below () > 0;
+    PlaneRows rows[3];
+    auto upload = [&] (int k) {
+      int y0 = k * rows_per, y1 = std::min (height, y0 + rows_per);
+      int np = cuda_input ? 0 : plane_transfers (in_image,
+          slot.images.front (), 0, y0, y1, rows, cv::ACCESS_WRITE);
+      stripe_queues->upload (rows, np);
+    };
+    if (cuda_input)
+      copy_cuda_input (slot, in_image);
     try {
-      for (int row0 = 0; row0 < height; row0 += rows_per_stripe) {
-        int rows = std::min (rows_per_stripe, height - row0);
-        stripe_queues->upload (in_image->planes[0], in_image->strides[0],
-            slot.in.whole, row0, rows);
-        if (fused) {
-          fused->enqueue_rows (stripe_queues->kernel_queue (), slot.in.whole,
-              slot.steps.back ().whole, row0, rows);
-        } else {
-          Img<cv::UMat> src, dst;
-          src.whole = slot.in.whole.rowRange (row0, row0 + rows);
-          for (size_t i = 0; i < ops.size (); i++) {
-            dst.whole = slot.steps[i].whole.rowRange (row0, row0 + rows);
-            run_op (ops[i], src, dst);
-            src.whole = dst.whole;
-          }
-        }
-        stripe_queues->download (slot.steps.back ().whole,
-            out_image->planes[0], out_image->strides[0], row0, rows);
+      upload (0);
+      for (int k = 0; k < n; k++) {
+        int y0 = k * rows_per, y1 = std::min (height, y0 + rows_per);
+        if (k + 1 < n)
+          upload (k + 1);
+        stripe_queues->wait_upload (reads_ahead ? std::min (k + 1, n - 1) : k);
+        run_steps (slot, stripe_queues->kernel_queue (), y0, y1);
+        int np = plane_transfers (out_image, slot.images.back (),
+            images.size () - 1, y0, y1, rows, cv::ACCESS_READ);
+        stripe_queues->download (rows, np);
       }
-      stripe_queues->finish ();
+      return stripe_queues->end_frame ();
     } catch (...) {
       /* never return while a transfer may still touch the frames */
       try {
@@ -266,85 +222,205 @@ struct UmatcvConverter {
     }
   }
 
-  /* The slot's input through the chain: one fused kernel or the steps. */
-  const Img<cv::UMat> *run_steps (Slot &slot)
+  /* Frames in CUDA memory come in through memory both APIs see: the
+   * slot's input image is a CUDA allocation imported into OpenCL, with the
+   * shape new_image() gave it. */
+  void cuda_slot (Slot &slot)
   {
-    if (fused) {
-      fused->run (slot.in.whole, slot.steps.back ().whole);
-      return &slot.steps.back ();
+    cv::UMat &input = slot.images.front ();
+    slot.cuda.reset (new CudaBuffer (engine->context.getContext (),
+            image_planes.front ().bytes));
+    cv::UMat wrapped;
+    cv::ocl::convertFromBuffer (slot.cuda->cl_buffer (), input.step,
+        input.rows, input.cols, input.type (), wrapped);
+    input = wrapped;
+  }
+
+  /* The planes of a frame in CUDA memory into the slot's input, on the
+   * GPU; done on return. */
+  void copy_cuda_input (Slot &slot, const UmatcvImage *in_image)
+  {
+    const DevicePlanes &d = image_planes.front ();
+    for (int p = 0; p < d.n; p++) {
+      int r0, r1;
+      plane_rows (in_image->layout, p, 0, height, &r0, &r1);
+      slot.cuda->copy_in ((uint64_t) (uintptr_t) in_image->planes[p],
+          in_image->strides[p], d.offset[p], d.row_bytes[p], d.row_bytes[p],
+          (size_t) (r1 - r0));
     }
-    const Img<cv::UMat> *src = &slot.in;
-    for (size_t i = 0; i < ops.size (); i++) {
-      run_op (ops[i], *src, slot.steps[i]);
-      src = &slot.steps[i];
+  }
+
+  /* Without queues of its own (a device that would not make them): one
+   * queue, and the frame waited for. */
+  void process_opencl (Slot &slot, const UmatcvImage *in_image,
+      const UmatcvImage *out_image)
+  {
+    void *queue = cv::ocl::Queue::getDefault ().ptr ();
+    PlaneRows rows[3];
+    try {
+      int n = plane_transfers (in_image, slot.images.front (), 0, 0, height,
+          rows, cv::ACCESS_WRITE);
+      for (int p = 0; p < n; p++)
+        check (copy_plane_rows (queue, true, rows[p], 0, nullptr, nullptr),
+            "uploading a frame");
+      run_steps (slot, queue, 0, height);
+      n = plane_transfers (out_image, slot.images.back (), images.size () - 1,
+          0, height, rows, cv::ACCESS_READ);
+      for (int p = 0; p < n; p++)
+        check (copy_plane_rows (queue, false, rows[p], 0, nullptr, nullptr),
+            "downloading a frame");
+      check (clFinish ((cl_command_queue) queue), "converting a frame");
+    } catch (...) {
+      clFinish ((cl_command_queue) queue);
+      throw;
     }
-    return src;
+  }
+
+  /* Rows [y0, y1) of the slot's input through the steps, queued on
+   * `queue`; OpenCV's kernels go on the context's queue, which it is. */
+  void run_steps (Slot &slot, void *queue, int y0, int y1)
+  {
+    bool whole = y0 == 0 && y1 == height;
+    for (size_t k = 0; k < steps.size (); k++) {
+      const cv::UMat &src = slot.images[k];
+      cv::UMat &dst = slot.images[k + 1];
+      if (steps[k].kernel) {
+        steps[k].kernel->enqueue (queue, src.handle (cv::ACCESS_READ),
+            src.offset, dst.handle (cv::ACCESS_WRITE), dst.offset, y0, y1);
+      } else if (whole) {
+        run_cv_op (steps[k].op, src, dst);
+      } else {
+        cv::UMat d = dst.rowRange (y0, y1);
+        run_cv_op (steps[k].op, src.rowRange (y0, y1), d);
+      }
+    }
+  }
+
+  static void check (int err, const char *what)
+  {
+    if (err != CL_SUCCESS)
+      CV_Error (cv::Error::OpenCLApiCallError, std::string (what)
+          + " failed with OpenCL error " + std::to_string (err));
   }
 
   /* Every image a slot holds must fit one device buffer, and OpenCV's own
-   * kernels address buffers with 32-bit offsets: only a fused chain (64-bit
-   * rows) runs on frames of 2 GiB and more. */
+   * kernels address buffers with 32-bit offsets: only generated kernels
+   * (64-bit rows) touch images of 2 GiB and more. */
   void check_device_fits () const
   {
     const cv::ocl::Device &device = cv::ocl::Device::getDefault ();
-    size_t largest = 0;
-    UmatcvLayout biggest = in;
-    std::vector<UmatcvLayout> images {in, out};
-    if (!fused)
-      for (const Op &op : ops)
-        images.push_back (op.output);
-    for (UmatcvLayout l : images) {
-      cv::Size size = layout_mat_size (l, width, height);
-      size_t bytes = (size_t) size.area () * layout_channels (l);
-      if (bytes > largest) {
-        largest = bytes;
-        biggest = l;
-      }
+    for (size_t i = 0; i < images.size (); i++) {
+      size_t bytes = image_planes[i].bytes;
+      bool by_opencv = (i > 0 && !steps[i - 1].kernel)
+          || (i < steps.size () && !steps[i].kernel);
+      std::string frame = "a " + std::to_string (width) + "x"
+          + std::to_string (height) + " " + layout_info (images[i]).name
+          + " image of " + std::to_string (bytes) + " bytes";
+      if (bytes > device.maxMemAllocSize ())
+        throw TooLarge (frame + " is larger than the largest buffer "
+            "OpenCL device " + device.name () + " allocates ("
+            + std::to_string (device.maxMemAllocSize ()) + " bytes)");
+      if (by_opencv && bytes > (size_t) INT_MAX)
+        throw TooLarge (frame + " is too large for OpenCV's OpenCL kernels "
+            "(32-bit offsets), and this chain does not run as one fused "
+            "kernel");
     }
-    std::string frame = std::to_string (width) + "x" + std::to_string (height)
-        + " " + layout_info (biggest).name + " image of "
-        + std::to_string (largest) + " bytes";
-    if (largest > device.maxMemAllocSize ())
-      throw TooLarge ("a " + frame + " is larger than the largest buffer "
-          "OpenCL device " + device.name () + " allocates ("
-          + std::to_string (device.maxMemAllocSize ()) + " bytes)");
-    if (!fused && largest > (size_t) INT_MAX)
-      throw TooLarge ("a " + frame + " is too large for OpenCV's OpenCL "
-          "kernels (32-bit offsets), and this chain does not run as one fused "
-          "kernel");
   }
 
-  void setup_opencl (unsigned pool_size, bool fuse)
+  /* Cuts the ops into steps: generated kernels for what the generator
+   * covers (all of a run of such ops when fusing, else only the edges and
+   * the YUV matrices OpenCV has no code for), OpenCV's kernels for the
+   * rest. */
+  void plan_steps (bool fuse, bool custom_matrix)
   {
-    img_set_chroma (frame_in, in);
-    img_set_chroma (frame_out, out);
-    if (fuse || own_yuv_matrix)
-      fused = FusedKernel::build (ops, in, out, width, height, decode, encode);
-    if (own_yuv_matrix && !fused)
-      throw std::runtime_error ("this chain cannot apply BT.709 or full-range "
-          "YUV on OpenCL: only chains that run as one generated kernel can "
-          "(OpenCV's own YUV codes are BT.601 limited range)");
+    images.assign (1, in);
+    UmatcvLayout layout = in;
+    for (size_t i = 0; i < ops.size ();) {
+      size_t j = i;
+      UmatcvLayout l = layout;
+      while (j < ops.size () && FusedKernel::covers (ops[j], l)
+          && (fuse || j == i)) {
+        l = ops[j].output;
+        j++;
+      }
+      bool own = op_is_edge (ops[i])
+          || (custom_matrix && yuv_matrix_step (ops[i], layout));
+      Step step;
+      step.op = ops[i];
+      if (j > i && (fuse || own)) {
+        std::vector<Op> run (ops.begin () + i, ops.begin () + j);
+        UmatcvLayout to = j == ops.size () ? out : ops[j - 1].output;
+        step.kernel = FusedKernel::build (run, layout, to, width, height,
+            colour);
+        if (!step.kernel)
+          CV_Error (cv::Error::StsInternal, "no kernel for " + ops[i].name);
+        i = j;
+      } else if (ops[i].kind == OpKind::CVT
+          || ops[i].kind == OpKind::ALPHA_OPAQUE) {
+        i++;
+      } else {
+        CV_Error (cv::Error::StsInternal, "no OpenCL path for "
+            + ops[i].name);
+      }
+      layout = i == ops.size () ? out : ops[i - 1].output;
+      steps.push_back (std::move (step));
+      images.push_back (layout);
+    }
+    for (UmatcvLayout l : images)
+      image_planes.push_back (device_planes (l, width, height));
+  }
+
+  /* Stripes when the frame is big enough and every step can run on a
+   * stripe of rows: generated kernels that read no rows past their own
+   * (but the first, whose input is all uploaded by then), OpenCV's on
+   * one-plane images. */
+  void plan_stripes ()
+  {
+    int n = stripes_for (image_planes.front ().bytes);
+    int align = 1, reach = 0;
+    for (UmatcvLayout l : {in, out})
+      align = std::max (align, 1 << layout_info (l).chroma_y_shift);
+    for (size_t k = 0; k < steps.size (); k++) {
+      const FusedKernel *kernel = steps[k].kernel.get ();
+      if (kernel) {
+        align = std::max (align, kernel->block_rows ());
+        if (k == 0)
+          reach = kernel->rows_below ();
+        else if (kernel->rows_above () || kernel->rows_below ())
+          return;
+      } else if (layout_shape (images[k]) != Shape::PACKED
+          || layout_shape (images[k + 1]) != Shape::PACKED) {
+        return;
+      }
+    }
+    if (n < 2)
+      return;
+    stripe_rows = ((height + n - 1) / n + align - 1) / align * align;
+    if (stripe_rows >= height || stripe_rows < reach)
+      return;
+    stripe_queues = StripeQueues::create (engine->context);
+  }
+
+  void setup_opencl (unsigned pool_size, bool fuse, bool custom_matrix)
+  {
+    plan_steps (fuse, custom_matrix);
     check_device_fits ();
     slots.resize (pool_size);
     for (Slot &slot : slots) {
-      img_from_whole (slot.in, new_umat (in), in, width, height);
-      slot.steps.resize (fused ? 1 : ops.size ());
-      for (size_t i = 0; i < slot.steps.size (); i++) {
-        UmatcvLayout layout = i + 1 == slot.steps.size ()? out : ops[i].output;
-        img_from_whole (slot.steps[i], new_umat (layout), layout, width, height);
-      }
+      for (UmatcvLayout l : images)
+        slot.images.push_back (new_image (l));
+      if (cuda_input)
+        cuda_slot (slot);
     }
-    bool one_plane = layout_shape (in) == Shape::PACKED;
-    for (const Op &op : ops)
-      one_plane = one_plane && op.kind != OpKind::CONVERT_YUV
-          && layout_shape (op.output) == Shape::PACKED;
-    n_stripes = stripes_for (slots[0].in.whole.total ()
-        * slots[0].in.whole.elemSize ());
-    if (one_plane && n_stripes > 1 && n_stripes <= height)
+    plan_stripes ();
+    /* frames in flight go on the queues of umatcv-overlap.cpp, in one
+     * stripe when the frame is not cut */
+    if (!stripe_queues)
       stripe_queues = StripeQueues::create (engine->context);
-    /* Compile the kernels now, not on the first frame. */
-    slots[0].in.whole.setTo (cv::Scalar::all (0));
-    run_steps (slots[0]);
+    /* OpenCV compiles its kernels on their first run: now, not on the
+     * first frame */
+    slots[0].images.front ().setTo (cv::Scalar::all (0));
+    run_steps (slots[0], cv::ocl::Queue::getDefault ().ptr (), 0, height);
     cv::ocl::finish ();
   }
 
@@ -361,39 +437,6 @@ struct UmatcvConverter {
     return true;
   }
 };
-
-namespace {
-
-bool
-is_cv_layout (UmatcvLayout l)
-{
-  return layout_shape (l) != Shape::OTHER && layout_packing (l).kind
-      != Packing::Kind::YUV_PACKED && layout_info (l).family
-      != UMATCV_FAMILY_NONE && layout_packing (l).r != 3
-      && layout_packing (l).b != 3;
-}
-
-/* Whether the OpenCL path has kernels for every step: OpenCV's codes
- * between the layouts it knows, and 4:2:0 repacks. */
-bool
-opencl_covers (const std::vector<Op> &ops, UmatcvLayout in, UmatcvLayout out)
-{
-  if (!is_cv_layout (in) || !is_cv_layout (out))
-    return false;
-  for (const Op &op : ops) {
-    if (op.kind == OpKind::CVT || op.kind == OpKind::ALPHA_OPAQUE)
-      continue;
-    if (op.kind == OpKind::CONVERT_YUV && layout_shape (op_input (op))
-        != Shape::PACKED && layout_shape (op_input (op)) != Shape::OTHER
-        && layout_shape (op.output) != Shape::PACKED
-        && layout_shape (op.output) != Shape::OTHER)
-      continue;
-    return false;
-  }
-  return true;
-}
-
-}  /* namespace */
 
 extern "C" {
 
@@ -462,34 +505,33 @@ umatcv_converter_new (UmatcvEngine *engine, const UmatcvChain *chain,
     c->out_planes = layout_planes (out, width, height, c->out_shapes);
     c->host_allocator.set_delegate (cv::Mat::getDefaultAllocator ());
     c->next_slot = 0;
-    c->n_stripes = 1;
-    const UmatcvColorimetry bt601 = {UMATCV_MATRIX_BT601, UMATCV_RANGE_LIMITED,
-      0};
+    c->stripe_rows = height;
     const UmatcvColorimetry &ci = spec->in_colorimetry;
     const UmatcvColorimetry &co = spec->out_colorimetry;
-    c->decode = yuv_coefficients (ci.matrix, ci.range);
-    c->encode = yuv_coefficients (co.matrix, co.range);
-    bool custom = ci.matrix != bt601.matrix || ci.range != bt601.range
-        || co.matrix != bt601.matrix || co.range != bt601.range;
-    c->own_yuv_matrix = false;
-    UmatcvLayout layout = in;
-    for (const Op &op : ops) {
-      c->own_yuv_matrix = c->own_yuv_matrix
-          || (custom && yuv_matrix_step (op, layout));
-      layout = op.output;
-    }
-    if (engine->opencl && !ops.empty () && opencl_covers (ops, in, out)) {
+    c->colour = {ci, co, yuv_coefficients (ci.matrix, ci.range),
+      yuv_coefficients (co.matrix, co.range)};
+    c->cuda_input = spec->cuda_input != 0;
+    if (c->cuda_input && (!engine->opencl || ops.empty ()))
+      CV_Error (cv::Error::StsBadArg, "frames in CUDA memory need an OpenCL "
+          "engine and a conversion");
+    bool custom = ci.matrix != UMATCV_MATRIX_BT601
+        || ci.range != UMATCV_RANGE_LIMITED
+        || co.matrix != UMATCV_MATRIX_BT601
+        || co.range != UMATCV_RANGE_LIMITED;
+    if (engine->opencl && !ops.empty ()) {
       ContextGuard bound (engine->context);
       c->device_allocator.set_delegate (cv::ocl::getOpenCLAllocator ());
       try {
-        c->setup_opencl (spec->slots, spec->fuse != 0);
+        c->setup_opencl (spec->slots, spec->fuse != 0, custom);
       } catch (...) {
         c->stripe_queues.reset ();
         c->slots.clear ();      /* release the UMats while bound */
-        c->fused.reset ();
+        c->steps.clear ();
         throw;
       }
     } else {
+      /* the CPU engine; or no op on OpenCL (the same layout at both
+       * ends): a copy, done on the CPU */
       c->cpu.reset (new CpuPlan (ops, in, out, width, height, ci, co,
               &c->host_allocator));
     }
@@ -498,8 +540,8 @@ umatcv_converter_new (UmatcvEngine *engine, const UmatcvChain *chain,
   });
 }
 
-UmatcvStatus
-umatcv_converter_process (UmatcvConverter *c, const UmatcvImage *in,
+static UmatcvStatus
+check_images (UmatcvConverter *c, const UmatcvImage *in,
     const UmatcvImage *out, char **error)
 {
   if (c == nullptr || !c->check_image (in, c->in, c->in_shapes, c->in_planes)
@@ -514,45 +556,50 @@ umatcv_converter_process (UmatcvConverter *c, const UmatcvImage *in,
         "its own");
     return UMATCV_ERROR_INVALID_ARGUMENT;
   }
-  return umatcv_guard (error, [&] () -> UmatcvStatus {
+  return UMATCV_OK;
+}
+
+UmatcvStatus
+umatcv_converter_process (UmatcvConverter *c, const UmatcvImage *in,
+    const UmatcvImage *out, char **error)
+{
+  UmatcvStatus status = umatcv_converter_submit (c, in, out, error);
+  if (status != UMATCV_OK)
+    return status;
+  return umatcv_converter_wait (c, 1, nullptr, error);
+}
+
+/* A frame that fails while being queued is queued as failed: wait() says
+ * so, in order, as for a frame that fails on the device. */
+UmatcvStatus
+umatcv_converter_submit (UmatcvConverter *c, const UmatcvImage *in,
+    const UmatcvImage *out, char **error)
+{
+  UmatcvStatus status = check_images (c, in, out, error);
+  if (status != UMATCV_OK)
+    return status;
+  if (c->submitted.size () >= umatcv_converter_depth (c)) {
+    set_error (error, "too many frames in flight");
+    return UMATCV_ERROR_INVALID_ARGUMENT;
+  }
+  UmatcvConverter::Submitted frame {UMATCV_OK, std::string (), {}};
+  char *failure = nullptr;
+  frame.status = umatcv_guard (&failure, [&] () -> UmatcvStatus {
     if (!c->slots.empty ()) {
       ContextGuard bound (c->engine->context);
-      c->process_opencl (in, out);
+      frame.frame = c->enqueue_opencl (in, out);
     } else {
       c->cpu->run (in, out);
     }
     return UMATCV_OK;
   });
-}
-
-/* Frames finish as they are submitted for now (OpenCL and CPU alike);
- * what a frame's conversion said waits for wait(). */
-UmatcvStatus
-umatcv_converter_submit (UmatcvConverter *c, const UmatcvImage *in,
-    const UmatcvImage *out, char **error)
-{
-  if (c == nullptr)
-    return UMATCV_ERROR_INVALID_ARGUMENT;
-  if (c->submitted.size () >= umatcv_converter_depth (c)) {
-    set_error (error, "too many frames in flight");
-    return UMATCV_ERROR_INVALID_ARGUMENT;
-  }
-  char *failure = nullptr;
-  UmatcvStatus status = umatcv_converter_process (c, in, out, &failure);
-  if (status == UMATCV_ERROR_INVALID_ARGUMENT) {
-    set_error (error, failure ? failure : "invalid frame");
-    umatcv_free (failure);
-    return status;
-  }
-  try {
-    c->submitted.push_back ({status, failure ? failure : ""});
-  } catch (...) {
-    umatcv_free (failure);
-    set_error (error, "out of memory");
-    return UMATCV_ERROR_NO_MEMORY;
-  }
+  if (failure)
+    frame.error = failure;
   umatcv_free (failure);
-  return UMATCV_OK;
+  return umatcv_guard (error, [&] () -> UmatcvStatus {
+    c->submitted.push_back (std::move (frame));
+    return UMATCV_OK;
+  });
 }
 
 UmatcvStatus
@@ -564,13 +611,28 @@ umatcv_converter_wait (UmatcvConverter *c, int block, int *done, char **error)
     set_error (error, "no frame in flight");
     return UMATCV_ERROR_INVALID_ARGUMENT;
   }
-  UmatcvConverter::Submitted frame = c->submitted.front ();
+  UmatcvConverter::Submitted &frame = c->submitted.front ();
+  if (frame.status == UMATCV_OK && frame.frame.done) {
+    bool finished = false;
+    char *failure = nullptr;
+    frame.status = umatcv_guard (&failure, [&] () -> UmatcvStatus {
+      finished = StripeQueues::wait_frame (frame.frame, block != 0);
+      return UMATCV_OK;
+    });
+    if (failure)
+      frame.error = failure;
+    umatcv_free (failure);
+    if (frame.status == UMATCV_OK && !finished)
+      return UMATCV_OK;
+  }
+  UmatcvStatus status = frame.status;
+  if (status != UMATCV_OK)
+    set_error (error, frame.error);
+  StripeQueues::release (frame.frame);
   c->submitted.pop_front ();
   if (done)
     *done = 1;
-  if (frame.status != UMATCV_OK)
-    set_error (error, frame.error);
-  return frame.status;
+  return status;
 }
 
 unsigned
@@ -592,13 +654,17 @@ umatcv_converter_free (UmatcvConverter *c)
 {
   if (c == nullptr)
     return;
+  /* the queues finish what is in flight when they go (below); the frames'
+   * events go with them */
+  for (UmatcvConverter::Submitted &frame : c->submitted)
+    StripeQueues::release (frame.frame);
   try {
     if (!c->slots.empty ()) {
       /* OpenCV releases UMats through the context current on this thread */
       ContextGuard bound (c->engine->context);
       c->stripe_queues.reset ();
       c->slots.clear ();
-      c->fused.reset ();
+      c->steps.clear ();
     }
   } catch (...) {
   }
@@ -614,7 +680,7 @@ umatcv_converter_in_place_ok (const UmatcvConverter *c)
 int
 umatcv_converter_is_fused (const UmatcvConverter *c)
 {
-  return c != nullptr && c->fused != nullptr;
+  return c != nullptr && c->steps.size () == 1 && c->steps[0].kernel;
 }
 
 uint64_t

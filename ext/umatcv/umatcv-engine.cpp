@@ -11,7 +11,7 @@
  * set, it is honoured, as OpenCV would, unless the engine is asked for a
  * device of its own (umatcv_engine_new_on).
  */
-#include "umatcv-private.hpp"
+#include "umatcv-cuda.hpp"
 
 #include <cctype>
 #include <cstdlib>
@@ -187,6 +187,24 @@ const char *
 umatcv_engine_backend (const UmatcvEngine *engine)
 {
   return engine ? engine->backend.c_str () : "";
+}
+
+int
+umatcv_engine_takes_cuda (const UmatcvEngine *engine, char **why)
+{
+  if (engine == nullptr || !engine->opencl) {
+    set_error (why, "frames in CUDA memory need an OpenCL engine");
+    return 0;
+  }
+  std::string reason;
+  bool ok = false;
+  UmatcvStatus status = umatcv_guard (why, [&] () -> UmatcvStatus {
+    ok = cuda_import_available (engine->context.getContext (), reason);
+    return UMATCV_OK;
+  });
+  if (status == UMATCV_OK && !ok)
+    set_error (why, reason);
+  return ok;
 }
 
 int

@@ -11,5 +11,6 @@ namespace umatcv {
 extern const char kernel_fused_steps[];   /* kernels/fused-steps.cl */
 extern const char kernel_fused_lab[];     /* kernels/fused-lab.cl */
 extern const char kernel_fused_yuv[];     /* kernels/fused-yuv.cl */
+extern const char kernel_edges[];         /* kernels/edges.cl */
 
 }  /* namespace umatcv */

@@ -81,72 +81,81 @@ StripeQueues::check (int err, const char *what)
         + std::to_string (err));
 }
 
-namespace {
-
-/* Queues a copy of rows [row0, row0 + rows) between a host image and the
- * same rows of a whole UMat, without waiting: one plain copy when both are
- * continuous with the same stride, a rectangle copy otherwise. */
-cl_int
-enqueue_rows (cl_command_queue queue, bool upload, cl_mem mem,
-    const cv::UMat &m, uint8_t *host, size_t host_stride, int row0, int rows,
-    cl_uint n_wait, const cl_event *wait, cl_event *done)
+int
+copy_plane_rows (void *queue, bool upload, const PlaneRows &r,
+    unsigned n_wait, void *const *wait, void **done)
 {
-  size_t row_bytes = m.cols * m.elemSize ();
-  if (host_stride == m.step && m.step == row_bytes) {
-    size_t offset = m.offset + row0 * m.step, bytes = rows * row_bytes;
-    uint8_t *at = host + row0 * host_stride;
+  cl_command_queue q = (cl_command_queue) queue;
+  cl_mem mem = (cl_mem) r.buffer;
+  const cl_event *events = (const cl_event *) wait;
+  cl_event *event = (cl_event *) done;
+  uint8_t *host = r.host + (size_t) r.row0 * r.host_stride;
+  if (r.rows <= 0)
+    return CL_SUCCESS;
+  if (r.host_stride == r.row_bytes) {
+    size_t offset = r.offset + (size_t) r.row0 * r.row_bytes;
+    size_t bytes = (size_t) r.rows * r.row_bytes;
     return upload
-        ? clEnqueueWriteBuffer (queue, mem, CL_FALSE, offset, bytes, at,
-            n_wait, wait, done)
-        : clEnqueueReadBuffer (queue, mem, CL_FALSE, offset, bytes, at,
-            n_wait, wait, done);
+        ? clEnqueueWriteBuffer (q, mem, CL_FALSE, offset, bytes, host,
+            n_wait, events, event)
+        : clEnqueueReadBuffer (q, mem, CL_FALSE, offset, bytes, host,
+            n_wait, events, event);
   }
-  size_t buffer_origin[3] = {m.offset, (size_t) row0, 0};
-  size_t host_origin[3] = {0, (size_t) row0, 0};
-  size_t region[3] = {row_bytes, (size_t) rows, 1};
+  size_t buffer_origin[3] = {r.offset + (size_t) r.row0 * r.row_bytes, 0, 0};
+  size_t host_origin[3] = {0, 0, 0};
+  size_t region[3] = {r.row_bytes, (size_t) r.rows, 1};
   return upload
-      ? clEnqueueWriteBufferRect (queue, mem, CL_FALSE, buffer_origin,
-          host_origin, region, m.step, 0, host_stride, 0, host, n_wait, wait,
-          done)
-      : clEnqueueReadBufferRect (queue, mem, CL_FALSE, buffer_origin,
-          host_origin, region, m.step, 0, host_stride, 0, host, n_wait, wait,
-          done);
+      ? clEnqueueWriteBufferRect (q, mem, CL_FALSE, buffer_origin,
+          host_origin, region, r.row_bytes, 0, r.host_stride, 0, host, n_wait,
+          events, event)
+      : clEnqueueReadBufferRect (q, mem, CL_FALSE, buffer_origin,
+          host_origin, region, r.row_bytes, 0, r.host_stride, 0, host, n_wait,
+          events, event);
 }
 
-}  /* namespace */
+void
+StripeQueues::upload (const PlaneRows *planes, int n)
+{
+  cl_event done = nullptr;
+  for (int p = 0; p < n; p++) {
+    if (planes[p].rows <= 0)
+      continue;
+    /* the queue is in order: the last copy's event stands for them all */
+    if (done)
+      clReleaseEvent (done);
+    done = nullptr;
+    check (copy_plane_rows (up_, true, planes[p], 0, nullptr,
+            (void **) &done), "uploading a stripe");
+  }
+  if (done == nullptr)
+    check (clEnqueueMarkerWithWaitList ((cl_command_queue) up_, 0, nullptr,
+            &done), "marking an upload");
+  uploads_.push_back (done);
+  clFlush ((cl_command_queue) up_);
+}
 
 void
-StripeQueues::upload (const uint8_t *host, size_t host_stride, cv::UMat &dst,
-    int row0, int rows)
+StripeQueues::wait_upload (size_t stripe)
 {
-  cl_mem mem = (cl_mem) dst.handle (cv::ACCESS_WRITE);
-  cl_event done = nullptr;
-
-  /* the host image is only read: the cast serves the shared helper */
-  check (enqueue_rows ((cl_command_queue) up_, true, mem, dst,
-          const_cast<uint8_t *> (host), host_stride, row0, rows, 0, nullptr,
-          &done), "uploading a stripe");
-  events_.push_back (done);
-  clFlush ((cl_command_queue) up_);
-  check (clEnqueueBarrierWithWaitList ((cl_command_queue) main_, 1, &done,
+  if (stripe >= uploads_.size ())
+    throw std::runtime_error ("waiting for a stripe not uploaded");
+  cl_event e = (cl_event) uploads_[stripe];
+  check (clEnqueueBarrierWithWaitList ((cl_command_queue) main_, 1, &e,
           nullptr), "waiting for an upload");
 }
 
 void
-StripeQueues::download (const cv::UMat &src, uint8_t *host,
-    size_t host_stride, int row0, int rows)
+StripeQueues::download (const PlaneRows *planes, int n)
 {
-  cl_mem mem = (cl_mem) src.handle (cv::ACCESS_READ);
-  cl_event kernels_done = nullptr, done = nullptr;
+  cl_event kernels_done = nullptr;
 
   check (clEnqueueMarkerWithWaitList ((cl_command_queue) main_, 0, nullptr,
           &kernels_done), "marking the kernels");
   events_.push_back (kernels_done);
   clFlush ((cl_command_queue) main_);
-  check (enqueue_rows ((cl_command_queue) down_, false, mem, src, host,
-          host_stride, row0, rows, 1, &kernels_done, &done),
-      "downloading a stripe");
-  events_.push_back (done);
+  for (int p = 0; p < n; p++)
+    check (copy_plane_rows (down_, false, planes[p], 1,
+            (void *const *) &kernels_done, nullptr), "downloading a stripe");
   clFlush ((cl_command_queue) down_);
 }
 
@@ -159,10 +168,66 @@ StripeQueues::finish ()
   /* an upload can fail with no download after it: wait for those too */
   if (up_ && err == CL_SUCCESS)
     err = clFinish ((cl_command_queue) up_);
+  for (void *e : uploads_)
+    clReleaseEvent ((cl_event) e);
+  uploads_.clear ();
   for (void *e : events_)
     clReleaseEvent ((cl_event) e);
   events_.clear ();
   check (err, "finishing a frame");
+}
+
+}  /* namespace umatcv */
+
+namespace umatcv {
+
+StripeQueues::Frame
+StripeQueues::end_frame ()
+{
+  Frame frame;
+  cl_event done = nullptr;
+  /* in order: the marker fires after this frame's downloads, which wait
+   * for its kernels, which wait for its uploads */
+  check (clEnqueueMarkerWithWaitList ((cl_command_queue) down_, 0, nullptr,
+          &done), "marking the end of a frame");
+  clFlush ((cl_command_queue) down_);
+  frame.done = done;
+  frame.held.swap (uploads_);
+  frame.held.insert (frame.held.end (), events_.begin (), events_.end ());
+  events_.clear ();
+  return frame;
+}
+
+bool
+StripeQueues::wait_frame (Frame &frame, bool block)
+{
+  cl_event done = (cl_event) frame.done;
+  cl_int status = CL_QUEUED;
+  if (done == nullptr)
+    return true;
+  if (block)
+    clWaitForEvents (1, &done);
+  if (clGetEventInfo (done, CL_EVENT_COMMAND_EXECUTION_STATUS,
+          sizeof (status), &status, nullptr) != CL_SUCCESS)
+    status = CL_INVALID_EVENT;
+  if (status > CL_COMPLETE)
+    return false;               /* queued, submitted or running */
+  release (frame);
+  if (status < 0)
+    CV_Error (cv::Error::OpenCLApiCallError, "a frame failed on the device "
+        "with OpenCL error " + std::to_string (status));
+  return true;
+}
+
+void
+StripeQueues::release (Frame &frame)
+{
+  if (frame.done)
+    clReleaseEvent ((cl_event) frame.done);
+  frame.done = nullptr;
+  for (void *e : frame.held)
+    clReleaseEvent ((cl_event) e);
+  frame.held.clear ();
 }
 
 }  /* namespace umatcv */

@@ -193,6 +193,11 @@ UmatcvStatus umatcv_engine_new (UmatcvDevice device, UmatcvEngine **engine,
 UmatcvStatus umatcv_engine_new_on (UmatcvDevice device,
     const char *opencl_device, UmatcvEngine **engine, char **error);
 void umatcv_engine_free (UmatcvEngine *engine);
+/* 1 when frames in CUDA memory can go straight into this engine's
+ * OpenCL device (an NVIDIA GPU with cl_khr_external_memory_opaque_fd and
+ * its driver's libcuda); else 0, and *why (when given, malloc'd) says
+ * what is missing. */
+int umatcv_engine_takes_cuda (const UmatcvEngine *engine, char **why);
 /* "cpu" or "opencl:<device name>"; valid while the engine lives. */
 const char *umatcv_engine_backend (const UmatcvEngine *engine);
 int umatcv_engine_uses_opencl (const UmatcvEngine *engine);
@@ -208,6 +213,10 @@ typedef struct {
   /* compile the chain into one OpenCL kernel where the generator can;
    * 0 keeps OpenCV's kernels, step by step */
   int fuse;
+  /* input frames are CUDA device memory (an NVIDIA decoder's): their
+   * planes are CUDA addresses, copied on the GPU into the slots; only
+   * where umatcv_engine_takes_cuda() says so */
+  int cuda_input;
 } UmatcvConverterSpec;
 
 /* Fills `spec` with the defaults: BT.601 limited range with MPEG-2 chroma

@@ -14,6 +14,7 @@
 #endif
 
 #include "gstumatallocation.h"
+#include "gstumatcaps.h"
 #include "gstumatpool.h"
 
 GST_DEBUG_CATEGORY_EXTERN (gst_umat_convert_debug);
@@ -35,7 +36,7 @@ gst_umat_allocation_propose (GstElement * element, UmatcvEngine * engine,
   guint size;
 
   gst_query_parse_allocation (query, &caps, NULL);
-  if (!on_opencl (engine) || caps == NULL
+  if (!on_opencl (engine) || caps == NULL || gst_umat_caps_are_cuda (caps)
       || gst_query_get_n_allocation_pools (query) > 0)
     return;
   pool = gst_umat_pool_new (engine);
@@ -116,7 +117,8 @@ map_stage (GstUmatStaging * staging, GstElement * element,
 gboolean
 gst_umat_staging_begin (GstUmatStaging * staging, GstElement * element,
     UmatcvEngine * engine, guint slot, GstVideoFrame * in_frame,
-    GstVideoFrame * out_frame, GstUmatStagedFrames * frames)
+    gboolean in_on_device, GstVideoFrame * out_frame,
+    GstUmatStagedFrames * frames)
 {
   gboolean in_place = in_frame == out_frame;
 
@@ -125,7 +127,7 @@ gst_umat_staging_begin (GstUmatStaging * staging, GstElement * element,
   if (!on_opencl (engine))
     return TRUE;
 
-  if (!gst_umat_buffer_is_pinned (in_frame->buffer)) {
+  if (!in_on_device && !gst_umat_buffer_is_pinned (in_frame->buffer)) {
     if (!map_stage (staging, element, engine, &staging->in[slot],
             &in_frame->info, &frames->in_stage))
       goto no_staging;

@@ -114,11 +114,21 @@ carries (UmatcvLayout output, UmatcvLayout layout)
       || (output == L (RGBA) && layout == L (RGBX));
 }
 
+/* Whether `f` is among the formats NVIDIA's decoders give in CUDA memory
+ * that the element takes there. */
+static gboolean
+is_cuda_format (GstVideoFormat f)
+{
+  return f == GST_VIDEO_FORMAT_NV12 || f == GST_VIDEO_FORMAT_P010_10LE
+      || f == GST_VIDEO_FORMAT_I420 || f == GST_VIDEO_FORMAT_Y444;
+}
+
 GstCaps *
 gst_umat_template_caps (GstPadDirection direction)
 {
   GValue list = G_VALUE_INIT;
   GstStructure *s;
+  GstCaps *caps;
   guint n;
   const GstUmatFormat *all = gst_umat_formats (&n);
 
@@ -137,7 +147,26 @@ gst_umat_template_caps (GstPadDirection direction)
   gst_structure_set (s, "width", GST_TYPE_INT_RANGE, 1, GST_UMAT_MAX_SIZE,
       "height", GST_TYPE_INT_RANGE, 1, GST_UMAT_MAX_SIZE,
       "framerate", GST_TYPE_FRACTION_RANGE, 0, 1, G_MAXINT, 1, NULL);
-  return gst_caps_new_full (s, NULL);
+  caps = gst_caps_new_full (s, NULL);
+  /* an NVIDIA decoder's frames in CUDA memory, where the device takes them
+   * (transform_caps offers them only then) */
+  if (direction == GST_PAD_SINK) {
+    GstStructure *c = gst_structure_copy (s);
+    g_value_init (&list, GST_TYPE_LIST);
+    for (guint i = 0; i < n; i++) {
+      GValue name = G_VALUE_INIT;
+      if (!is_cuda_format (all[i].format))
+        continue;
+      g_value_init (&name, G_TYPE_STRING);
+      g_value_set_static_string (&name, gst_video_format_to_string
+          (all[i].format));
+      gst_value_list_append_and_take_value (&list, &name);
+    }
+    gst_structure_take_value (c, "format", &list);
+    gst_caps_append_structure_full (caps, c,
+        gst_caps_features_new (GST_UMAT_CAPS_FEATURE_CUDA_MEMORY, NULL));
+  }
+  return caps;
 }
 
 /* What every pair of video formats needs from `chain` (NULL: auto mode),
@@ -517,9 +546,26 @@ transform_structure (const GstUmatChainInfo * info, guint rate,
   g_array_free (from_formats, TRUE);
 }
 
+/* The structures of `caps` in those formats, as CUDA memory. */
+static GstCaps *
+as_cuda_memory (GstCaps * caps)
+{
+  GstCaps *cuda = gst_caps_new_empty ();
+
+  for (guint i = 0; i < gst_caps_get_size (caps); i++) {
+    const GstStructure *s = gst_caps_get_structure (caps, i);
+    const gchar *name = gst_structure_get_string (s, "format");
+
+    if (name && is_cuda_format (gst_video_format_from_string (name)))
+      gst_caps_append_structure_full (cuda, gst_structure_copy (s),
+          gst_caps_features_new (GST_UMAT_CAPS_FEATURE_CUDA_MEMORY, NULL));
+  }
+  return cuda;
+}
+
 GstCaps *
 gst_umat_transform_caps (const GstUmatChainInfo * info, guint rate,
-    GstPadDirection direction, GstCaps * caps)
+    gboolean cuda, GstPadDirection direction, GstCaps * caps)
 {
   GstCaps *result;
 
@@ -535,15 +581,37 @@ gst_umat_transform_caps (const GstUmatChainInfo * info, guint rate,
     GstCapsFeatures *features = gst_caps_get_features (caps, i);
     const GstStructure *s = gst_caps_get_structure (caps, i);
 
+    /* system memory both ways; CUDA memory in, where it can come in */
     if (features && !gst_caps_features_is_any (features)
         && !gst_caps_features_is_equal (features,
-            GST_CAPS_FEATURES_MEMORY_SYSTEM_MEMORY))
+            GST_CAPS_FEATURES_MEMORY_SYSTEM_MEMORY)
+        && !(direction == GST_PAD_SINK && cuda
+            && gst_caps_features_contains (features,
+                GST_UMAT_CAPS_FEATURE_CUDA_MEMORY)))
       continue;
     if (!gst_structure_has_name (s, "video/x-raw"))
       continue;
     transform_structure (info, rate, direction, s, &result);
   }
+  /* what the sink takes in system memory it takes in CUDA memory too,
+   * first, so that a decoder that can keeps its frames on the GPU */
+  if (direction == GST_PAD_SRC && cuda) {
+    GstCaps *cuda_caps = as_cuda_memory (result);
+    result = gst_caps_merge (cuda_caps, result);
+  }
   return result;
+}
+
+gboolean
+gst_umat_caps_are_cuda (GstCaps * caps)
+{
+  GstCapsFeatures *features;
+
+  if (caps == NULL || gst_caps_get_size (caps) == 0)
+    return FALSE;
+  features = gst_caps_get_features (caps, 0);
+  return features && gst_caps_features_contains (features,
+      GST_UMAT_CAPS_FEATURE_CUDA_MEMORY);
 }
 
 void

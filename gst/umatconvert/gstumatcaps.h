@@ -67,8 +67,18 @@ gboolean gst_umat_chain_info_is_auto (const GstUmatChainInfo * info);
 void gst_umat_conversion (const GstUmatChainInfo * info, UmatcvLayout in,
     UmatcvLayout out, GstUmatConversion * conv);
 
+/* Frames in an NVIDIA decoder's CUDA memory (gst/cuda's
+ * GST_CAPS_FEATURE_MEMORY_CUDA_MEMORY, spelled here: the build needs no
+ * CUDA headers). */
+#define GST_UMAT_CAPS_FEATURE_CUDA_MEMORY "memory:CUDAMemory"
+
+/* What `caps` on one pad become on the other; `cuda`: the device takes
+ * frames in CUDA memory (the sink pad then offers them first). */
 GstCaps *gst_umat_transform_caps (const GstUmatChainInfo * info,
-    guint selection_rate, GstPadDirection direction, GstCaps * caps);
+    guint selection_rate, gboolean cuda, GstPadDirection direction,
+    GstCaps * caps);
+/* Whether fixed caps are CUDA memory. */
+gboolean gst_umat_caps_are_cuda (GstCaps * caps);
 
 /* Whether YUV described by `s` has a matrix the converter applies. */
 gboolean gst_umat_structure_has_known_matrix (const GstStructure * s);

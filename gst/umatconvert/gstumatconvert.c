@@ -357,7 +357,8 @@ chain_takes_current_caps (GstUmatConvert * self, GstUmatChainInfo * chain,
   if (incaps == NULL)
     return FALSE;
   out = gst_umat_transform_caps (chain,
-      g_atomic_int_get (&self->selection_rate), GST_PAD_SINK, incaps);
+      g_atomic_int_get (&self->selection_rate),
+      g_atomic_int_get (&self->dev.takes_cuda), GST_PAD_SINK, incaps);
   if (keep_output) {
     outcaps = gst_pad_get_current_caps (GST_BASE_TRANSFORM_SRC_PAD (self));
     ok = outcaps && gst_caps_can_intersect (out, outcaps);
@@ -555,7 +556,8 @@ gst_umat_convert_transform_caps (GstBaseTransform * trans,
   GstCaps *result;
 
   result = gst_umat_transform_caps (chain,
-      g_atomic_int_get (&self->selection_rate), direction, caps);
+      g_atomic_int_get (&self->selection_rate),
+      g_atomic_int_get (&self->dev.takes_cuda), direction, caps);
   gst_umat_chain_info_unref (chain);
 
   if (filter) {
@@ -663,6 +665,14 @@ gst_umat_convert_propose_allocation (GstBaseTransform * trans,
 {
   GstUmatConvert *self = GST_UMAT_CONVERT (trans);
 
+  GstCaps *caps = NULL;
+
+  gst_query_parse_allocation (query, &caps, NULL);
+  /* a decoder's CUDA frames come from its own pool: no system memory one */
+  if (gst_umat_caps_are_cuda (caps)) {
+    gst_query_add_allocation_meta (query, GST_VIDEO_META_API_TYPE, NULL);
+    return TRUE;
+  }
   if (!gst_base_transform_is_passthrough (trans))
     gst_umat_allocation_propose (GST_ELEMENT (self), self->dev.engine, query);
   /* GstVideoFilter adds GstVideoMeta, and a pool only if there is none */
@@ -683,7 +693,8 @@ gst_umat_convert_decide_allocation (GstBaseTransform * trans, GstQuery * query)
 /* Makes `chain` run on the given formats: passthrough, in place or not. */
 static gboolean
 gst_umat_convert_configure (GstUmatConvert * self, GstUmatChainInfo * chain,
-    const GstVideoInfo * in_info, const GstVideoInfo * out_info)
+    const GstVideoInfo * in_info, const GstVideoInfo * out_info,
+    gboolean cuda_in)
 {
   GstBaseTransform *trans = GST_BASE_TRANSFORM (self);
   gboolean passthrough = FALSE;
@@ -697,7 +708,7 @@ gst_umat_convert_configure (GstUmatConvert * self, GstUmatChainInfo * chain,
   gst_umat_in_flight_new_caps (&self->flight);
   self->stale_chain_noted = FALSE;
   if (!gst_umat_device_configure (&self->dev, GST_ELEMENT (self), chain,
-          in_info, out_info, slots, &passthrough, &self->in_place))
+          in_info, out_info, cuda_in, slots, &passthrough, &self->in_place))
     return FALSE;
   gst_base_transform_set_passthrough (trans, passthrough);
   gst_base_transform_set_in_place (trans, self->in_place);
@@ -743,7 +754,8 @@ gst_umat_convert_set_info (GstVideoFilter * filter, GstCaps * incaps,
       chain = gst_umat_chain_info_ref (self->dev.chain);
     }
   }
-  ok = gst_umat_convert_configure (self, chain, in_info, out_info);
+  ok = gst_umat_convert_configure (self, chain, in_info, out_info,
+      gst_umat_caps_are_cuda (incaps));
   gst_umat_chain_info_unref (chain);
   return ok;
 }
@@ -763,7 +775,7 @@ gst_umat_convert_follow_chain (GstUmatConvert * self)
   chain = gst_umat_convert_get_chain (GST_ELEMENT (self));
   if (chain_takes_current_caps (self, chain, TRUE)) {
     ok = gst_umat_convert_configure (self, chain, &filter->in_info,
-        &filter->out_info);
+        &filter->out_info, self->dev.cuda_in);
   } else if (!self->stale_chain_noted) {
     /* frames already under way keep the old chain until new caps come */
     self->stale_chain_noted = TRUE;

@@ -82,6 +82,13 @@ gst_umat_device_start (GstUmatDevice * dev, GstElement * element,
     GST_INFO_OBJECT (element, "no OpenCL GPU, converting on the CPU: %s",
         note);
   umatcv_free (note);
+  note = NULL;
+  g_atomic_int_set (&dev->takes_cuda,
+      umatcv_engine_takes_cuda (dev->engine, &note));
+  if (umatcv_engine_uses_opencl (dev->engine))
+    GST_INFO_OBJECT (element, "frames in CUDA memory: %s",
+        note ? note : "taken");
+  umatcv_free (note);
   set_state (dev, element, FALSE, TRUE);
   GST_INFO_OBJECT (element, "backend %s", umatcv_engine_backend (dev->engine));
   return TRUE;
@@ -117,6 +124,7 @@ gst_umat_device_drop_converter (GstUmatDevice * dev, GstElement * element)
 void
 gst_umat_device_stop (GstUmatDevice * dev, GstElement * element)
 {
+  g_atomic_int_set (&dev->takes_cuda, FALSE);
   gst_umat_device_drop_converter (dev, element);
   umatcv_engine_free (dev->engine);
   dev->engine = NULL;
@@ -206,6 +214,7 @@ build (GstUmatDevice * dev, GstElement * element)
 
   umatcv_converter_spec_init (&spec, dev->in_layout, dev->out_layout,
       GST_VIDEO_INFO_WIDTH (in_info), GST_VIDEO_INFO_HEIGHT (in_info));
+  spec.cuda_input = dev->cuda_in;
   spec.in_colorimetry = colorimetry_of (in_info);
   spec.out_colorimetry = colorimetry_of (&dev->out_info);
   spec.slots = dev->slots;
@@ -240,8 +249,8 @@ failed:
 gboolean
 gst_umat_device_configure (GstUmatDevice * dev, GstElement * element,
     GstUmatChainInfo * chain, const GstVideoInfo * in_info,
-    const GstVideoInfo * out_info, guint slots, gboolean * passthrough,
-    gboolean * in_place)
+    const GstVideoInfo * out_info, gboolean cuda_in, guint slots,
+    gboolean * passthrough, gboolean * in_place)
 {
   gboolean same_format =
       GST_VIDEO_INFO_FORMAT (in_info) == GST_VIDEO_INFO_FORMAT (out_info);
@@ -249,9 +258,12 @@ gst_umat_device_configure (GstUmatDevice * dev, GstElement * element,
   /* In place only when the format stays: a buffer's GstVideoMeta belongs
    * to upstream's pool, and relabelling it (BGR to RGB in the same bytes)
    * breaks upstream when the buffer comes back to it. */
-  *passthrough = gst_umat_chain_info_is_auto (chain) && same_format;
-  *in_place = same_format;
-  if (!*passthrough && dev->converter
+  /* frames in CUDA memory are never passed through (downstream takes
+   * system memory) nor converted in place */
+  *passthrough = gst_umat_chain_info_is_auto (chain) && same_format
+      && !cuda_in;
+  *in_place = same_format && !cuda_in;
+  if (!*passthrough && dev->converter && dev->cuda_in == cuda_in
       && runs (dev, chain, in_info, out_info, slots)) {
     GST_DEBUG_OBJECT (element, "only the framerate changed: same converter");
   } else {
@@ -264,6 +276,7 @@ gst_umat_device_configure (GstUmatDevice * dev, GstElement * element,
     dev->out_layout = gst_umat_layout_from_format (GST_VIDEO_INFO_FORMAT
         (out_info));
     dev->slots = slots;
+    dev->cuda_in = cuda_in;
     if (!*passthrough && !build (dev, element))
       return FALSE;
   }
@@ -279,6 +292,13 @@ gst_umat_device_fall_back_to_cpu (GstUmatDevice * dev, GstElement * element,
 {
   UmatcvEngine *cpu = NULL;
 
+  if (dev->cuda_in) {
+    GST_ELEMENT_ERROR (element, RESOURCE, FAILED,
+        ("OpenCL failed on %s with frames in CUDA memory, which the CPU "
+            "cannot take: %s", umatcv_engine_backend (dev->engine), why),
+        (NULL));
+    return FALSE;
+  }
   GST_ELEMENT_WARNING (element, RESOURCE, FAILED,
       ("OpenCL failed on %s, converting on the CPU from now on: %s",
           umatcv_engine_backend (dev->engine), why), (NULL));

@@ -20,6 +20,8 @@ typedef struct {
   UmatcvLayout in_layout, out_layout;
   GstVideoInfo in_info, out_info;
   guint slots;
+  gboolean cuda_in;             /* frames come in CUDA memory */
+  gint takes_cuda;              /* atomic: the engine takes them */
   /* under the element's object lock (read-only properties) */
   gchar *backend;               /* "" before the first start */
   gboolean fused;
@@ -41,8 +43,8 @@ gboolean gst_umat_device_on_opencl (const GstUmatDevice * dev);
  * error. */
 gboolean gst_umat_device_configure (GstUmatDevice * dev, GstElement * element,
     GstUmatChainInfo * chain, const GstVideoInfo * in_info,
-    const GstVideoInfo * out_info, guint slots, gboolean * passthrough,
-    gboolean * in_place);
+    const GstVideoInfo * out_info, gboolean cuda_in, guint slots,
+    gboolean * passthrough, gboolean * in_place);
 void gst_umat_device_drop_converter (GstUmatDevice * dev, GstElement * element);
 
 /* How many frames may be in flight on the converter. */

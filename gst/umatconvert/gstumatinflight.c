@@ -13,6 +13,11 @@
 
 #include "gstumatinflight.h"
 
+/* gst/cuda's GST_MAP_CUDA (GStreamer 1.20 and later): mapping CUDA memory
+ * with it gives the CUDA device address instead of a host copy. Spelled
+ * here so that the build needs no CUDA headers. */
+#define UMAT_MAP_CUDA (GST_MAP_FLAG_LAST << 1)
+
 GST_DEBUG_CATEGORY_EXTERN (gst_umat_convert_debug);
 #define GST_CAT_DEFAULT gst_umat_convert_debug
 
@@ -87,7 +92,8 @@ gst_umat_in_flight_submit (GstUmatInFlight * flight, GstUmatDevice * dev,
     f->in_frame = f->out_frame;
   } else {
     if (!gst_video_frame_map (&f->in_frame, in_info, in,
-            GST_MAP_READ | GST_VIDEO_FRAME_MAP_FLAG_NO_REF))
+            GST_MAP_READ | GST_VIDEO_FRAME_MAP_FLAG_NO_REF
+            | (dev->cuda_in ? UMAT_MAP_CUDA : 0)))
       goto invalid_buffer;
     if (!gst_video_frame_map (&f->out_frame, out_info, out,
             GST_MAP_WRITE | GST_VIDEO_FRAME_MAP_FLAG_NO_REF)) {
@@ -97,8 +103,8 @@ gst_umat_in_flight_submit (GstUmatInFlight * flight, GstUmatDevice * dev,
   }
   f->slot = flight->submitted % gst_umat_device_depth (dev);
   if (!gst_umat_staging_begin (&flight->staging, element, dev->engine,
-          f->slot, &f->in_frame, in_place ? &f->in_frame : &f->out_frame,
-          &f->staged)) {
+          f->slot, &f->in_frame, dev->cuda_in,
+          in_place ? &f->in_frame : &f->out_frame, &f->staged)) {
     ret = GST_FLOW_ERROR;
     goto unmap;
   }
