@@ -3,40 +3,87 @@
  * Copyright (C) 2026 gst-umat authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- *   umat-process [--chain CODES] [--selection-rate N] [--queue-size N]
- *                [--prefetch N] [--device auto|cpu|opencl]
- *                [--encoder 'NAME [PROP=VALUE ...]'] [--stats-period S]
- *                INPUT OUTPUT
+ *   umat-process [OPTIONS] [--jobs N] [--devices LIST] INPUT OUTPUT
+ *   umat-process [OPTIONS] --segment K/N INPUT PART.mp4
+ *   umat-process --join [--audio-from INPUT] PART.mp4... OUTPUT
  *
- * Builds
+ *   OPTIONS: [--chain CODES] [--selection-rate N] [--queue-size N]
+ *            [--prefetch N] [--device auto|cpu|opencl]
+ *            [--encoder 'NAME [PROP=VALUE ...]'] [--stats-period S]
+ *            [--verbose]
  *
- *   uridecodebin ! videoconvert ! <RGB family> ! queue !
- *   umatconvert chain=... ! umatconvert ! ENCODER ! h264parse ! MUXER !
- *   filesink
+ * Builds (process-worker.c)
  *
- * with the muxer chosen by OUTPUT's extension and the encoder, unless named,
- * the first hardware H.264 encoder that opens (NVENC, VA-API, QSV, V4L2),
- * else x264enc. Shows progress the way ffmpeg does (speed as a multiple of
- * realtime), finishes the file on Ctrl-C, and ends with a summary.
+ *   filesrc ! parsebin ! decodebin ! queue ! umatconvert chain=... !
+ *   ENCODER ! h264parse ! MUXER ! filesink
+ *
+ * with a videoconvert in front of umatconvert only when umatconvert cannot
+ * take what the decoder gives, and a second umatconvert (else videoconvert)
+ * before the encoder only when the encoder takes none of what umatconvert
+ * gives; --verbose says which and why. Audio goes into the output as it is
+ * (not re-encoded) where the container takes its codec, and is left out
+ * with a warning where not. The muxer follows OUTPUT's extension; the
+ * encoder, unless named, is the first hardware H.264 encoder that opens
+ * (NVENC, VA-API, QSV, V4L2), else x264enc. Shows progress the way ffmpeg
+ * does (speed as a multiple of realtime) and ends with a summary.
+ *
+ * --jobs N cuts the input at keyframes into N ranges of about equal numbers
+ * of frames (process-scan.c reads the file once, without decoding, to find
+ * keyframes where a cut is clean), runs one such pipeline per range at the
+ * same time, each writing its encoded frames into an MP4 part, and joins
+ * the parts without re-encoding (process-join.c), with the input's audio
+ * once, into OUTPUT: the same frames at the same times as --jobs 1. The
+ * parts go into a hidden folder next to OUTPUT and are removed after.
+ * selection-rate counts frames over the whole input: each range knows the
+ * index of its first frame. --segment K/N does range K (0-based, as
+ * Kubernetes' JOB_COMPLETION_INDEX and `sbatch --array=0-N-1` count) of N
+ * alone into PART, and --join joins such parts; docs/scale-out.md runs them
+ * as a Slurm job array or a Kubernetes Indexed Job. --devices spreads the
+ * pipelines over OpenCL devices through umatconvert's opencl-device.
+ *
+ * Without --jobs, N is 1 when the machine has fewer than JOBS_CORES cores
+ * per pipeline: the decoder and x264enc already use every core, and on a
+ * 2-core machine two pipelines were measured no faster than one (see
+ * docs/scale-out.md); else one pipeline per JOBS_CORES cores, at most
+ * JOBS_MAX; with --devices, at least one per device.
+ *
+ * Errors are one line: the element's own message where an element failed
+ * (umatconvert names the chain code it refuses), "cannot decode INPUT: ..."
+ * for the input, "ENCODER cannot take WxH FORMAT: ..." where the encoder
+ * refused what it was given. Where device=auto finds no OpenCL GPU, the
+ * element's backend property says "cpu": a note says so, once, on a
+ * terminal or with --verbose.
+ *
+ * Ctrl-C (SIGINT) and SIGTERM (kill, systemd, a container's stop) both
+ * finish the file up to where it got: the decoder is sent EOS, the encoder
+ * drains, and the muxer writes its index, so the file plays. With --jobs
+ * every range stops where it got and the file ends where the first range
+ * that did not finish stopped (the later ranges' work is dropped); the
+ * summary says how far it got. A second signal stops at once; an
+ * unfinished file would not play (an MP4 has no index until the end), so
+ * it is removed, with any parts, and the tool says so.
  *
  * Exit status: 0 done, 1 error (one line on stderr), 2 bad arguments,
- * 130 interrupted by Ctrl-C (the file is complete up to that point).
+ * 128 + the signal's number when interrupted, as shells report a process
+ * that a signal ended: 130 for Ctrl-C, 143 for SIGTERM (the first signal
+ * decides). After one signal the file is complete up to that point; after
+ * two there is no file.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
-#include <gst/gst.h>
+#include "umat-process.h"
+
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#define PROG "umat-process"
 
 #define DEFAULT_CHAIN ""
 #define DEFAULT_SELECTION_RATE 1
@@ -45,127 +92,59 @@
 #define DEFAULT_DEVICE "auto"
 #define DEFAULT_STATS_PERIOD 1.0
 
-/* x264enc's own default (medium) makes the encoder the slowest element by
- * far; as the fallback it runs with the preset the main job always used. */
-#define SOFTWARE_ENCODER "x264enc speed-preset=veryfast"
+/* The default --jobs: one pipeline per JOBS_CORES cores, at most JOBS_MAX
+ * (see the top of the file). */
+#define JOBS_CORES 8
+#define JOBS_MAX 8
+#define MAX_JOBS 64
 
-/* Hardware H.264 encoders, in the order tried: each must exist and open its
- * device (reach READY) to be used. */
-static const gchar *const hardware_encoders[] = {
-  "nvh264enc",                  /* NVENC, gst-plugins-bad nvcodec */
-  "nvcudah264enc",
-  "vah264enc",                  /* VA-API, gst-plugins-bad va */
-  "vah264lpenc",
-  "vaapih264enc",               /* gstreamer-vaapi */
-  "qsvh264enc",                 /* Intel Quick Sync */
-  "v4l2h264enc",                /* V4L2 stateful (Raspberry Pi, ...) */
-  NULL
-};
-
-typedef struct
+typedef enum
 {
-  const gchar *extension;
-  const gchar *factory;         /* NULL: raw H.264 byte stream, no muxer */
-} Container;
-
-static const Container containers[] = {
-  {".mp4", "mp4mux"}, {".m4v", "mp4mux"}, {".mov", "qtmux"},
-  {".mkv", "matroskamux"}, {".ts", "mpegtsmux"}, {".m2ts", "mpegtsmux"},
-  {".flv", "flvmux"}, {".h264", NULL}, {".264", NULL},
-};
+  STAGE_SCAN,
+  STAGE_WORK,
+  STAGE_JOIN,
+} Stage;
 
 /* Everything one run needs; lives on main()'s stack. */
 typedef struct
 {
-  /* options */
-  gchar *chain;
-  gint selection_rate;
-  gint queue_size;
-  gint prefetch;
+  Options options;
   gdouble stats_period;
-  gchar *device;
-  gchar *encoder_desc;
+  gint jobs;                    /* 0: chosen for the machine */
+  gchar *segment;               /* --segment K/N */
+  gboolean join_only;           /* --join */
+  gchar *audio_from;
+  gchar *devices_text;
+  gchar **devices;              /* NULL: the element's choice */
+
   const gchar *input;
-  const gchar *output;
+  const gchar *output;          /* the file written: OUTPUT or PART */
+  const gchar *const *parts;    /* --join's parts */
+  const Container *container;
+  guint segment_index;
+  guint segment_count;
 
-  GstElement *pipeline;
-  GstElement *decode;
-  GstElement *to_rgb;           /* videoconvert in front of the queue */
-  GstElement *umat;             /* runs the chain */
-  GstElement *encoder;
-  GstElement *sink;
-  gchar *encoder_name;
+  Stage stage;
+  Scan *scan;
+  Range *ranges;                /* NULL: the whole input */
+  guint n_ranges;
+  Worker **workers;
+  guint n_workers;
+  guint running;
+  gchar *parts_dir;             /* --jobs: where the parts are */
+  gchar **part_paths;
+  Join *join;
+  GstClockTime reached;         /* interrupted --jobs: where the file ends */
+
   GMainLoop *loop;
-
-  gchar *error;                 /* the first error; NULL while all is well */
-  gboolean interrupted;
-  gboolean sink_failed;         /* the error is filesink's: keep the file */
-  gboolean finished;            /* EOS reached the file */
-  gboolean on_terminal;
+  gint interrupted;             /* the first signal's number, or 0 */
+  gboolean stopped;             /* a second signal: stop without a file */
+  gboolean backend_noted;
   gint64 start_us;
   gint64 end_us;
-  GstClockTime duration;
-  GstClockTime position;        /* stream time encoded so far */
-
-  /* written by the probe on the encoder's output (streaming thread) */
-  GMutex lock;
-  GstSegment encoded_segment;
-  GstClockTime encoded_end;     /* running maximum of pts + duration */
 } App;
 
-static void
-fail (const gchar * format, ...) G_GNUC_PRINTF (1, 2) G_GNUC_NORETURN;
-static GstPadProbeReturn on_encoded (GstPad * pad, GstPadProbeInfo * info,
-    App * app);
-
-static void
-fail (const gchar * format, ...)
-{
-  va_list args;
-
-  fprintf (stderr, PROG ": error: ");
-  va_start (args, format);
-  vfprintf (stderr, format, args);
-  va_end (args);
-  fprintf (stderr, "\n");
-  exit (1);
-}
-
-/* The first error wins: later ones are usually its consequences
- * ("Internal data stream error" after a refusal). */
-static void
-app_set_error (App * app, gchar * text)
-{
-  if (app->error == NULL)
-    app->error = text;
-  else
-    g_free (text);
-}
-
-/* Posts an error to the bus so that it reaches the main loop from any
- * thread. */
-static void
-app_post_error (App * app, const gchar * text)
-{
-  GstStructure *s = gst_structure_new ("umat-process-error",
-      "text", G_TYPE_STRING, text, NULL);
-
-  gst_element_post_message (app->pipeline,
-      gst_message_new_application (GST_OBJECT (app->pipeline), s));
-}
-
-/* ---- finding things ---------------------------------------------------- */
-
-static gboolean
-have_factory (const gchar * name)
-{
-  GstElementFactory *factory = gst_element_factory_find (name);
-
-  if (factory == NULL)
-    return FALSE;
-  gst_object_unref (factory);
-  return TRUE;
-}
+/* ---- finding the plugin ------------------------------------------------ */
 
 /* Makes umatconvert findable when GST_PLUGIN_PATH does not name its folder:
  * next to this program in a build tree (build/tools/umat-process and
@@ -197,369 +176,74 @@ find_plugin (void)
         "umatconvert, or the plugin folder it was installed to)");
 }
 
-/* Whether an element can open whatever device it drives: hardware
- * encoders register even where their device is missing or busy. */
-static gboolean
-element_opens (GstElement * element)
-{
-  gboolean ok = gst_element_set_state (element, GST_STATE_READY)
-      != GST_STATE_CHANGE_FAILURE;
-
-  gst_element_set_state (element, GST_STATE_NULL);
-  return ok;
-}
-
-/* The encoder `description` ("x264enc speed-preset=fast") names, once it
- * has shown that it opens. must_open: it was asked for, so failing to make
- * or open it ends the program; otherwise NULL says "try the next one". */
-static GstElement *
-make_encoder (const gchar * description, gboolean must_open, gchar ** name)
-{
-  GError *err = NULL;
-  GstElement *element;
-
-  element = gst_parse_launch_full (description, NULL,
-      GST_PARSE_FLAG_FATAL_ERRORS, &err);
-  if (element == NULL) {
-    if (must_open)
-      fail ("no encoder '%s': %s", description, err->message);
-    g_clear_error (&err);
-    return NULL;
-  }
-  if (GST_IS_BIN (element)) {
-    gst_object_unref (element);
-    fail ("--encoder takes one element (a factory name and properties), "
-        "not '%s'", description);
-  }
-  gst_object_ref_sink (element);
-  if (!element_opens (element)) {
-    gst_object_unref (element);
-    if (must_open)
-      fail ("the encoder '%s' cannot start here (no device, or it is busy)",
-          description);
-    return NULL;
-  }
-  *name = g_strdup (GST_OBJECT_NAME (gst_element_get_factory (element)));
-  return element;
-}
-
-static GstElement *
-pick_encoder (App * app)
-{
-  const gchar *const *hw;
-  GstElement *encoder;
-
-  if (app->encoder_desc != NULL)
-    return make_encoder (app->encoder_desc, TRUE, &app->encoder_name);
-
-  for (hw = hardware_encoders; *hw != NULL; hw++) {
-    if (!have_factory (*hw))
-      continue;
-    encoder = make_encoder (*hw, FALSE, &app->encoder_name);
-    if (encoder != NULL)
-      return encoder;
-  }
-  if (!have_factory ("x264enc"))
-    fail ("no H.264 encoder: install gstreamer1.0-plugins-ugly (x264enc), "
-        "or name one with --encoder");
-  return make_encoder (SOFTWARE_ENCODER, TRUE, &app->encoder_name);
-}
-
-static const Container *
-pick_container (const gchar * output)
-{
-  gchar *lower = g_ascii_strdown (output, -1);
-  const Container *found = NULL;
-  guint i;
-
-  for (i = 0; i < G_N_ELEMENTS (containers); i++) {
-    if (g_str_has_suffix (lower, containers[i].extension)) {
-      found = &containers[i];
-      break;
-    }
-  }
-  g_free (lower);
-  if (found == NULL)
-    fail ("cannot tell the container from the name '%s': end it in .mp4, "
-        ".mkv, .mov, .ts, .flv or .h264", output);
-  return found;
-}
-
-static gboolean
-produces_h264 (GstElement * encoder)
-{
-  GstPad *src = gst_element_get_static_pad (encoder, "src");
-  GstCaps *caps = gst_pad_query_caps (src, NULL);
-  GstCaps *h264 = gst_caps_new_empty_simple ("video/x-h264");
-  gboolean yes = gst_caps_can_intersect (caps, h264);
-
-  gst_caps_unref (h264);
-  gst_caps_unref (caps);
-  gst_object_unref (src);
-  return yes;
-}
-
-static GstElement *
-make (const gchar * factory, const gchar * name)
-{
-  GstElement *element = gst_element_factory_make (factory, name);
-
-  if (element == NULL)
-    fail ("GStreamer's '%s' element is missing: install the GStreamer "
-        "plugin package that has it (scripts/deps.sh lists what the project "
-        "uses)", factory);
-  return element;
-}
-
-/* ---- the chain --------------------------------------------------------- */
-
-/* The element refuses a bad chain with g_warning (and keeps its previous
- * one), and warns about one that can never negotiate: catch both here, so
- * that a bad --chain is one line and exit status 1. */
+/* --devices needs the element's opencl-device property. */
 static void
-catch_warning (const gchar * domain, GLogLevelFlags level,
-    const gchar * message, gpointer user_data)
+check_devices (App * app)
 {
-  gchar **caught = user_data;
+  GstElement *umat;
+  gboolean have;
 
-  if (*caught == NULL)
-    *caught = g_strdup (message);
-}
-
-static void
-set_chain (App * app)
-{
-  gchar *caught = NULL;
-  guint handler;
-
-  handler = g_log_set_handler (NULL, G_LOG_LEVEL_WARNING, catch_warning,
-      &caught);
-  g_object_set (app->umat, "chain", app->chain, NULL);
-  g_log_remove_handler (NULL, handler);
-  if (caught != NULL) {
-    const gchar *text = caught;
-    gchar *keeping = strstr (caught, "; keeping \"");
-
-    /* "keeping" the element's previous chain means nothing here */
-    if (keeping != NULL)
-      *keeping = '\0';
-    if (g_str_has_prefix (text, "umatconvert: "))
-      text += strlen ("umatconvert: ");
-    fail ("bad --chain: %s", text);
-  }
-}
-
-/* Whether the chain's first code reads YUV (YUV2BGR_I420, YUV420sp2RGB...):
- * then the decoder's YUV goes to umatconvert as it is. */
-static gboolean
-chain_starts_from_yuv (const gchar * chain)
-{
-  const gchar *p = chain;
-
-  while (g_ascii_isspace (*p))
-    p++;
-  if (g_ascii_strncasecmp (p, "COLOR_", 6) == 0)
-    p += 6;
-  return g_ascii_strncasecmp (p, "YUV", 3) == 0;
-}
-
-/* ---- the pipeline ------------------------------------------------------ */
-
-static void
-on_pad_added (GstElement * decode, GstPad * pad, App * app)
-{
-  GstCaps *caps = gst_pad_get_current_caps (pad);
-  GstPad *sink = gst_element_get_static_pad (app->to_rgb, "sink");
-  const gchar *media;
-
-  if (caps == NULL)
-    caps = gst_pad_query_caps (pad, NULL);
-  media = gst_structure_get_name (gst_caps_get_structure (caps, 0));
-  /* the first video stream; audio and other streams end unlinked, which
-   * decodebin allows */
-  if (g_str_has_prefix (media, "video/") && !gst_pad_is_linked (sink)) {
-    if (gst_pad_link (pad, sink) != GST_PAD_LINK_OK)
-      app_post_error (app, "the decoded video does not link to videoconvert");
-  }
-  gst_object_unref (sink);
-  gst_caps_unref (caps);
-}
-
-static void
-on_no_more_pads (GstElement * decode, App * app)
-{
-  GstPad *sink = gst_element_get_static_pad (app->to_rgb, "sink");
-  gchar *text;
-
-  if (!gst_pad_is_linked (sink)) {
-    text = g_strdup_printf ("%s has no video stream GStreamer can decode",
-        app->input);
-    app_post_error (app, text);
-    g_free (text);
-  }
-  gst_object_unref (sink);
-}
-
-static void
-build_pipeline (App * app)
-{
-  const Container *container = pick_container (app->output);
-  GstElement *queue, *to_rgb_caps, *to_encoder, *parse = NULL, *mux = NULL;
-  GstElement *sink;
-  GstCaps *rgb;
-  gchar *path, *uri;
-  gboolean linked;
-
-  app->pipeline = gst_pipeline_new ("umat-process");
-  app->decode = make ("uridecodebin", "decode");
-  app->to_rgb = make ("videoconvert", "to-rgb");
-  to_rgb_caps = make ("capsfilter", "to-rgb-caps");
-  queue = make ("queue", "prefetch");
-  app->umat = make ("umatconvert", "umat");
-  to_encoder = make ("umatconvert", "to-encoder");
-  app->encoder = pick_encoder (app);
-  sink = make ("filesink", "sink");
-  app->sink = sink;
-
-  path = g_canonicalize_filename (app->input, NULL);
-  uri = gst_filename_to_uri (path, NULL);
-  g_object_set (app->decode, "uri", uri, NULL);
-  g_free (uri);
-  g_free (path);
-
-  /* umatconvert's YUV input must be BT.601 where a matrix applies, and HD
-   * decoders give BT.709: videoconvert turns it into the RGB family in
-   * front, unless the chain itself starts from YUV (then videoconvert only
-   * converts what it must, e.g. the colorimetry). Drop this once the element
-   * reads BT.709. */
-  if (!chain_starts_from_yuv (app->chain)) {
-    rgb = gst_caps_from_string ("video/x-raw, format=(string)"
-        "{ BGR, RGB, BGRx, BGRA, RGBx, RGBA, GRAY8 }");
-    g_object_set (to_rgb_caps, "caps", rgb, NULL);
-    gst_caps_unref (rgb);
-  }
-  g_object_set (queue, "max-size-buffers", app->prefetch, "max-size-bytes", 0,
-      "max-size-time", (guint64) 0, NULL);
-  g_object_set (app->umat, "selection-rate", app->selection_rate,
-      "queue-size", app->queue_size, NULL);
-  gst_util_set_object_arg (G_OBJECT (app->umat), "device", app->device);
-  gst_util_set_object_arg (G_OBJECT (to_encoder), "device", app->device);
-  set_chain (app);
-  g_object_set (sink, "location", app->output, NULL);
-
-  gst_bin_add_many (GST_BIN (app->pipeline), app->decode, app->to_rgb,
-      to_rgb_caps, queue, app->umat, to_encoder, app->encoder, sink, NULL);
-  linked = gst_element_link_many (app->to_rgb, to_rgb_caps, queue, app->umat,
-      to_encoder, app->encoder, NULL);
-
-  if (produces_h264 (app->encoder) && have_factory ("h264parse")) {
-    /* byte-stream encoders (nvh264enc) need it before mp4mux; it also
-     * gives a raw .h264 file its byte-stream form */
-    parse = make ("h264parse", "parse");
-    gst_bin_add (GST_BIN (app->pipeline), parse);
-    linked = linked && gst_element_link (app->encoder, parse);
-  }
-  if (container->factory != NULL) {
-    mux = make (container->factory, "mux");
-    gst_bin_add (GST_BIN (app->pipeline), mux);
-  }
-  if (parse != NULL && mux == NULL) {
-    GstCaps *bytes = gst_caps_from_string ("video/x-h264, "
-        "stream-format=(string)byte-stream");
-
-    linked = linked && gst_element_link_filtered (parse, sink, bytes);
-    gst_caps_unref (bytes);
-  } else {
-    GstElement *last = parse ? parse : app->encoder;
-
-    linked = linked && (mux ? gst_element_link_many (last, mux, sink, NULL)
-        : gst_element_link (last, sink));
-  }
-  if (!linked)
-    fail ("cannot build the pipeline: %s does not link to %s",
-        app->encoder_name, container->factory ? container->factory : "a file");
-
-  {
-    GstPad *encoded = gst_element_get_static_pad (app->encoder, "src");
-
-    gst_segment_init (&app->encoded_segment, GST_FORMAT_TIME);
-    gst_pad_add_probe (encoded, GST_PAD_PROBE_TYPE_BUFFER
-        | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
-        (GstPadProbeCallback) on_encoded, app, NULL);
-    gst_object_unref (encoded);
-  }
-  g_signal_connect (app->decode, "pad-added", G_CALLBACK (on_pad_added), app);
-  g_signal_connect (app->decode, "no-more-pads", G_CALLBACK (on_no_more_pads),
-      app);
+  if (app->devices == NULL)
+    return;
+  umat = gst_object_ref_sink (make_element ("umatconvert", NULL));
+  have = g_object_class_find_property (G_OBJECT_GET_CLASS (umat),
+      "opencl-device") != NULL;
+  gst_object_unref (umat);
+  if (!have)
+    fail ("--devices needs umatconvert's opencl-device property, which this "
+        "umatconvert does not have: update the plugin");
 }
 
 /* ---- progress ---------------------------------------------------------- */
 
+/* Where device=auto found no OpenCL GPU, the element runs on the CPU and
+ * says so in its backend property: a note, once, where someone watches. */
 static void
-counts (App * app, guint64 * in, guint64 * out)
+note_backend (App * app)
 {
-  guint64 processed, dropped;
+  const Options *o = &app->options;
+  gchar *backend = NULL;
 
-  g_object_get (app->umat, "frames-processed", &processed,
-      "frames-dropped", &dropped, NULL);
-  *in = processed + dropped;
-  *out = processed;
+  if (app->backend_noted || app->n_workers == 0
+      || !(o->on_terminal || o->verbose))
+    return;
+  g_object_get (worker_umat (app->workers[0]), "backend", &backend, NULL);
+  if (backend != NULL && *backend != '\0') {
+    app->backend_noted = TRUE;
+    if (g_str_equal (o->device, "auto") && g_str_equal (backend, "cpu"))
+      say (o, "note", "no OpenCL GPU here: umatconvert converts on the CPU");
+    else
+      note (o, "umatconvert runs on %s", backend);
+  }
+  g_free (backend);
 }
 
-/* Progress is measured where the encoded frames leave the encoder, as
- * ffmpeg does: the encoder's own delay (x264's lookahead) is part of the
- * work still to do. */
-static GstPadProbeReturn
-on_encoded (GstPad * pad, GstPadProbeInfo * info, App * app)
-{
-  GstBuffer *buf;
-  GstEvent *event;
-  GstClockTime end;
-
-  if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
-    buf = GST_PAD_PROBE_INFO_BUFFER (info);
-    if (!GST_BUFFER_PTS_IS_VALID (buf))
-      return GST_PAD_PROBE_OK;
-    end = GST_BUFFER_PTS (buf);
-    if (GST_BUFFER_DURATION_IS_VALID (buf))
-      end += GST_BUFFER_DURATION (buf);
-    g_mutex_lock (&app->lock);
-    end = gst_segment_to_stream_time (&app->encoded_segment, GST_FORMAT_TIME,
-        end);
-    if (GST_CLOCK_TIME_IS_VALID (end) && (!GST_CLOCK_TIME_IS_VALID
-            (app->encoded_end) || end > app->encoded_end))
-      app->encoded_end = end;
-    g_mutex_unlock (&app->lock);
-  } else {
-    event = GST_PAD_PROBE_INFO_EVENT (info);
-    if (GST_EVENT_TYPE (event) == GST_EVENT_SEGMENT) {
-      g_mutex_lock (&app->lock);
-      gst_event_copy_segment (event, &app->encoded_segment);
-      g_mutex_unlock (&app->lock);
-    }
-  }
-  return GST_PAD_PROBE_OK;
-}
-
+/* What all the workers have done, as one: media time encoded and in all,
+ * frames in and out. */
 static void
-poll_position (App * app)
+work_done (App * app, GstClockTime * done, GstClockTime * total,
+    guint64 * in, guint64 * out)
 {
-  GstPad *pad;
-  gint64 value;
+  guint i;
 
-  if (!GST_CLOCK_TIME_IS_VALID (app->duration)) {
-    pad = gst_element_get_static_pad (app->umat, "sink");
-    if (gst_pad_peer_query_duration (pad, GST_FORMAT_TIME, &value)
-        && value > 0)
-      app->duration = value;
-    gst_object_unref (pad);
+  *done = 0;
+  *total = 0;
+  *in = *out = 0;
+  for (i = 0; i < app->n_workers; i++) {
+    GstClockTime d, t;
+    guint64 wi, wo;
+
+    worker_progress (app->workers[i], &d, &t);
+    worker_counts (app->workers[i], &wi, &wo);
+    *done = GST_CLOCK_TIME_IS_VALID (d) && GST_CLOCK_TIME_IS_VALID (*done) ?
+        *done + d : *done;
+    *total = GST_CLOCK_TIME_IS_VALID (t) && GST_CLOCK_TIME_IS_VALID (*total)
+        ? *total + t : GST_CLOCK_TIME_NONE;
+    *in += wi;
+    *out += wo;
   }
-  g_mutex_lock (&app->lock);
-  if (GST_CLOCK_TIME_IS_VALID (app->encoded_end))
-    app->position = app->encoded_end;
-  g_mutex_unlock (&app->lock);
-  if (app->finished && GST_CLOCK_TIME_IS_VALID (app->duration))
-    app->position = app->duration;
+  if (app->n_workers == 0)
+    *done = *total = GST_CLOCK_TIME_NONE;
 }
 
 static gdouble
@@ -582,23 +266,27 @@ clock_text (gdouble seconds)
 static gboolean
 on_progress (App * app)
 {
-  gdouble elapsed = elapsed_s (app), media, speed, fraction = -1, eta = -1;
+  gdouble elapsed = elapsed_s (app), media = 0, speed, fraction = -1, eta = -1;
+  GstClockTime done, total;
   guint64 in, out;
   gchar *elapsed_text, *eta_text;
 
-  poll_position (app);
-  counts (app, &in, &out);
-  media = (gdouble) app->position / GST_SECOND;
+  if (app->stage != STAGE_WORK)
+    return G_SOURCE_CONTINUE;
+  note_backend (app);
+  work_done (app, &done, &total, &in, &out);
+  if (GST_CLOCK_TIME_IS_VALID (done))
+    media = (gdouble) done / GST_SECOND;
   speed = elapsed > 0 ? media / elapsed : 0;
-  if (GST_CLOCK_TIME_IS_VALID (app->duration)) {
-    fraction = MIN (1.0, (gdouble) app->position / app->duration);
+  if (GST_CLOCK_TIME_IS_VALID (total) && total > 0) {
+    fraction = MIN (1.0, media * GST_SECOND / total);
     if (speed > 0)
-      eta = ((gdouble) app->duration / GST_SECOND - media) / speed;
+      eta = MAX (0.0, ((gdouble) total / GST_SECOND - media) / speed);
   }
   elapsed_text = clock_text (elapsed);
   eta_text = eta >= 0 ? clock_text (eta) : g_strdup ("--:--:--.-");
 
-  if (app->on_terminal) {
+  if (app->options.on_terminal) {
     gchar bar[31];
     guint filled = fraction >= 0 ? (guint) (fraction * 30) : 0;
 
@@ -629,137 +317,561 @@ on_progress (App * app)
   return G_SOURCE_CONTINUE;
 }
 
-/* ---- running ----------------------------------------------------------- */
+/* ---- signals ----------------------------------------------------------- */
+
+static const gchar *
+signal_text (gint signum)
+{
+  return signum == SIGINT ? "Ctrl-C" : "SIGTERM";
+}
+
+/* The first signal finishes the file; a second one, of either kind, stops
+ * now. The sources stay installed until main() removes them. */
+static void
+on_signal (App * app, gint signum)
+{
+  guint i;
+
+  if (app->interrupted) {
+    if (!app->stopped) {
+      app->stopped = TRUE;
+      g_main_loop_quit (app->loop);
+    }
+    return;
+  }
+  app->interrupted = signum;
+  switch (app->stage) {
+    case STAGE_SCAN:
+      /* nothing is written yet: there is nothing to finish */
+      app->stopped = TRUE;
+      g_main_loop_quit (app->loop);
+      break;
+    case STAGE_WORK:
+      say (&app->options, NULL, "interrupted by %s: finishing the file (a "
+          "second Ctrl-C or SIGTERM stops at once, without a file)",
+          signal_text (signum));
+      /* The file ends where the first range that has not finished stops:
+       * that one drains its encoder, the later ones' work would be dropped
+       * anyway, so they stop now. */
+      for (i = 0; i < app->n_workers && worker_finished (app->workers[i]);)
+        i++;
+      if (i < app->n_workers)
+        worker_interrupt (app->workers[i]);
+      while (++i < app->n_workers)
+        if (worker_abandon (app->workers[i]) && --app->running == 0)
+          g_main_loop_quit (app->loop);
+      break;
+    case STAGE_JOIN:
+      say (&app->options, NULL, "interrupted by %s: finishing the file "
+          "where the join has got (a second Ctrl-C or SIGTERM stops at "
+          "once, without a file)", signal_text (signum));
+      join_interrupt (app->join);
+      break;
+  }
+}
 
 static gboolean
 on_sigint (App * app)
 {
-  if (app->interrupted) {
-    g_main_loop_quit (app->loop);       /* second Ctrl-C: stop now */
-    return G_SOURCE_REMOVE;
-  }
-  app->interrupted = TRUE;
-  fprintf (stderr, "%s" PROG ": interrupted: finishing the file (Ctrl-C "
-      "again to stop now)\n", app->on_terminal ? "\n" : "");
-  gst_element_send_event (app->pipeline, gst_event_new_eos ());
+  on_signal (app, SIGINT);
   return G_SOURCE_CONTINUE;
 }
 
 static gboolean
-on_bus_message (GstBus * bus, GstMessage * msg, App * app)
+on_sigterm (App * app)
 {
-  GError *err = NULL;
-  gchar *debug = NULL;
-
-  switch (GST_MESSAGE_TYPE (msg)) {
-    case GST_MESSAGE_EOS:
-      app->finished = !app->interrupted;
-      g_main_loop_quit (app->loop);
-      break;
-    case GST_MESSAGE_ERROR:
-      gst_message_parse_error (msg, &err, &debug);
-      if (app->error == NULL && msg->src == GST_OBJECT (app->sink))
-        app->sink_failed = TRUE;
-      /* errors from inside uridecodebin are about the input file */
-      if (gst_object_has_as_ancestor (msg->src, GST_OBJECT (app->decode)))
-        app_set_error (app, g_strdup_printf ("cannot decode %s: %s",
-                app->input, err->message));
-      else
-        app_set_error (app, g_strdup_printf ("%s (from %s)", err->message,
-                GST_OBJECT_NAME (msg->src)));
-      g_clear_error (&err);
-      g_free (debug);
-      g_main_loop_quit (app->loop);
-      break;
-    case GST_MESSAGE_WARNING:
-      gst_message_parse_warning (msg, &err, &debug);
-      fprintf (stderr, "%s" PROG ": warning: %s (from %s)\n",
-          app->on_terminal ? "\n" : "", err->message,
-          GST_OBJECT_NAME (msg->src));
-      g_clear_error (&err);
-      g_free (debug);
-      break;
-    case GST_MESSAGE_APPLICATION:
-      if (gst_message_has_name (msg, "umat-process-error")) {
-        app_set_error (app, g_strdup (gst_structure_get_string
-                (gst_message_get_structure (msg), "text")));
-        g_main_loop_quit (app->loop);
-      }
-      break;
-    default:
-      break;
-  }
+  on_signal (app, SIGTERM);
   return G_SOURCE_CONTINUE;
 }
 
+/* ---- the stages -------------------------------------------------------- */
+
 static void
-run (App * app)
+on_scan_done (Scan * scan, App * app)
 {
-  GstBus *bus = gst_element_get_bus (app->pipeline);
-  guint bus_watch, sigint, progress;
+  g_main_loop_quit (app->loop);
+}
 
-  app->loop = g_main_loop_new (NULL, FALSE);
-  bus_watch = gst_bus_add_watch (bus, (GstBusFunc) on_bus_message, app);
-  sigint = g_unix_signal_add (SIGINT, (GSourceFunc) on_sigint, app);
-  /* the bar redraws 4 times a second; lines come every stats period */
-  progress = g_timeout_add (app->on_terminal ? 250 : app->stats_period * 1000,
-      (GSourceFunc) on_progress, app);
-
-  app->start_us = g_get_monotonic_time ();
-  if (gst_element_set_state (app->pipeline, GST_STATE_PLAYING)
-      == GST_STATE_CHANGE_FAILURE) {
-    GstMessage *msg;
-
-    /* the reason, if any, is an ERROR already on the bus */
-    while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR
-                | GST_MESSAGE_APPLICATION)) != NULL) {
-      on_bus_message (bus, msg, app);
-      gst_message_unref (msg);
-    }
-    app_set_error (app, g_strdup ("the pipeline could not start"));
-  } else {
+/* Reads the input for its keyframes and cuts it into at most `wanted`
+ * ranges. FALSE when stopped. */
+static gboolean
+run_scan (App * app, guint wanted)
+{
+  app->stage = STAGE_SCAN;
+  note (&app->options, "reading %s for its keyframes", app->input);
+  app->scan = scan_new (&app->options, app->input,
+      (ScanDone) on_scan_done, app);
+  if (scan_start (app->scan))
     g_main_loop_run (app->loop);
-  }
-  app->end_us = g_get_monotonic_time ();
-  poll_position (app);
-
-  g_source_remove (progress);
-  if (sigint != 0)
-    g_source_remove (sigint);
-  g_source_remove (bus_watch);
-  gst_object_unref (bus);
-  g_main_loop_unref (app->loop);
+  scan_stop (app->scan);
+  if (app->stopped)
+    return FALSE;
+  if (scan_error (app->scan) != NULL)
+    fail ("%s", scan_error (app->scan));
+  app->ranges = scan_split (app->scan, wanted, &app->n_ranges);
+  return TRUE;
 }
 
 static void
-print_summary (App * app)
+on_worker_done (Worker * worker, App * app)
+{
+  guint i;
+
+  app->running--;
+  if (worker_error (worker) != NULL) {
+    /* one range failed: the file cannot be whole, stop the others */
+    for (i = 0; i < app->n_workers; i++)
+      worker_stop (app->workers[i]);
+    app->running = 0;
+  }
+  if (app->running == 0)
+    g_main_loop_quit (app->loop);
+}
+
+/* The first worker's error, if any. */
+static const gchar *
+work_error (App * app)
+{
+  guint i;
+
+  for (i = 0; i < app->n_workers; i++)
+    if (worker_error (app->workers[i]) != NULL)
+      return worker_error (app->workers[i]);
+  return NULL;
+}
+
+static gboolean
+work_sink_failed (App * app)
+{
+  guint i;
+
+  for (i = 0; i < app->n_workers; i++)
+    if (worker_error (app->workers[i]) != NULL)
+      return worker_sink_failed (app->workers[i]);
+  return FALSE;
+}
+
+/* Runs the workers to their end. */
+static void
+run_work (App * app)
+{
+  guint i;
+
+  app->stage = STAGE_WORK;
+  app->running = app->n_workers;
+  for (i = 0; i < app->n_workers; i++) {
+    if (!worker_start (app->workers[i])) {
+      on_worker_done (app->workers[i], app);
+      break;
+    }
+  }
+  if (app->running > 0)
+    g_main_loop_run (app->loop);
+  /* after a second signal, the program ends without waiting for them */
+  if (!app->stopped)
+    for (i = 0; i < app->n_workers; i++)
+      worker_stop (app->workers[i]);
+}
+
+static void
+on_join_done (Join * join, App * app)
+{
+  g_main_loop_quit (app->loop);
+}
+
+/* Joins `parts` into the output. */
+static void
+run_join (App * app, const gchar * const *parts, const gchar * audio_from,
+    gboolean prefix)
+{
+  app->stage = STAGE_JOIN;
+  app->join = join_new (&app->options, parts, audio_from, prefix,
+      app->output, app->container, (JoinDone) on_join_done, app);
+  if (join_start (app->join))
+    g_main_loop_run (app->loop);
+  if (!app->stopped)
+    join_stop (app->join);
+}
+
+/* ---- the end ----------------------------------------------------------- */
+
+static void
+remove_parts (App * app)
+{
+  guint i;
+
+  if (app->parts_dir == NULL)
+    return;
+  for (i = 0; app->part_paths && app->part_paths[i]; i++)
+    g_unlink (app->part_paths[i]);
+  g_rmdir (app->parts_dir);
+}
+
+/* Ends the program after an error: the output goes (half a file is worse
+ * than none; a file filesink could not open is not ours), and the parts. */
+static void
+fail_run (App * app, const gchar * error, gboolean sink_failed)
+{
+  if (!sink_failed)
+    g_unlink (app->output);
+  remove_parts (app);
+  fail ("%s", error);
+}
+
+static gchar *
+range_text (const Range * r)
+{
+  return g_strdup_printf ("range %u of %u: frames %" G_GUINT64_FORMAT " to %"
+      G_GUINT64_FORMAT " of the input", r->index, r->count, r->first_frame,
+      r->first_frame + r->frames - 1);
+}
+
+static void
+print_summary (App * app, const gchar * how, GstClockTime media_time,
+    guint64 in, guint64 out)
 {
   gdouble wall = elapsed_s (app);
-  GstClockTime media = app->duration;
+  gdouble media = GST_CLOCK_TIME_IS_VALID (media_time) ?
+      (gdouble) media_time / GST_SECOND : 0;
   gchar *backend = NULL;
-  guint64 in, out;
+  guint i;
 
-  if (!GST_CLOCK_TIME_IS_VALID (media) || app->interrupted)
-    media = app->position;
-  counts (app, &in, &out);
-  g_object_get (app->umat, "backend", &backend, NULL);
-
-  printf (PROG ": wrote %s%s\n", app->output,
-      app->interrupted ? " (interrupted: up to where it stopped)" : "");
-  printf ("  frames in:   %" G_GUINT64_FORMAT "\n", in);
+  if (app->n_workers > 0)
+    g_object_get (worker_umat (app->workers[0]), "backend", &backend, NULL);
+  printf (PROG ": wrote %s%s%s%s\n", app->output, how ? " (" : "",
+      how ? how : "", how ? ")" : "");
+  if (!app->join_only)
+    printf ("  frames in:   %" G_GUINT64_FORMAT "\n", in);
   printf ("  frames out:  %" G_GUINT64_FORMAT " (selection-rate %d)\n", out,
-      app->selection_rate);
+      app->options.selection_rate);
   printf ("  seconds:     %.2f\n", wall);
-  printf ("  fps:         %.1f in, %.1f out\n", in / wall, out / wall);
-  printf ("  speed:       %.2fx realtime (%.2f s of video)\n",
-      (gdouble) media / GST_SECOND / wall, (gdouble) media / GST_SECOND);
-  printf ("  backend:     %s\n", backend ? backend : "");
-  printf ("  encoder:     %s\n", app->encoder_name);
+  if (!app->join_only)
+    printf ("  fps:         %.1f in, %.1f out\n", in / wall, out / wall);
+  printf ("  speed:       %.2fx realtime (%.2f s of video)\n", media / wall,
+      media);
+  if (!app->join_only) {
+    printf ("  backend:     %s\n", backend ? backend : "");
+    printf ("  encoder:     %s\n", app->options.encoder_name);
+  }
+  if (app->ranges != NULL && app->segment == NULL) {
+    printf ("  jobs:        %u (ranges of", app->n_ranges);
+    for (i = 0; i < app->n_ranges; i++)
+      printf ("%s %" G_GUINT64_FORMAT, i ? "," : "", app->ranges[i].frames);
+    printf (" frames)\n");
+  }
   fflush (stdout);
   g_free (backend);
 }
 
+/* After a second signal: no file. The pipelines are left running (an
+ * encoder may take its time to stop): the program ends. */
+static int
+end_stopped (App * app)
+{
+  g_unlink (app->output);
+  remove_parts (app);
+  say (&app->options, NULL, "stopped by a second signal: no file written "
+      "(%s was unfinished and is removed)", app->output);
+  return 128 + app->interrupted;
+}
+
+/* ---- the modes --------------------------------------------------------- */
+
+static const gchar *
+device_for (App * app, guint index)
+{
+  return app->devices ? app->devices[index % g_strv_length (app->devices)] :
+      NULL;
+}
+
+/* INPUT to OUTPUT in one pipeline. */
+static int
+process_whole (App * app)
+{
+  GstClockTime done, total;
+  guint64 in, out;
+
+  app->n_workers = 1;
+  app->workers = g_new0 (Worker *, 1);
+  app->workers[0] = worker_new (&app->options, app->input, app->output,
+      app->container, TRUE, NULL, device_for (app, 0), NULL,
+      (WorkerDone) on_worker_done, app);
+  run_work (app);
+  app->end_us = g_get_monotonic_time ();
+  if (app->options.on_terminal && work_error (app) == NULL && !app->stopped) {
+    on_progress (app);          /* the bar as it ended, then a new line */
+    fprintf (stderr, "\n");
+  }
+  note_backend (app);
+  if (app->stopped)
+    return end_stopped (app);
+  if (work_error (app) != NULL)
+    fail_run (app, work_error (app), work_sink_failed (app));
+  work_done (app, &done, &total, &in, &out);
+  if (in == 0 && !app->interrupted) {
+    g_unlink (app->output);
+    fail ("no video frames reached umatconvert");
+  }
+  print_summary (app, app->interrupted ? "interrupted: up to where it "
+      "stopped" : NULL, done, in, out);
+  return app->interrupted ? 128 + app->interrupted : 0;
+}
+
+/* Each range must have decoded the frames the scan counted between its
+ * cuts: otherwise the demuxer or the decoder did not seek exactly (seen
+ * with Matroska inputs with B-frames, whose first frame after a seek comes
+ * out twice), the frames would not be those of --jobs 1, and selection
+ * would count wrong. */
+static void
+check_ranges (App * app)
+{
+  const Range *r;
+  guint64 in, out;
+  guint i;
+
+  for (i = 0; i < app->n_workers; i++) {
+    r = app->segment ? &app->ranges[app->segment_index] : &app->ranges[i];
+    worker_counts (app->workers[i], &in, &out);
+    if (in != r->frames) {
+      gchar *error = g_strdup_printf ("range %u of %u gave %" G_GUINT64_FORMAT
+          " frames where %s has %" G_GUINT64_FORMAT " there: it cannot be "
+          "cut exactly into ranges; run it with --jobs 1", r->index, r->count,
+          in, app->input, r->frames);
+
+      fail_run (app, error, FALSE);
+    }
+  }
+}
+
+/* The ranges that go into the file of an interrupted --jobs run: those
+ * that finished, up to and with the first that did not, if it wrote any
+ * frame. Sets app->reached. */
+static guint
+finished_prefix (App * app)
+{
+  guint i;
+
+  app->reached = app->ranges[0].start;
+  for (i = 0; i < app->n_workers; i++) {
+    guint64 in, out;
+
+    worker_counts (app->workers[i], &in, &out);
+    if (worker_finished (app->workers[i])) {
+      app->reached = app->ranges[i].end;
+      continue;
+    }
+    if (out > 0) {
+      app->reached = worker_encoded_end (app->workers[i]);
+      return i + 1;
+    }
+    return i;
+  }
+  return app->n_workers;
+}
+
+/* INPUT to OUTPUT in one pipeline per range, at the same time. */
+static int
+process_ranges (App * app)
+{
+  GstClockTime done, total;
+  guint64 in, out, size;
+  gchar *dir, *name, *template, *how = NULL;
+  GStatBuf st;
+  guint i, n;
+
+  dir = g_path_get_dirname (app->output);
+  name = g_path_get_basename (app->output);
+  template = g_strdup_printf ("%s/.%s.parts-XXXXXX", dir, name);
+  app->parts_dir = g_mkdtemp (template);
+  g_free (name);
+  g_free (dir);
+  if (app->parts_dir == NULL)
+    fail ("cannot make a folder for the parts next to %s: %s", app->output,
+        g_strerror (errno));
+  size = g_stat (app->input, &st) == 0 ? (guint64) st.st_size : 0;
+
+  app->n_workers = app->n_ranges;
+  app->workers = g_new0 (Worker *, app->n_workers);
+  app->part_paths = g_new0 (gchar *, app->n_workers + 1);
+  for (i = 0; i < app->n_workers; i++) {
+    gchar *text = range_text (&app->ranges[i]);
+
+    app->part_paths[i] = g_strdup_printf ("%s/part-%u.mp4", app->parts_dir,
+        i);
+    note (&app->options, "%s, on %s", text, device_for (app, i) ?
+        device_for (app, i) : "umatconvert's choice of device");
+    g_free (text);
+    app->workers[i] = worker_new (&app->options, app->input,
+        app->part_paths[i], container_for (app->part_paths[i]), FALSE,
+        &app->ranges[i], device_for (app, i), part_info_new (app->input,
+            size, &app->ranges[i], &app->options),
+        (WorkerDone) on_worker_done, app);
+  }
+  run_work (app);
+  if (app->options.on_terminal && work_error (app) == NULL && !app->stopped) {
+    on_progress (app);
+    fprintf (stderr, "\n");
+  }
+  note_backend (app);
+  if (app->stopped)
+    return end_stopped (app);
+  if (work_error (app) != NULL)
+    fail_run (app, work_error (app), FALSE);
+  if (!app->interrupted)
+    check_ranges (app);
+  work_done (app, &done, &total, &in, &out);
+
+  /* the parts that make a whole from the start */
+  n = app->interrupted ? finished_prefix (app) : app->n_workers;
+  if (n < app->n_workers) {
+    /* what the file holds */
+    app->n_workers = n;
+    work_done (app, &done, &total, &in, &out);
+    app->n_workers = app->n_ranges;
+  }
+  if (n == 0) {
+    remove_parts (app);
+    say (&app->options, NULL, "interrupted before the first frame was "
+        "encoded: no file written");
+    return 128 + app->interrupted;
+  }
+  {
+    gchar **parts = g_new0 (gchar *, n + 1);
+
+    for (i = 0; i < n; i++)
+      parts[i] = app->part_paths[i];
+    say (&app->options, NULL, "joining %u part%s into %s", n, n > 1 ? "s" :
+        "", app->output);
+    run_join (app, (const gchar * const *) parts, app->input,
+        app->interrupted != 0);
+    g_free (parts);
+  }
+  app->end_us = g_get_monotonic_time ();
+  if (app->stopped)
+    return end_stopped (app);
+  if (join_error (app->join) != NULL)
+    fail_run (app, join_error (app->join), join_sink_failed (app->join));
+  remove_parts (app);
+
+  if (app->interrupted) {
+    gchar *reached = clock_text ((gdouble) app->reached / GST_SECOND);
+
+    how = n < app->n_workers ? g_strdup_printf ("interrupted: up to %s, "
+        "where range %u of %u stopped", reached, n - 1, app->n_workers) :
+        g_strdup ("interrupted: up to where it stopped");
+    done = app->reached - app->ranges[0].start;
+    g_free (reached);
+  }
+  print_summary (app, how, done, in, out);
+  g_free (how);
+  return app->interrupted ? 128 + app->interrupted : 0;
+}
+
+/* --segment K/N: range K alone into PART. */
+static int
+process_segment (App * app)
+{
+  const Range *r;
+  GstClockTime done, total;
+  guint64 in, out;
+  GStatBuf st;
+  gchar *text;
+
+  if (app->segment_index >= app->n_ranges) {
+    /* fewer clean keyframes than ranges asked for: nothing is missing */
+    say (&app->options, NULL, "range %u of %u is empty: %s has clean "
+        "keyframes for %u ranges only; no part written (--join does not "
+        "need one)", app->segment_index, app->segment_count, app->input,
+        app->n_ranges);
+    return 0;
+  }
+  r = &app->ranges[app->segment_index];
+  text = range_text (r);
+  say (&app->options, NULL, "%s", text);
+  app->n_workers = 1;
+  app->workers = g_new0 (Worker *, 1);
+  app->workers[0] = worker_new (&app->options, app->input, app->output,
+      app->container, FALSE, r, device_for (app, 0), part_info_new
+      (app->input, g_stat (app->input, &st) == 0 ? (guint64) st.st_size : 0,
+          r, &app->options), (WorkerDone) on_worker_done, app);
+  run_work (app);
+  app->end_us = g_get_monotonic_time ();
+  if (app->options.on_terminal && work_error (app) == NULL && !app->stopped) {
+    on_progress (app);
+    fprintf (stderr, "\n");
+  }
+  note_backend (app);
+  if (app->stopped)
+    return end_stopped (app);
+  if (work_error (app) != NULL)
+    fail_run (app, work_error (app), work_sink_failed (app));
+  if (!app->interrupted)
+    check_ranges (app);
+  work_done (app, &done, &total, &in, &out);
+  if (out == 0) {
+    /* a part without frames cannot be read back: none is better */
+    g_unlink (app->output);
+    say (&app->options, NULL, "interrupted before the first frame was "
+        "encoded: no part written");
+    g_free (text);
+    return 128 + app->interrupted;
+  }
+  print_summary (app, app->interrupted ? "interrupted: incomplete, --join "
+      "refuses it" : text, done, in, out);
+  g_free (text);
+  return app->interrupted ? 128 + app->interrupted : 0;
+}
+
+/* --join PART... OUTPUT */
+static int
+process_join (App * app)
+{
+  GstClockTime done, total;
+  guint64 frames;
+  gchar *how;
+
+  run_join (app, app->parts, app->audio_from, FALSE);
+  app->end_us = g_get_monotonic_time ();
+  if (app->stopped)
+    return end_stopped (app);
+  if (join_error (app->join) != NULL)
+    fail_run (app, join_error (app->join), join_sink_failed (app->join));
+  join_progress (app->join, &done, &total, &frames);
+  how = g_strdup_printf ("%u parts joined%s", join_parts (app->join),
+      app->interrupted ? "; interrupted: up to where it stopped" : "");
+  print_summary (app, how, done, 0, frames);
+  g_free (how);
+  return app->interrupted ? 128 + app->interrupted : 0;
+}
+
 /* ---- main -------------------------------------------------------------- */
+
+static void
+app_clear (App * app)
+{
+  guint i;
+
+  if (app->join)
+    join_free (app->join);
+  for (i = 0; i < app->n_workers; i++)
+    if (app->workers[i])
+      worker_free (app->workers[i]);
+  g_free (app->workers);
+  if (app->scan)
+    scan_free (app->scan);
+  g_free (app->ranges);
+  g_strfreev (app->part_paths);
+  g_free (app->parts_dir);
+  g_strfreev (app->devices);
+  g_free (app->devices_text);
+  g_free (app->segment);
+  g_free (app->audio_from);
+  g_main_loop_unref (app->loop);
+  g_free (app->options.encoder_name);
+  g_free (app->options.encoder_desc);
+  g_free (app->options.chain);
+  g_free (app->options.device);
+}
 
 static gboolean
 check_positive (const gchar * option, gint value, gint max)
@@ -771,47 +883,114 @@ check_positive (const gchar * option, gint value, gint max)
   return FALSE;
 }
 
+static int
+bad_arguments (const gchar * format, ...) G_GNUC_PRINTF (1, 2);
+
+static int
+bad_arguments (const gchar * format, ...)
+{
+  va_list args;
+
+  fprintf (stderr, PROG ": error: ");
+  va_start (args, format);
+  vfprintf (stderr, format, args);
+  va_end (args);
+  fprintf (stderr, " (see --help)\n");
+  return 2;
+}
+
+/* The input must be a file we can read, and not the output. */
+static void
+check_files (const gchar * input, const gchar * output)
+{
+  gchar *in_path, *out_path;
+
+  if (!g_file_test (input, G_FILE_TEST_EXISTS))
+    fail ("no such file: %s", input);
+  if (!g_file_test (input, G_FILE_TEST_IS_REGULAR)
+      || g_access (input, R_OK) != 0)
+    fail ("cannot read %s", input);
+  in_path = realpath (input, NULL);
+  out_path = g_canonicalize_filename (output, NULL);
+  if (in_path != NULL && g_str_equal (in_path, out_path))
+    fail ("the output would overwrite the input: %s", output);
+  free (in_path);
+  g_free (out_path);
+}
+
+/* The default --jobs (see the top of the file). */
+static gint
+default_jobs (App * app)
+{
+  gint jobs = CLAMP ((gint) g_get_num_processors () / JOBS_CORES, 1,
+      JOBS_MAX);
+
+  if (app->devices != NULL)
+    jobs = MAX (jobs, (gint) g_strv_length (app->devices));
+  return jobs;
+}
+
 int
 main (int argc, char **argv)
 {
   App app = {
-    .selection_rate = DEFAULT_SELECTION_RATE,
-    .queue_size = DEFAULT_QUEUE_SIZE,
-    .prefetch = DEFAULT_PREFETCH,
+    .options = {
+          .selection_rate = DEFAULT_SELECTION_RATE,
+          .queue_size = DEFAULT_QUEUE_SIZE,
+          .prefetch = DEFAULT_PREFETCH,
+        },
     .stats_period = DEFAULT_STATS_PERIOD,
-    .duration = GST_CLOCK_TIME_NONE,
-    .encoded_end = GST_CLOCK_TIME_NONE,
   };
+  Options *o = &app.options;
   GOptionEntry entries[] = {
-    {"chain", 'c', 0, G_OPTION_ARG_STRING, &app.chain,
+    {"chain", 'c', 0, G_OPTION_ARG_STRING, &o->chain,
         "OpenCV cvtColor codes, comma-separated (default: none, only "
           "converts for the encoder)", "CODES"},
-    {"selection-rate", 's', 0, G_OPTION_ARG_INT, &app.selection_rate,
+    {"selection-rate", 's', 0, G_OPTION_ARG_INT, &o->selection_rate,
         "Keep 1 frame of every N (default 1)", "N"},
-    {"queue-size", 'q', 0, G_OPTION_ARG_INT, &app.queue_size,
+    {"queue-size", 'q', 0, G_OPTION_ARG_INT, &o->queue_size,
         "Frames of UMats in the OpenCL pool (default 4)", "N"},
-    {"prefetch", 'p', 0, G_OPTION_ARG_INT, &app.prefetch,
+    {"prefetch", 'p', 0, G_OPTION_ARG_INT, &o->prefetch,
         "Decoded frames queued ahead of umatconvert (default 8)", "N"},
-    {"device", 'd', 0, G_OPTION_ARG_STRING, &app.device,
+    {"device", 'd', 0, G_OPTION_ARG_STRING, &o->device,
         "auto, cpu or opencl (default auto)", "DEVICE"},
-    {"encoder", 'e', 0, G_OPTION_ARG_STRING, &app.encoder_desc,
+    {"encoder", 'e', 0, G_OPTION_ARG_STRING, &o->encoder_desc,
         "Encoder element, with properties if wanted (default: a hardware "
-          "H.264 encoder that opens, else '" SOFTWARE_ENCODER "')",
+          "H.264 encoder that opens, else 'x264enc speed-preset=veryfast')",
         "'NAME [PROP=VALUE ...]'"},
+    {"jobs", 'j', 0, G_OPTION_ARG_INT, &app.jobs,
+        "Pipelines at once, each on a range of the input cut at keyframes "
+          "(default: 1 below 16 cores, else 1 per 8 cores, at most 8)", "N"},
+    {"devices", 0, 0, G_OPTION_ARG_STRING, &app.devices_text,
+        "OpenCL devices to spread the pipelines over, comma-separated: a GPU "
+          "index or part of a device or platform name (umatconvert's "
+          "opencl-device)", "LIST"},
+    {"segment", 0, 0, G_OPTION_ARG_STRING, &app.segment,
+        "Only range K (0-based) of N, into an MP4 part for --join", "K/N"},
+    {"join", 0, 0, G_OPTION_ARG_NONE, &app.join_only,
+        "Join the parts of --segment runs: PART... OUTPUT", NULL},
+    {"audio-from", 0, 0, G_OPTION_ARG_FILENAME, &app.audio_from,
+        "With --join: the input, for its audio (default: the input the "
+          "parts name, if it is there)", "INPUT"},
     {"stats-period", 0, 0, G_OPTION_ARG_DOUBLE, &app.stats_period,
         "Seconds between progress lines when stderr is not a terminal "
           "(default 1)", "S"},
+    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &o->verbose,
+        "Notes on what runs where and why", NULL},
     {NULL}
   };
   GOptionContext *context;
   GError *err = NULL;
-  gchar *in_path, *out_path;
-  int status = 0;
+  guint sigint, sigterm, progress;
+  int status;
 
   context = g_option_context_new ("INPUT OUTPUT");
   g_option_context_set_summary (context, "Runs a video file through "
       "umatconvert into an H.264 file; the container follows OUTPUT's "
-      "extension (.mp4, .mkv, .mov, .ts, .flv, .h264).");
+      "extension (.mp4, .mkv, .mov, .ts, .flv, .h264).\n\n"
+      "  umat-process [OPTION...] --segment K/N INPUT PART.mp4\n"
+      "  umat-process --join [--audio-from INPUT] PART.mp4... OUTPUT\n\n"
+      "process range K of N alone, and join such parts.");
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_add_group (context, gst_init_get_option_group ());
   if (!g_option_context_parse (context, &argc, &argv, &err)) {
@@ -819,86 +998,123 @@ main (int argc, char **argv)
     return 2;
   }
   g_option_context_free (context);
-  if (argc != 3) {
-    fprintf (stderr, PROG ": error: need INPUT and OUTPUT (see --help)\n");
+  if (app.join_only ? argc < 3 : argc != 3)
+    return bad_arguments (app.join_only ? "--join needs PART... and OUTPUT" :
+        "need INPUT and OUTPUT");
+  if (o->chain == NULL)
+    o->chain = g_strdup (DEFAULT_CHAIN);
+  if (o->device == NULL)
+    o->device = g_strdup (DEFAULT_DEVICE);
+  if (!check_positive ("--selection-rate", o->selection_rate, G_MAXINT)
+      || !check_positive ("--queue-size", o->queue_size, 64)
+      || !check_positive ("--prefetch", o->prefetch, 1000)
+      || (app.jobs != 0 && !check_positive ("--jobs", app.jobs, MAX_JOBS)))
     return 2;
+  if (!(app.stats_period >= 0.01 && app.stats_period <= 3600))
+    return bad_arguments ("--stats-period must be between 0.01 and 3600 "
+        "seconds");
+  if (!g_str_equal (o->device, "auto") && !g_str_equal (o->device, "cpu")
+      && !g_str_equal (o->device, "opencl"))
+    return bad_arguments ("--device must be auto, cpu or opencl, not '%s'",
+        o->device);
+  if (app.devices_text != NULL) {
+    if (g_str_equal (o->device, "cpu"))
+      return bad_arguments ("--devices names OpenCL devices, and --device "
+          "cpu uses none");
+    app.devices = g_strsplit (app.devices_text, ",", -1);
+    if (g_strv_length (app.devices) == 0 || **app.devices == '\0')
+      return bad_arguments ("--devices needs a comma-separated list");
   }
-  if (app.chain == NULL)
-    app.chain = g_strdup (DEFAULT_CHAIN);
-  if (app.device == NULL)
-    app.device = g_strdup (DEFAULT_DEVICE);
-  if (!check_positive ("--selection-rate", app.selection_rate, G_MAXINT)
-      || !check_positive ("--queue-size", app.queue_size, 64)
-      || !check_positive ("--prefetch", app.prefetch, 1000))
-    return 2;
-  if (!(app.stats_period >= 0.01 && app.stats_period <= 3600)) {
-    fprintf (stderr, PROG ": error: --stats-period must be between 0.01 "
-        "and 3600 seconds\n");
-    return 2;
+  if (app.segment != NULL) {
+    gchar *end;
+
+    app.segment_index = g_ascii_strtoull (app.segment, &end, 10);
+    if (end == app.segment || *end != '/'
+        || (app.segment_count = g_ascii_strtoull (end + 1, &end, 10)) == 0
+        || *end != '\0' || app.segment_count > MAX_JOBS
+        || app.segment_index >= app.segment_count)
+      return bad_arguments ("--segment takes K/N, with 0 <= K < N <= %d, "
+          "not '%s'", MAX_JOBS, app.segment);
+    if (app.jobs != 0 || app.join_only)
+      return bad_arguments ("--segment goes with neither --jobs nor --join");
   }
-  if (!g_str_equal (app.device, "auto") && !g_str_equal (app.device, "cpu")
-      && !g_str_equal (app.device, "opencl")) {
-    fprintf (stderr, PROG ": error: --device must be auto, cpu or opencl, "
-        "not '%s'\n", app.device);
-    return 2;
-  }
-  app.input = argv[1];
-  app.output = argv[2];
-  app.on_terminal = isatty (STDERR_FILENO);
+  if (app.audio_from != NULL && !app.join_only)
+    return bad_arguments ("--audio-from goes with --join");
+  if (app.join_only && app.jobs != 0)
+    return bad_arguments ("--join goes without --jobs");
+  o->on_terminal = isatty (STDERR_FILENO);
+  o->convert_threads = g_get_num_processors ();
 
-  if (!g_file_test (app.input, G_FILE_TEST_EXISTS))
-    fail ("no such file: %s", app.input);
-  if (!g_file_test (app.input, G_FILE_TEST_IS_REGULAR)
-      || g_access (app.input, R_OK) != 0)
-    fail ("cannot read %s", app.input);
-  in_path = realpath (app.input, NULL);
-  out_path = g_canonicalize_filename (app.output, NULL);
-  if (in_path != NULL && g_str_equal (in_path, out_path))
-    fail ("the output would overwrite the input: %s", app.output);
-  free (in_path);
-  g_free (out_path);
+  app.output = argv[argc - 1];
+  app.container = container_for (app.output);
+  if (app.container == NULL)
+    fail ("cannot tell the container from the name '%s': end it in .mp4, "
+        ".mkv, .mov, .ts, .flv or .h264", app.output);
+  if (app.segment != NULL && !g_str_equal (app.container->extension, ".mp4"))
+    fail ("a part is an MP4 file: name it PART.mp4, not '%s'", app.output);
+  if (app.join_only) {
+    gint i;
 
-  g_mutex_init (&app.lock);
-  find_plugin ();
-  build_pipeline (&app);
-  fprintf (stderr, PROG ": %s -> %s\n", app.input, app.output);
-  fprintf (stderr, PROG ": umatconvert chain=\"%s\" selection-rate=%d "
-      "device=%s, encoder %s\n", app.chain, app.selection_rate, app.device,
-      app.encoder_name);
-
-  run (&app);
-  if (app.on_terminal && app.error == NULL) {
-    on_progress (&app);         /* the bar as it ended, then a new line */
+    for (i = 1; i < argc - 1; i++)
+      check_files (argv[i], app.output);
+    app.parts = (const gchar * const *) argv + 1;
+    argv[argc - 1] = NULL;
+  } else {
+    app.input = argv[1];
+    check_files (app.input, app.output);
+    find_plugin ();
+    check_devices (&app);
+    pick_encoder (o);
+    if (app.jobs == 0)
+      app.jobs = app.segment ? 1 : default_jobs (&app);
+    /* the videoconverts that may go in share the cores */
+    o->convert_threads = MAX (1, o->convert_threads / app.jobs);
+    fprintf (stderr, PROG ": %s -> %s\n", app.input, app.output);
+    fprintf (stderr, PROG ": umatconvert chain=\"%s\" selection-rate=%d "
+        "device=%s, encoder %s", o->chain, o->selection_rate, o->device,
+        o->encoder_name);
+    if (app.jobs > 1)
+      fprintf (stderr, ", %d jobs", app.jobs);
     fprintf (stderr, "\n");
   }
-  gst_element_set_state (app.pipeline, GST_STATE_NULL);
 
-  if (app.error != NULL) {
-    /* half a file is worse than none (a file of that name that was there
-     * before is gone already: filesink truncated it), but a file filesink
-     * could not open is not ours */
-    if (!app.sink_failed)
-      g_unlink (app.output);
-    fail ("%s", app.error);
-  }
-  {
-    guint64 in, out;
+  app.loop = g_main_loop_new (NULL, FALSE);
+  sigint = g_unix_signal_add (SIGINT, (GSourceFunc) on_sigint, &app);
+  sigterm = g_unix_signal_add (SIGTERM, (GSourceFunc) on_sigterm, &app);
+  /* the bar redraws 4 times a second; lines come every stats period */
+  progress = g_timeout_add (o->on_terminal ? 250 : app.stats_period * 1000,
+      (GSourceFunc) on_progress, &app);
+  app.start_us = g_get_monotonic_time ();
 
-    counts (&app, &in, &out);
-    if (in == 0 && !app.interrupted) {
-      g_unlink (app.output);
-      fail ("no video frames reached umatconvert");
+  if (app.join_only) {
+    status = process_join (&app);
+  } else if (app.segment != NULL || app.jobs > 1) {
+    if (!run_scan (&app, app.segment ? app.segment_count : (guint) app.jobs)) {
+      say (o, NULL, "interrupted by %s before anything was written: no file",
+          signal_text (app.interrupted));
+      status = 128 + app.interrupted;
+    } else if (app.segment != NULL) {
+      status = process_segment (&app);
+    } else if (app.n_ranges < 2) {
+      note (o, "%s has no clean keyframe to cut at: one pipeline does it "
+          "all", app.input);
+      g_free (app.ranges);
+      app.ranges = NULL;
+      status = process_whole (&app);
+    } else {
+      if (app.n_ranges < (guint) app.jobs)
+        note (o, "%s has clean keyframes for %u ranges only", app.input,
+            app.n_ranges);
+      status = process_ranges (&app);
     }
+  } else {
+    status = process_whole (&app);
   }
-  print_summary (&app);
-  if (app.interrupted)
-    status = 130;
 
-  gst_object_unref (app.pipeline);
-  g_free (app.encoder_name);
-  g_free (app.chain);
-  g_free (app.device);
-  g_free (app.encoder_desc);
-  g_mutex_clear (&app.lock);
+  g_source_remove (progress);
+  g_source_remove (sigterm);
+  g_source_remove (sigint);
+  if (!app.stopped)
+    app_clear (&app);
   return status;
 }

@@ -10,7 +10,10 @@
  * the cache. Where an edge filters chroma across rows, a stage computes a
  * row or two more than its block above and below (the next stage's
  * input_rows), so blocks never depend on each other and run on as many
- * threads as OpenCV has, each with scratch of its own.
+ * threads as OpenCV has. A frame goes to OpenCV's threads in a few stripes
+ * of blocks per thread, so that a thread the system holds back leaves its
+ * stripes to the others; a running stripe borrows one of the plan's sets
+ * of scratch (as many as threads).
  *
  * cvtColor codes run on the block as they would on a whole frame: they are
  * pixel-local, and OpenCV's 4:2:0 codes take any even number of rows. A
@@ -18,12 +21,16 @@
  * image laid out as OpenCV wants it (planes back to back), in the cache.
  */
 #include "umatcv-cpu.hpp"
+#include "umatcv-edges-fast.hpp"
 
 #include <opencv2/core/utility.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
+#include <mutex>
+#include <thread>
 
 namespace umatcv {
 
@@ -31,6 +38,9 @@ namespace {
 
 /* Rows a block aims at: its widest image about this big. */
 const size_t block_bytes = 128 * 1024;
+
+/* Stripes of blocks a frame is cut into for each thread. */
+const int stripes_per_thread = 4;
 
 bool
 is_cv420 (UmatcvLayout l)
@@ -120,6 +130,73 @@ copy_rows (const View &src, const View &dst, int y0, int y1)
   }
 }
 
+/* The cvtColor codes that only move bytes (BGR2RGB, BGRA2BGR, BGR2RGBA
+ * and the others numbered 0 to 5) as the reorder edge that gives their
+ * bytes, from the layout OpenCV sees (padding is alpha to it); else an op
+ * of another kind. */
+Op
+shuffle_op (const Op &op, UmatcvLayout from)
+{
+  Op edge = op;
+  edge.kind = OpKind::CVT;
+  if (op.kind != OpKind::CVT || op.code < cv::COLOR_BGR2BGRA
+      || op.code > cv::COLOR_BGRA2RGBA)
+    return edge;
+  if (from == UMATCV_LAYOUT_BGRX)
+    from = UMATCV_LAYOUT_BGRA;
+  else if (from == UMATCV_LAYOUT_RGBX)
+    from = UMATCV_LAYOUT_RGBA;
+  if (layout_packing (from).kind != Packing::Kind::RGB
+      || layout_packing (op.output).kind != Packing::Kind::RGB)
+    return edge;
+  edge.kind = OpKind::REORDER;
+  edge.inputs = UMATCV_LAYOUT_BIT (from);
+  return edge;
+}
+
+/* Whether the rows' BGR2HSV gives this process's OpenCV's bytes.
+ * OpenCV's own code does (tests/edges runs every colour), but a build of
+ * OpenCV may route the code to a HAL of its own: a probe of 2^18 colours
+ * (every pair of two components, the third at four places among them)
+ * against cvtColor, once a build of the rows. */
+bool
+hsv_rows_agree (const rows::Kernels *k)
+{
+  static std::mutex lock;
+  static const rows::Kernels *probed[4];
+  static bool agreed[4];
+  std::lock_guard<std::mutex> guard (lock);
+  int i = 0;
+  for (; i < 4 && probed[i]; i++)
+    if (probed[i] == k)
+      return agreed[i];
+  if (i == 4)
+    return false;
+
+  cv::Mat probe (4 * 256, 256, CV_8UC3), ref, got (probe.size (), CV_8UC3);
+  for (int y = 0; y < probe.rows; y++) {
+    uint8_t *p = probe.ptr (y);
+    for (int x = 0; x < 256; x++, p += 3) {
+      int a = x, b = y & 255, third[4] = {b, (a + b) / 2, 255 - a, 0};
+      p[0] = (uint8_t) a;
+      p[1] = (uint8_t) b;
+      p[2] = (uint8_t) third[y >> 8];
+    }
+  }
+  bool same = true;
+  const int codes[2] = {cv::COLOR_BGR2HSV, cv::COLOR_RGB2HSV};
+  for (int c = 0; c < 2 && same; c++) {
+    cv::cvtColor (probe, ref, codes[c]);
+    for (int y = 0; y < probe.rows; y++)
+      k->hsv (probe.ptr (y), nullptr, c ? rows::ORDER_RGB : rows::ORDER_BGR,
+          got.ptr (y), probe.cols);
+    same = cv::norm (ref, got, cv::NORM_INF) == 0;
+  }
+  probed[i] = k;
+  agreed[i] = same;
+  return same;
+}
+
 bool
 overlap (const UmatcvImage *a, const UmatcvImage *b)
 {
@@ -145,12 +222,19 @@ struct CpuPlan::Stage {
   Op op;
   UmatcvLayout from, to;
   Edge edge;
+  /* the SIMD rows that run `edge`, NULL: the reference; a code that only
+   * moves bytes runs as the edge when there are rows for it */
+  const rows::Kernels *rows;
+  bool shuffle;
+  /* BGR2HSV or RGB2HSV through the rows' copy of OpenCV's arithmetic */
+  const rows::Kernels *hsv_rows;
   /* a cvtColor 4:2:0/4:2:2 matrix step with a colorimetry OpenCV has no
    * code for: umatcv-yuv.cpp runs it */
   bool own_matrix;
 };
 
 struct CpuPlan::Part {
+  std::atomic<bool> busy {false}; /* lent to a running stripe */
   std::vector<cv::Mat> scratch;   /* the output of each stage but the last */
   cv::Mat frame_in, frame_out;    /* 4:2:0 frames as cvtColor takes them */
   cv::Mat edge_rows;              /* int32 rows the edges work in */
@@ -170,6 +254,7 @@ CpuPlan::CpuPlan (const std::vector<Op> &ops, UmatcvLayout in,
       || in_colorimetry.range != bt601.range
       || out_colorimetry.matrix != bt601.matrix
       || out_colorimetry.range != bt601.range;
+  const rows::Kernels *rows = edge_rows_pick ();
   UmatcvLayout layout = in;
   size_t widest = row_bytes (in, width);
   for (const Op &op : ops) {
@@ -178,8 +263,22 @@ CpuPlan::CpuPlan (const std::vector<Op> &ops, UmatcvLayout in,
     st.from = op_is_edge (op) ? op_input (op) : layout;
     st.to = op.output;
     st.own_matrix = custom && yuv_matrix_step (op, layout);
-    if (op_is_edge (op))
+    st.rows = nullptr;
+    st.shuffle = false;
+    st.hsv_rows = op.kind == OpKind::CVT && rows && rows->hsv
+        && (op.code == cv::COLOR_BGR2HSV || op.code == cv::COLOR_RGB2HSV)
+        && (layout == UMATCV_LAYOUT_BGR || layout == UMATCV_LAYOUT_RGB)
+        && hsv_rows_agree (rows) ? rows : nullptr;
+    Op shuffle = shuffle_op (op, layout);
+    if (op_is_edge (op)) {
       st.edge = make_edge (op, in_colorimetry, out_colorimetry);
+    } else if (shuffle.kind == OpKind::REORDER && rows
+        && rows->reorders_codes) {
+      st.edge = make_edge (shuffle, in_colorimetry, out_colorimetry);
+      st.shuffle = edge_rows_cover (st.edge, rows);
+    }
+    if (op_is_edge (op) || st.shuffle)
+      st.rows = edge_rows_cover (st.edge, rows) ? rows : nullptr;
     stages_.push_back (st);
     layout = op.output;
     widest = std::max (widest, row_bytes (layout, width));
@@ -284,8 +383,18 @@ CpuPlan::run_block (Part &part, int y0, int y1, const View &in,
     View dst = i == last ? out : scratch_view (st.to, width_, height_,
         part.scratch[i].data, r.y0, r.y1);
 
-    if (op_is_edge (st.op)) {
-      run_edge (st.edge, src, dst, r.y0, r.y1, edge_rows);
+    if (op_is_edge (st.op) || st.shuffle) {
+      run_edge_rows (st.edge, st.rows, src, dst, r.y0, r.y1, edge_rows);
+      continue;
+    }
+
+    if (st.hsv_rows) {
+      rows::Order order = st.op.code == cv::COLOR_RGB2HSV ? rows::ORDER_RGB
+          : rows::ORDER_BGR;
+      for (int y = r.y0; y < r.y1; y++)
+        st.hsv_rows->hsv (src.row (0, y),
+            y + 1 < r.y1 ? src.row (0, y + 1) : nullptr, order,
+            dst.row (0, y), width_);
       continue;
     }
 
@@ -335,11 +444,27 @@ CpuPlan::run (const UmatcvImage *in, const UmatcvImage *out)
   View vin = frame_view (in), vout = frame_view (out);
   int n_blocks = (height_ + block_rows_ - 1) / block_rows_;
   int n_parts = (int) parts_.size ();
-  cv::parallel_for_ (cv::Range (0, n_parts), [&] (const cv::Range &range) {
-    for (int p = range.start; p < range.end; p++)
-      run_part (*parts_[p], n_blocks * p / n_parts,
-          n_blocks * (p + 1) / n_parts, vin, vout);
-  }, n_parts);
+  int n_stripes = n_parts == 1 ? 1 : std::min (n_blocks,
+      n_parts * stripes_per_thread);
+  cv::parallel_for_ (cv::Range (0, n_stripes), [&] (const cv::Range &range) {
+    Part *part = nullptr;
+    /* at most as many stripes run at once as OpenCV has threads; more only
+     * when its thread count grew since the plan was made */
+    while (part == nullptr) {
+      for (const std::unique_ptr<Part> &p : parts_) {
+        bool free = false;
+        if (p->busy.compare_exchange_strong (free, true)) {
+          part = p.get ();
+          break;
+        }
+      }
+      if (part == nullptr)
+        std::this_thread::yield ();
+    }
+    run_part (*part, n_blocks * range.start / n_stripes,
+        n_blocks * range.end / n_stripes, vin, vout);
+    part->busy.store (false);
+  }, n_stripes);
 }
 
 }  /* namespace umatcv */

@@ -5,12 +5,17 @@
  *
  * This is the reference every faster version (SIMD rows, OpenCL kernels)
  * must equal byte for byte: plain integer code, one sample at a time,
- * through rows of int32 in the caller's scratch.
+ * through rows of int32 in the caller's scratch. The second half of the
+ * file walks the same rows and taps with the SIMD rows of
+ * umatcv-edges-simd.cpp (umatcv-edges-fast.hpp).
  */
-#include "umatcv-edges.hpp"
+#include "umatcv-edges-fast.hpp"
+
+#include <opencv2/core/utility.hpp>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 namespace umatcv {
@@ -66,12 +71,15 @@ clamp_int (int v, int lo, int hi)
 
 /* --- samples ---------------------------------------------------------- */
 
+/* A word holds a 10-bit sample: bits beyond it (which I420_10 and the
+ * other low-bit layouts must leave 0) are not part of it. */
 inline int
 read_sample (const uint8_t *p, const Packing &k)
 {
   if (k.sample_bytes == 1)
     return *p;
-  return (int) ((unsigned) p[0] | ((unsigned) p[1] << 8)) >> k.sample_shift;
+  return ((int) ((unsigned) p[0] | ((unsigned) p[1] << 8)) >> k.sample_shift)
+      & 0x3ff;
 }
 
 inline void
@@ -500,6 +508,256 @@ reorder_rows (const View &src, const View &dst, int y0, int y1, Rows s)
   }
 }
 
+/* --- the same with SIMD rows (umatcv-edges-simd.cpp) ------------------ */
+
+rows::Order
+order_of (UmatcvLayout layout)
+{
+  const Packing &p = layout_packing (layout);
+  if (layout_info (layout).pixel_size == 3)
+    return p.r == 2 ? rows::ORDER_BGR : rows::ORDER_RGB;
+  int fourth = p.a >= 0 ? p.a : 6 - p.r - p.g - p.b;
+  if (fourth == 3)
+    return p.r == 2 ? rows::ORDER_BGRA : rows::ORDER_RGBA;
+  return p.r == 1 ? rows::ORDER_ARGB : rows::ORDER_ABGR;
+}
+
+rows::Samples
+samples_of (UmatcvLayout layout)
+{
+  const Packing &p = layout_packing (layout);
+  return {p.sample_bytes, p.sample_shift};
+}
+
+bool
+is_planes (UmatcvLayout layout)
+{
+  Packing::Kind k = layout_packing (layout).kind;
+  return k == Packing::Kind::YUV_PLANAR || k == Packing::Kind::YUV_SEMI;
+}
+
+bool
+is_rgb (UmatcvLayout layout)
+{
+  return layout_packing (layout).kind == Packing::Kind::RGB;
+}
+
+/* The first sample of Cb and Cr of chroma row k, and the samples from one
+ * to the next. */
+void
+chroma_row (const View &v, int k, const uint8_t **u, const uint8_t **w,
+    int *step)
+{
+  const Packing &p = layout_packing (v.layout);
+  if (p.kind == Packing::Kind::YUV_PLANAR) {
+    *u = v.row (p.u_plane, k);
+    *w = v.row (p.v_plane, k);
+    *step = 1;
+  } else {
+    const uint8_t *r = v.row (1, k);
+    int ui = p.v_first ? 1 : 0;
+    *u = r + ui * p.sample_bytes;
+    *w = r + (1 - ui) * p.sample_bytes;
+    *step = 2;
+  }
+}
+
+/* The reference's offsets and rounding in one constant per channel: the
+ * rows multiply the samples as they read them. */
+rows::DecodeMatrix
+decode_matrix (const Edge &e)
+{
+  const int base = (1 << (dec_shift - 1)) - e.dec_y_offset * e.dec_cy;
+  rows::DecodeMatrix m;
+  m.cy = e.dec_cy;
+  m.crv = e.dec_crv;
+  m.cgu = e.dec_cgu;
+  m.cgv = e.dec_cgv;
+  m.cbu = e.dec_cbu;
+  m.k_r = base - e.dec_c_offset16 * e.dec_crv;
+  m.k_g = base - e.dec_c_offset16 * (e.dec_cgu + e.dec_cgv);
+  m.k_b = base - e.dec_c_offset16 * e.dec_cbu;
+  return m;
+}
+
+rows::EncodeMatrix
+encode_matrix (const Edge &e)
+{
+  const int shift = enc_shift + 4;
+  rows::EncodeMatrix m;
+  m.cry = e.enc_cry;
+  m.cgy = e.enc_cgy;
+  m.cby = e.enc_cby;
+  m.k_y = (e.enc_y_offset << enc_shift) + (1 << (enc_shift - 1));
+  m.cru = e.enc_cru;
+  m.cgu = e.enc_cgu;
+  m.cbu = e.enc_cbu;
+  m.crv = e.enc_crv;
+  m.cgv = e.enc_cgv;
+  m.cbv = e.enc_cbv;
+  m.k_c = (e.enc_c_offset << shift) + (1 << (shift - 1));
+  return m;
+}
+
+void
+decode_rows_fast (const Edge &e, const rows::Kernels *k, const View &src,
+    const View &dst, int y0, int y1, Rows s)
+{
+  const UmatcvLayoutInfo &in = layout_info (e.from);
+  rows::DecodeRow r {};
+  r.width = src.width;
+  r.chroma_width = chroma_width (src);
+  r.samples = samples_of (e.from);
+
+  if (e.to == UMATCV_LAYOUT_GRAY) {
+    for (int y = y0; y < y1; y++)
+      k->to8 (src.row (0, y), r.samples, src.width, dst.row (0, y));
+    return;
+  }
+  rows::DecodeMatrix m = decode_matrix (e);
+  r.h_mode = in.chroma_x_shift == 0 ? rows::H_SAME
+      : (e.in_site & UMATCV_SITE_H_COSITED) ? rows::H_UP_COSITED
+      : rows::H_UP_CENTRED;
+  r.order = order_of (e.to);
+  int ch = chroma_height (src);
+  for (int y = y0; y < y1; y++) {
+    Taps vt = axis_taps (y, in.chroma_y_shift, 0, ch,
+        e.in_site & UMATCV_SITE_V_COSITED, false);
+    for (int n = 0; n < vt.n; n++) {
+      chroma_row (src, vt.at[n], &r.u[n], &r.v[n], &r.step);
+      r.weights[n] = vt.w[n];
+    }
+    r.n_taps = vt.n;
+    r.luma = src.row (0, y);
+    r.next_luma = y + 1 < y1 ? src.row (0, y + 1) : nullptr;
+    r.out = dst.row (0, y);
+    k->decode (r, m, (int16_t *) s.base);
+  }
+}
+
+/* Luma rows [y0, y1) and the chroma rows whose first luma row is in
+ * there. Each input row is read once: its luma, and its R'G'B' filtered
+ * along the row into one of three rows of 16-bit sums, which the chroma
+ * rows then sum down the column. */
+void
+encode_rows_fast (const Edge &e, const rows::Kernels *k, const View &src,
+    const View &dst, int y0, int y1, Rows s)
+{
+  const UmatcvLayoutInfo &out = layout_info (e.to);
+  const int ys = out.chroma_y_shift;
+  const int cw = chroma_width (dst), ch = chroma_height (dst);
+  const bool v_cosited = e.out_site & UMATCV_SITE_V_COSITED;
+  rows::EncodeMatrix m = encode_matrix (e);
+  rows::EncodeRow r {};
+  r.width = src.width;
+  r.chroma_width = cw;
+  r.order = order_of (e.from);
+  r.h_down = (e.out_site & UMATCV_SITE_H_COSITED) ? rows::H_DOWN_COSITED
+      : rows::H_DOWN_CENTRED;
+
+  const size_t h_stride = ((size_t) cw + 64) & ~(size_t) 31;
+  int16_t *ring = (int16_t *) s.base;
+
+  int k0 = (y0 + (1 << ys) - 1) >> ys;
+  int k1 = std::min ((y1 + (1 << ys) - 1) >> ys, ch);
+  int lo = y0, hi = y1 - 1, f0 = 0, f1 = -1, lo_tap, hi_tap;
+  if (k0 < k1) {
+    axis_span (k0, 0, ys, src.height, false, v_cosited, &f0, &hi_tap);
+    axis_span (k1 - 1, 0, ys, src.height, false, v_cosited, &lo_tap, &f1);
+    lo = std::min (lo, f0);
+    hi = std::max (hi, f1);
+  }
+
+  int next = k0;
+  for (int y = lo; y <= hi; y++) {
+    bool luma = y >= y0 && y < y1, filter = y >= f0 && y <= f1;
+    if (!luma && !filter)
+      continue;
+    int slot = y % 3;
+    r.in = src.row (0, y);
+    r.next_in = y < hi ? src.row (0, y + 1) : nullptr;
+    r.luma = luma ? dst.row (0, y) : nullptr;
+    for (int c = 0; c < 3; c++)
+      r.h[c] = filter ? ring + (size_t) (slot * 3 + c) * h_stride : nullptr;
+    k->encode_row (r, m);
+
+    for (; next < k1; next++) {
+      Taps vt = axis_taps (next, 0, ys, src.height, false, v_cosited);
+      int top = vt.at[0];
+      for (int n = 1; n < vt.n; n++)
+        top = std::max (top, vt.at[n]);
+      if (top > y)
+        break;
+      rows::EncodeChroma c {};
+      c.chroma_width = cw;
+      c.n_taps = vt.n;
+      /* its taps are among the last three rows filtered */
+      for (int n = 0; n < vt.n; n++) {
+        int t = vt.at[n] % 3;
+        for (int i = 0; i < 3; i++)
+          c.h[n][i] = ring + (size_t) (t * 3 + i) * h_stride;
+        c.weights[n] = vt.w[n];
+      }
+      const uint8_t *u, *v;
+      chroma_row (dst, next, &u, &v, &c.step);
+      c.u = (uint8_t *) u;
+      c.v = (uint8_t *) v;
+      k->encode_chroma (c, m);
+    }
+  }
+}
+
+void
+convert_rows_fast (const Edge &e, const rows::Kernels *k, const View &src,
+    const View &dst, int y0, int y1)
+{
+  const Packing &pi = layout_packing (e.from);
+  const rows::Samples s = samples_of (e.from);
+  for (int y = y0; y < y1; y++)
+    k->to8 (src.row (0, y), s, src.width, dst.row (0, y));
+
+  int ys = layout_info (e.to).chroma_y_shift, cw = chroma_width (src);
+  int k0 = (y0 + (1 << ys) - 1) >> ys;
+  int k1 = std::min ((y1 + (1 << ys) - 1) >> ys, chroma_height (dst));
+  for (int c = k0; c < k1; c++) {
+    const uint8_t *iu, *iv, *ou, *ov;
+    int istep, ostep;
+    chroma_row (src, c, &iu, &iv, &istep);
+    chroma_row (dst, c, &ou, &ov, &ostep);
+    if (istep == 1 && ostep == 1) {
+      k->to8 (iu, s, cw, (uint8_t *) ou);
+      k->to8 (iv, s, cw, (uint8_t *) ov);
+    } else if (istep == 1) {
+      if (ou < ov)
+        k->interleave (iu, iv, s, cw, (uint8_t *) ou);
+      else
+        k->interleave (iv, iu, s, cw, (uint8_t *) ov);
+    } else if (ostep == 1) {
+      if (pi.v_first)
+        k->deinterleave (iv, s, cw, (uint8_t *) ov, (uint8_t *) ou);
+      else
+        k->deinterleave (iu, s, cw, (uint8_t *) ou, (uint8_t *) ov);
+    } else {
+      /* pairs in the same order (edge_rows_cover) */
+      k->to8 (std::min (iu, iv), s, 2 * cw, (uint8_t *) std::min (ou, ov));
+    }
+  }
+}
+
+/* The edge's layouts, not the frames': a code that only moves bytes runs
+ * as a reorder from the layout OpenCV sees, where padding is alpha. */
+void
+reorder_rows_fast (const Edge &e, const rows::Kernels *k, const View &src,
+    const View &dst, int y0, int y1)
+{
+  bool alpha = layout_packing (e.from).a >= 0
+      && layout_info (e.to).pixel_size == 4;
+  rows::Order from = order_of (e.from), to = order_of (e.to);
+  for (int y = y0; y < y1; y++)
+    k->reorder (src.row (0, y), y + 1 < y1 ? src.row (0, y + 1) : nullptr,
+        from, dst.row (0, y), to, alpha, src.width);
+}
+
 const int scratch_rows = 20;
 
 }  /* namespace */
@@ -603,6 +861,89 @@ run_edge (const Edge &edge, const View &src, const View &dst, int y0, int y1,
       break;
     case OpKind::REORDER:
       reorder_rows (src, dst, y0, y1, s);
+      break;
+    default:
+      CV_Error (cv::Error::StsInternal, "not an edge");
+  }
+}
+
+const rows::Kernels *
+edge_rows_pick ()
+{
+  /* the widest this build and CPU have, or below it the one asked for */
+  const char *env = getenv ("UMATCV_CPU_EDGES");
+  std::string want = env ? env : "";
+  if (want == "scalar")
+    return nullptr;
+  const rows::Kernels *rows = rows_baseline::kernels ();
+  if (want == "baseline")
+    return rows;
+#ifdef UMATCV_ROWS_AVX2
+  if (cv::checkHardwareSupport (CV_CPU_AVX2))
+    rows = rows_avx2::kernels ();
+  else
+    return rows;
+  if (want == "avx2")
+    return rows;
+#endif
+#ifdef UMATCV_ROWS_AVX512
+  if (cv::checkHardwareSupport (CV_CPU_AVX512_SKX))
+    rows = rows_avx512::kernels ();
+#endif
+  return rows;
+}
+
+bool
+edge_rows_cover (const Edge &e, const rows::Kernels *rows)
+{
+  if (rows == nullptr)
+    return false;
+  const UmatcvLayoutInfo &in = layout_info (e.from), &out = layout_info (e.to);
+  switch (e.kind) {
+    case OpKind::DECODE_YUV:
+      return is_planes (e.from)
+          && (e.to == UMATCV_LAYOUT_GRAY || is_rgb (e.to));
+    case OpKind::ENCODE_YUV:
+      /* G's coefficient goes into two 16-bit halves */
+      return is_rgb (e.from) && is_planes (e.to) && out.depth == 8
+          && out.chroma_x_shift == 1 && e.enc_cgy < 65536
+          && e.enc_cry < 32768 && e.enc_cby < 32768;
+    case OpKind::CONVERT_YUV:
+      return is_planes (e.from) && is_planes (e.to) && out.depth == 8
+          && in.chroma_x_shift == out.chroma_x_shift
+          && in.chroma_y_shift == out.chroma_y_shift
+          && !(layout_packing (e.from).kind == Packing::Kind::YUV_SEMI
+              && layout_packing (e.to).kind == Packing::Kind::YUV_SEMI
+              && layout_packing (e.from).v_first
+              != layout_packing (e.to).v_first);
+    case OpKind::REORDER:
+      return is_rgb (e.from) && is_rgb (e.to);
+    default:
+      return false;
+  }
+}
+
+void
+run_edge_rows (const Edge &edge, const rows::Kernels *rows, const View &src,
+    const View &dst, int y0, int y1, int32_t *scratch)
+{
+  if (!edge_rows_cover (edge, rows)) {
+    run_edge (edge, src, dst, y0, y1, scratch);
+    return;
+  }
+  Rows s {scratch, (size_t) src.width + 16};
+  switch (edge.kind) {
+    case OpKind::DECODE_YUV:
+      decode_rows_fast (edge, rows, src, dst, y0, y1, s);
+      break;
+    case OpKind::ENCODE_YUV:
+      encode_rows_fast (edge, rows, src, dst, y0, y1, s);
+      break;
+    case OpKind::CONVERT_YUV:
+      convert_rows_fast (edge, rows, src, dst, y0, y1);
+      break;
+    case OpKind::REORDER:
+      reorder_rows_fast (edge, rows, src, dst, y0, y1);
       break;
     default:
       CV_Error (cv::Error::StsInternal, "not an edge");

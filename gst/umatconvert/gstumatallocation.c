@@ -116,8 +116,9 @@ map_stage (GstUmatStaging * staging, GstElement * element,
 
 gboolean
 gst_umat_staging_begin (GstUmatStaging * staging, GstElement * element,
-    UmatcvEngine * engine, guint slot, GstVideoFrame * in_frame,
-    gboolean in_on_device, GstVideoFrame * out_frame,
+    UmatcvEngine * engine, guint slot, const GstVideoInfo * in_info,
+    GstVideoFrame * in_frame, gboolean in_on_device,
+    const GstVideoInfo * out_info, GstVideoFrame * out_frame,
     GstUmatStagedFrames * frames)
 {
   gboolean in_place = in_frame == out_frame;
@@ -128,8 +129,8 @@ gst_umat_staging_begin (GstUmatStaging * staging, GstElement * element,
     return TRUE;
 
   if (!in_on_device && !gst_umat_buffer_is_pinned (in_frame->buffer)) {
-    if (!map_stage (staging, element, engine, &staging->in[slot],
-            &in_frame->info, &frames->in_stage))
+    if (!map_stage (staging, element, engine, &staging->in[slot], in_info,
+            &frames->in_stage))
       goto no_staging;
     gst_video_frame_copy (&frames->in_stage, in_frame);
     frames->in = &frames->in_stage;
@@ -137,8 +138,8 @@ gst_umat_staging_begin (GstUmatStaging * staging, GstElement * element,
       frames->out = frames->in;
   }
   if (!in_place && !gst_umat_buffer_is_pinned (out_frame->buffer)) {
-    if (!map_stage (staging, element, engine, &staging->out[slot],
-            &out_frame->info, &frames->out_stage)) {
+    if (!map_stage (staging, element, engine, &staging->out[slot], out_info,
+            &frames->out_stage)) {
       if (frames->in != in_frame)
         gst_video_frame_unmap (frames->in);
       goto no_staging;

@@ -45,13 +45,15 @@ typedef struct {
 
 void gst_umat_staging_clear (GstUmatStaging * staging);
 /* Chooses pinned frames to convert on `engine` (a copy of the input when it
- * is not pinned and not device memory, `in_on_device`), using the staging frames of `slot` (below
+ * is not pinned and not device memory, `in_on_device`), laid out as the
+ * negotiated infos say (the frames' own may have another's strides), using the staging frames of `slot` (below
  * GST_UMAT_MAX_IN_FLIGHT, one per frame in flight). In place when
  * `out_frame` is `in_frame`. FALSE (and an error posted) when no staging
  * frame can be had. */
 gboolean gst_umat_staging_begin (GstUmatStaging * staging,
     GstElement * element, UmatcvEngine * engine, guint slot,
-    GstVideoFrame * in_frame, gboolean in_on_device,
+    const GstVideoInfo * in_info, GstVideoFrame * in_frame,
+    gboolean in_on_device, const GstVideoInfo * out_info,
     GstVideoFrame * out_frame, GstUmatStagedFrames * frames);
 /* Copies a staged output into the real one when `converted`; unmaps. */
 void gst_umat_staging_end (GstUmatStagedFrames * frames, gboolean converted);

@@ -103,7 +103,7 @@ gst_umat_in_flight_submit (GstUmatInFlight * flight, GstUmatDevice * dev,
   }
   f->slot = flight->submitted % gst_umat_device_depth (dev);
   if (!gst_umat_staging_begin (&flight->staging, element, dev->engine,
-          f->slot, &f->in_frame, dev->cuda_in,
+          f->slot, in_info, &f->in_frame, dev->cuda_in, out_info,
           in_place ? &f->in_frame : &f->out_frame, &f->staged)) {
     ret = GST_FLOW_ERROR;
     goto unmap;

@@ -134,3 +134,69 @@ def run(argv, env=None, timeout=300, **kwargs):
 def build_path(*parts):
     """A path in the build tree; the test's environment names its root."""
     return os.path.join(os.environ["UMAT_BUILD_ROOT"], *parts)
+
+
+class Packet:
+    """One demuxed, parsed packet of a stream: caps, times and its bytes."""
+
+    def __init__(self, sample):
+        buf = sample.get_buffer()
+        self.caps = sample.get_caps()
+        self.pts, self.dts, self.duration = buf.pts, buf.dts, buf.duration
+        self.keyframe = not buf.has_flags(Gst.BufferFlags.DELTA_UNIT)
+        ok, mapped = buf.map(Gst.MapFlags.READ)
+        assert ok
+        self.data = bytes(mapped.data)
+        buf.unmap(mapped)
+
+
+def packets(path, media, timeout=120):
+    """The packets of every stream of `media` ("audio", "video") in a file,
+    as parsebin gives them (not decoded): a list per stream."""
+    pipeline = Gst.parse_launch("filesrc location=%s ! parsebin name=parse"
+                                % quote(path))
+    streams = []
+
+    def on_sample(sink, stream):
+        stream.append(Packet(sink.emit("pull-sample")))
+        return Gst.FlowReturn.OK
+
+    def on_pad(parse, pad):
+        caps = pad.get_current_caps() or pad.query_caps(None)
+        if caps.get_structure(0).get_name().startswith(media + "/"):
+            sink = Gst.ElementFactory.make("appsink")
+            sink.set_property("emit-signals", True)
+            streams.append([])
+            sink.connect("new-sample", on_sample, streams[-1])
+        else:
+            sink = Gst.ElementFactory.make("fakesink")
+        # the pipeline is playing already: sinks that wait to preroll would
+        # hold it back in PAUSED
+        sink.set_property("sync", False)
+        sink.set_property("async", False)
+        pipeline.add(sink)
+        pad.link(sink.get_static_pad("sink"))
+        sink.sync_state_with_parent()
+
+    pipeline.get_by_name("parse").connect("pad-added", on_pad)
+    pipeline.set_state(Gst.State.PLAYING)
+    msg = pipeline.get_bus().timed_pop_filtered(
+        timeout * Gst.SECOND, Gst.MessageType.EOS | Gst.MessageType.ERROR)
+    pipeline.set_state(Gst.State.NULL)
+    if msg is None:
+        raise AssertionError("demuxing %s: timed out" % path)
+    if msg.type == Gst.MessageType.ERROR:
+        raise AssertionError("demuxing %s: %s"
+                             % (path, msg.parse_error()[0].message))
+    return streams
+
+
+def psnr(a, b):
+    """PSNR in dB between two arrays of 8-bit samples."""
+    mse = np.mean((a.astype(float) - b.astype(float)) ** 2)
+    return float("inf") if mse == 0 else 10 * np.log10(255 ** 2 / mse)
+
+
+def have_element(factory):
+    """Whether GStreamer has the element `factory` here."""
+    return Gst.ElementFactory.find(factory) is not None

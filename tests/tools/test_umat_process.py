@@ -10,14 +10,17 @@ import os
 import pty
 import re
 import select
+import shutil
 import signal
 import subprocess
 import tempfile
 import unittest
 
+import cv2
 import numpy as np
 
 import umattest
+from umattest import Gst
 
 PROG = umattest.build_path("tools", "umat-process")
 DEVICE = os.environ.get("UMAT_TEST_DEVICE", "cpu")
@@ -49,11 +52,11 @@ class UmatProcess(unittest.TestCase):
         # 2 s, 30 fps, SMPTE bars (colour: the chroma is far from neutral)
         umattest.make_h264_clip(cls.clip, 60)
         cls.clip_frames = umattest.decode(cls.clip)
-        cls.clip_bgr = umattest.decode(cls.clip, "BGR")
-        assert len(cls.clip_frames) == len(cls.clip_bgr) == 60
+        assert len(cls.clip_frames) == 60
         # 10 s, for the tests that need a run long enough to watch
         cls.long_clip = os.path.join(cls.tmp.name, "long.mp4")
         umattest.make_h264_clip(cls.long_clip, 300)
+        cls.long_frames = umattest.decode(cls.long_clip)
 
     @classmethod
     def tearDownClass(cls):
@@ -94,10 +97,13 @@ class UmatProcess(unittest.TestCase):
                 self.assertLessEqual(
                     np.abs(chroma.astype(int) - 128).mean(), 1.5,
                     "frame %d is not grey" % k)
-            # ...and its luma is the grey of the input as videoconvert
-            # decodes it to BGR (OpenCV's BGR2GRAY weights), in the video
-            # range the I420 output uses, within what an encode loses
-            bgr = self.clip_bgr[2 * k].planes[0].reshape(240, 320, 3)
+            # ...and its luma is the grey of the input as OpenCV decodes
+            # it to BGR (umatconvert takes the decoder's I420 itself, as
+            # OpenCV's YUV2BGR_I420 does) with BGR2GRAY's weights, in the
+            # video range the I420 output uses, within what an encode loses
+            bgr = cv2.cvtColor(np.concatenate(
+                [p.ravel() for p in source.planes]).reshape(360, 320),
+                cv2.COLOR_YUV2BGR_I420)
             grey = np.round(bgr.astype(float) @ [0.114, 0.587, 0.299])
             diff = np.abs(frame.planes[0] - (16 + grey * 219 / 255)).mean()
             self.assertLess(diff, 1.0, "frame %d: luma off by %.2f" % (k, diff))
@@ -163,24 +169,31 @@ class UmatProcess(unittest.TestCase):
                          ("#" * 30, "100", "300"))
         self.assertIn("frames in:   300", text)
 
-    def test_ctrl_c_finishes_the_file(self):
-        out = self.out("interrupted.mkv")
-        long_clip = self.long_clip
+    def start_and_wait_for_frames(self, out, frames=10,
+                                  encoder="x264enc speed-preset=slower"):
+        """Starts umat-process on the long clip; returns once at least
+        `frames` frames have gone in, with the progress read so far."""
         proc = subprocess.Popen(
             [PROG, "--device", DEVICE, "--stats-period", "0.05",
-             "--encoder", "x264enc speed-preset=slower", long_clip, out],
+             "--encoder", encoder, self.long_clip, out],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        # wait for frames to flow, then Ctrl-C
+        seen = ""
         for line in proc.stderr:
+            seen += line
             match = PROGRESS_LINE.match(line.rstrip("\n"))
-            if match and int(match.group(2)) >= 10:
-                break
+            if match and int(match.group(2)) >= frames:
+                return proc, seen
+        self.fail("no progress before the end:\n" + seen)
+
+    def test_ctrl_c_finishes_the_file(self):
+        out = self.out("interrupted.mkv")
+        proc, seen = self.start_and_wait_for_frames(out)
         proc.send_signal(signal.SIGINT)
-        stderr = line + proc.stderr.read()
-        stdout = proc.stdout.read()
-        rc = proc.wait(timeout=120)
+        stdout, rest = proc.communicate(timeout=120)
+        stderr = seen + rest
+        rc = proc.returncode
         self.assertEqual(rc, 130, stderr)
-        self.assertIn("interrupted: finishing the file", stderr)
+        self.assertIn("interrupted by Ctrl-C: finishing the file", stderr)
         self.assertEqual(error_lines(stderr), [])
 
         frames = umattest.decode(out)
@@ -190,6 +203,57 @@ class UmatProcess(unittest.TestCase):
         self.assertEqual(len(frames), written)
         with open(out, "rb") as f:
             self.assertEqual(f.read(4), b"\x1a\x45\xdf\xa3")   # Matroska
+
+    def test_sigterm_finishes_the_file(self):
+        # kill, systemd and container runtimes stop with SIGTERM: the MP4
+        # must still get its index and play
+        out = self.out("terminated.mp4")
+        proc, seen = self.start_and_wait_for_frames(out)
+        proc.send_signal(signal.SIGTERM)
+        stdout, rest = proc.communicate(timeout=120)
+        stderr = seen + rest
+        self.assertEqual(proc.returncode, 143, stderr)
+        self.assertIn("interrupted by SIGTERM: finishing the file", stderr)
+        self.assertEqual(error_lines(stderr), [])
+
+        frames = umattest.decode(out)
+        written = int(summary_value(stdout, "frames out").split()[0])
+        self.assertGreaterEqual(len(frames), 10)
+        self.assertLess(len(frames), 300)
+        self.assertEqual(len(frames), written)
+        self.assertEqual(summary_value(stdout, "frames in"), str(written))
+        # the frames are the input's first ones, at their own times (the
+        # container's timescale rounds to the nanosecond)
+        got = [f.pts - frames[0].pts for f in frames]
+        want = [f.pts - self.clip_frames[0].pts
+                for f in self.long_frames[:len(frames)]]
+        self.assertLessEqual(max(abs(g - w) for g, w in zip(got, want)),
+                             1000, (got, want))
+
+    def test_second_signal_stops_at_once(self):
+        out = self.out("abandoned.mp4")
+        proc, seen = self.start_and_wait_for_frames(
+            out, encoder="x264enc speed-preset=veryslow")
+        proc.send_signal(signal.SIGINT)
+        # the second Ctrl-C must come after the first was handled (two
+        # pending signals count as one)
+        for line in proc.stderr:
+            seen += line
+            if "finishing the file" in line:
+                break
+        proc.send_signal(signal.SIGINT)
+        stdout, rest = proc.communicate(timeout=120)
+        stderr = seen + rest
+        self.assertEqual(proc.returncode, 130, stderr)
+        self.assertNotIn("CRITICAL", stderr)
+        self.assertNotIn("WARNING", stderr)
+        if "stopped by a second signal: no file written" in stderr:
+            self.assertFalse(os.path.exists(out), stderr)
+            self.assertEqual(stdout, "")
+        else:
+            # the first signal's finish won the race: then the file plays
+            written = int(summary_value(stdout, "frames out").split()[0])
+            self.assertEqual(len(umattest.decode(out)), written)
 
     def test_finds_the_plugin_next_to_it_without_plugin_path(self):
         env = {k: v for k, v in os.environ.items()
@@ -201,7 +265,48 @@ class UmatProcess(unittest.TestCase):
         self.assertEqual(rc, 0, stderr)
         self.assertEqual(len(umattest.decode(out)), 60)
 
-    def test_audio_is_left_out(self):
+    def make_with_ffmpeg(self, name, args):
+        """A clip made by ffmpeg, as users' files are; skips where ffmpeg is
+        not installed."""
+        if shutil.which("ffmpeg") is None:
+            self.skipTest("ffmpeg is not installed")
+        path = self.out(name)
+        if not os.path.exists(path):
+            subprocess.run(["ffmpeg", "-v", "error", "-y"] + args + [path],
+                           check=True, timeout=120)
+        return path
+
+    def test_audio_passes_through(self):
+        # 3 s of video with AAC, as ffmpeg writes it
+        clip = self.make_with_ffmpeg("aac.mp4", [
+            "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30:duration=3",
+            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:"
+            "duration=3", "-c:v", "libx264", "-preset", "ultrafast",
+            "-c:a", "aac", "-shortest"])
+        out = self.out("aac-out.mp4")
+        rc, stdout, stderr = umattest.run([PROG, "--device", DEVICE, clip,
+                                           out])
+        self.assertEqual(rc, 0, stderr)
+        self.assertEqual(summary_value(stdout, "frames in"), "90")
+        self.assertEqual(len(umattest.decode(out)), 90)
+
+        [audio_in] = umattest.packets(clip, "audio")
+        [audio_out] = umattest.packets(out, "audio")
+        self.assertEqual(audio_out[0].caps.get_structure(0).get_name(),
+                         "audio/mpeg")
+        self.assertEqual(audio_out[0].caps.get_structure(0)
+                         .get_int("mpegversion")[1], 4)
+        # remuxed, not re-encoded: the same AAC frames, byte for byte...
+        self.assertEqual([p.data for p in audio_out],
+                         [p.data for p in audio_in])
+
+        # ...lasting as long, within a video frame
+        def duration(stream):
+            return stream[-1].pts + stream[-1].duration - stream[0].pts
+        self.assertLessEqual(abs(duration(audio_out) - duration(audio_in)),
+                             Gst.SECOND // 30)
+
+    def test_audio_the_container_cannot_hold(self):
         both = self.out("av.mkv")
         umattest.run_to_eos(
             "videotestsrc num-buffers=45 ! video/x-raw,width=320,height=240,"
@@ -209,11 +314,74 @@ class UmatProcess(unittest.TestCase):
             "matroskamux name=mux ! filesink location=%s "
             "audiotestsrc num-buffers=80 ! audioconvert ! vorbisenc ! mux."
             % umattest.quote(both))
+        # MP4 has no Vorbis: the audio is left out, with a warning, and the
+        # video is written
         out = self.out("video-only.mp4")
         rc, stdout, stderr = umattest.run([PROG, "--device", DEVICE, both, out])
         self.assertEqual(rc, 0, stderr)
+        self.assertRegex(stderr, r"(?m)^umat-process: warning: the audio of "
+                         r".*av\.mkv \(Vorbis\) cannot go into MP4 output: "
+                         r"it is left out$")
         self.assertEqual(summary_value(stdout, "frames in"), "45")
         self.assertEqual(len(umattest.decode(out)), 45)
+        self.assertEqual(umattest.packets(out, "audio"), [])
+        # Matroska has: there it goes through
+        out = self.out("with-vorbis.mkv")
+        rc, stdout, stderr = umattest.run([PROG, "--device", DEVICE, both, out])
+        self.assertEqual(rc, 0, stderr)
+        self.assertNotIn("warning", stderr)
+        [vorbis_in] = umattest.packets(both, "audio")
+        [vorbis_out] = umattest.packets(out, "audio")
+        self.assertEqual([p.data for p in vorbis_out],
+                         [p.data for p in vorbis_in])
+
+    def test_no_conversion_without_a_chain(self):
+        # the decoder's I420 goes to the encoder as it is: no videoconvert
+        # in front, no second umatconvert behind
+        out = self.out("straight.mp4")
+        rc, stdout, stderr = umattest.run(
+            [PROG, "--device", DEVICE, "--verbose", self.clip, out])
+        self.assertEqual(rc, 0, stderr)
+        self.assertNotIn("videoconvert", stderr)
+        self.assertNotIn("second umatconvert", stderr)
+        frames = umattest.decode(out)
+        self.assertEqual(len(frames), 60)
+        for got, want in zip(frames, self.clip_frames):
+            self.assertGreater(umattest.psnr(got.planes[0], want.planes[0]),
+                               35)
+
+    def test_odd_size(self):
+        # 4:4:4 is what H.264 can hold at an odd width: ffmpeg's libx264
+        # refuses 4:2:0 at 1279x719
+        clip = self.make_with_ffmpeg("odd.mp4", [
+            "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30:duration=0.2",
+            "-vf", "scale=1279:719,format=yuv444p", "-c:v", "libx264",
+            "-preset", "ultrafast", "-pix_fmt", "yuv444p"])
+        out = self.out("odd-out.mp4")
+        rc, stdout, stderr = umattest.run([PROG, "--device", DEVICE, clip,
+                                           out])
+        self.assertEqual(rc, 0, stderr)
+        frames = umattest.decode(out, "BGR")
+        source = umattest.decode(clip, "BGR")
+        self.assertEqual(len(frames), 6)
+        self.assertEqual((frames[0].width, frames[0].height), (1279, 719))
+        for got, want in zip(frames, source):
+            self.assertGreater(umattest.psnr(got.planes[0], want.planes[0]),
+                               30)
+
+    def test_odd_size_the_encoder_cannot_take(self):
+        if not umattest.have_element("openh264enc"):
+            self.skipTest("openh264enc is not installed")
+        clip = self.make_with_ffmpeg("odd.mp4", [
+            "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30:duration=0.2",
+            "-vf", "scale=1279:719,format=yuv444p", "-c:v", "libx264",
+            "-preset", "ultrafast", "-pix_fmt", "yuv444p"])
+        # openh264 encodes 4:2:0 only, which cannot hold an odd width
+        self.check_error(["--device", DEVICE, "--encoder", "openh264enc", clip,
+                          self.out("e10.mp4")],
+                         r"^umat-process: error: openh264enc cannot take "
+                         r"1279x719 video: at an odd width H\.264 and H\.265 "
+                         r"need 4:4:4, and openh264enc takes none$")
 
     def test_raw_h264_output(self):
         out = self.out("raw.h264")
@@ -235,6 +403,7 @@ class UmatProcess(unittest.TestCase):
         self.assertEqual(stdout, "")
         if not existed:
             self.assertFalse(os.path.exists(out), "%s left behind" % out)
+        return stderr
 
     def test_missing_input(self):
         self.check_error([self.out("nothing.mp4"), self.out("e1.mp4")],
@@ -257,15 +426,15 @@ class UmatProcess(unittest.TestCase):
                          r"stream GStreamer can decode$")
 
     def test_bad_chain(self):
-        self.check_error(["--chain", "BGR2HSV,HSV2FOO", self.clip,
-                          self.out("e4.mp4")],
-                         r"^umat-process: error: bad --chain: .*'HSV2FOO' "
-                         r"\(step 2\) is not an OpenCV cvtColor code$")
-        self.check_error(["--chain", "BGR2HSV,RGB2GRAY", self.clip,
-                          self.out("e5.mp4")],
-                         r"^umat-process: error: bad --chain: chain step 2 "
-                         r"\(RGB2GRAY\) takes RGB but step 1 \(BGR2HSV\) "
-                         r"gives HSV$")
+        # the element's own error, as the one line: it names the bad code
+        stderr = self.check_error(
+            ["--chain", "BGR2HSV,HSV2FOO", self.clip, self.out("e4.mp4")],
+            r"^umat-process: error: umatconvert: .*HSV2FOO")
+        self.assertNotIn("WARNING", stderr)
+        stderr = self.check_error(
+            ["--chain", "BGR2HSV,RGB2GRAY", self.clip, self.out("e5.mp4")],
+            r"^umat-process: error: umatconvert: .*RGB2GRAY.*HSV")
+        self.assertNotIn("WARNING", stderr)
 
     def test_bad_arguments(self):
         self.check_error(["--device", "gpu", self.clip, self.out("e6.mp4")],
@@ -280,6 +449,212 @@ class UmatProcess(unittest.TestCase):
                          r"^umat-process: error: no encoder 'nosuchenc'")
         self.check_error([self.clip, self.clip],
                          r"the output would overwrite the input")
+
+
+class Jobs(unittest.TestCase):
+    """--jobs, --segment and --join: one input cut at keyframes into ranges
+    that run at the same time, joined into the file --jobs 1 writes."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory(prefix="umat-process-jobs-")
+        cls.clip = os.path.join(cls.tmp.name, "av20.mp4")
+        if shutil.which("ffmpeg") is None:
+            raise unittest.SkipTest("ffmpeg is not installed")
+        # 20 s with AAC, as ffmpeg writes it: B-frames (an edit list), a
+        # keyframe every 2 s
+        subprocess.run(
+            ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+             "testsrc2=size=320x240:rate=30:duration=20", "-f", "lavfi",
+             "-i", "sine=frequency=440:sample_rate=48000:duration=20",
+             "-c:v", "libx264", "-preset", "veryfast", "-g", "60",
+             "-c:a", "aac", "-shortest", cls.clip], check=True, timeout=120)
+        cls.clip_frames = umattest.decode(cls.clip)
+        [cls.clip_audio] = umattest.packets(cls.clip, "audio")
+        cls.single = {}
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def out(self, name):
+        return os.path.join(self.tmp.name, name)
+
+    def run_tool(self, args, status=0):
+        rc, stdout, stderr = umattest.run([PROG, "--device", DEVICE] + args)
+        self.assertEqual(rc, status, stderr)
+        self.assertNotIn("CRITICAL", stderr)
+        return stdout, stderr
+
+    def one_job(self, *options):
+        """--jobs 1's output for these options, made once."""
+        if options not in self.single:
+            out = self.out("single-%d.mp4" % len(self.single))
+            self.run_tool(list(options) + ["--jobs", "1", self.clip, out])
+            self.single[options] = umattest.decode(out)
+        return self.single[options]
+
+    def assert_no_parts_left(self):
+        self.assertEqual([n for n in os.listdir(self.tmp.name)
+                          if ".parts-" in n], [])
+
+    def assert_same_video(self, got, want):
+        """The same frames at the same times, within what two encodes of
+        them differ by."""
+        self.assertEqual(len(got), len(want))
+        self.assertEqual([f.pts for f in got], [f.pts for f in want])
+        for k, (a, b) in enumerate(zip(got, want)):
+            self.assertGreater(umattest.psnr(a.planes[0], b.planes[0]), 40,
+                               "frame %d" % k)
+
+    def assert_input_audio(self, path):
+        """The input's audio, once, not re-encoded."""
+        [audio] = umattest.packets(path, "audio")
+        self.assertEqual([p.data for p in audio],
+                         [p.data for p in self.clip_audio])
+
+    def test_jobs_give_what_one_job_gives(self):
+        out = self.out("jobs3.mp4")
+        stdout, _ = self.run_tool(["--jobs", "3", self.clip, out])
+        self.assertEqual(summary_value(stdout, "jobs"),
+                         "3 (ranges of 180, 240, 180 frames)")
+        self.assertEqual(summary_value(stdout, "frames in"), "600")
+        self.assertEqual(summary_value(stdout, "frames out"),
+                         "600 (selection-rate 1)")
+        self.assert_same_video(umattest.decode(out), self.one_job())
+        self.assert_input_audio(out)
+        self.assert_no_parts_left()
+
+    def test_selection_counts_over_the_whole_input(self):
+        # ranges start at frames 180 and 420: keeping every 7th frame of
+        # the whole input, range 1 keeps its 3rd frame (182) first
+        out = self.out("jobs3-every7.mp4")
+        stdout, _ = self.run_tool(["--selection-rate", "7", "--jobs", "3",
+                                   self.clip, out])
+        self.assertEqual(summary_value(stdout, "frames in"), "600")
+        self.assertEqual(summary_value(stdout, "frames out"),
+                         "86 (selection-rate 7)")
+        frames = umattest.decode(out)
+        # the kept frames are those of index 0, 7, 14, ... in the input (at
+        # 30/7 fps the output's timescale rounds their times by up to a
+        # few milliseconds, a tenth of an input frame)...
+        self.assertEqual([round((f.pts - frames[0].pts) * 30 / Gst.SECOND)
+                          for f in frames], list(range(0, 600, 7)))
+        # ...as --jobs 1 keeps them
+        self.assert_same_video(frames, self.one_job("--selection-rate", "7"))
+
+    def test_segments_and_join_in_separate_processes(self):
+        # as a job array runs them: each range on its own, then the join
+        parts = [self.out("part-%d.mp4" % k) for k in range(3)]
+        for k, part in enumerate(parts):
+            stdout, _ = self.run_tool(["--segment", "%d/3" % k, self.clip,
+                                       part])
+            self.assertIn("(range %d of 3: frames " % k, stdout)
+        out = self.out("joined.mp4")
+        rc, stdout, stderr = umattest.run(
+            [PROG, "--join", "--audio-from", self.clip, parts[2], parts[0],
+             parts[1], out])
+        self.assertEqual(rc, 0, stderr)
+        self.assertIn("(3 parts joined)", stdout)
+        self.assert_same_video(umattest.decode(out), self.one_job())
+        self.assert_input_audio(out)
+
+        # a part missing is an error that says which
+        rc, stdout, stderr = umattest.run(
+            [PROG, "--join", parts[0], parts[2], self.out("gap.mp4")])
+        self.assertEqual(rc, 1, stderr)
+        self.assertEqual(error_lines(stderr), [
+            "umat-process: error: range 1 of 3 is missing (it would be the "
+            "part of --segment 1/3)"])
+        self.assertFalse(os.path.exists(self.out("gap.mp4")))
+
+    def start_jobs(self, out):
+        proc = subprocess.Popen(
+            [PROG, "--device", DEVICE, "--jobs", "3", "--stats-period", "0.05",
+             "--encoder", "x264enc speed-preset=slower", self.clip, out],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        seen = ""
+        for line in proc.stderr:
+            seen += line
+            match = PROGRESS_LINE.match(line.rstrip("\n"))
+            if match and int(match.group(2)) >= 30:
+                return proc, seen
+        self.fail("no progress before the end:\n" + seen)
+
+    def test_sigterm_stops_every_job(self):
+        out = self.out("jobs-terminated.mp4")
+        proc, seen = self.start_jobs(out)
+        proc.send_signal(signal.SIGTERM)
+        stdout, rest = proc.communicate(timeout=120)
+        stderr = seen + rest
+        self.assertEqual(proc.returncode, 143, stderr)
+        self.assertNotIn("CRITICAL", stderr)
+        self.assertEqual(error_lines(stderr), [])
+        self.assertRegex(stdout, r"^umat-process: wrote .* \(interrupted: ")
+        # a playable file, the frames it says, from the start: the first
+        # frames --jobs 1 writes, at their times
+        frames = umattest.decode(out)
+        written = int(summary_value(stdout, "frames out").split()[0])
+        self.assertGreater(len(frames), 0)
+        self.assertLess(len(frames), 600)
+        self.assertEqual(len(frames), written)
+        self.assertEqual([f.pts for f in frames],
+                         [f.pts for f in self.one_job()[:len(frames)]])
+        # the audio stops where the video does
+        [audio] = umattest.packets(out, "audio")
+        end = frames[-1].pts + Gst.SECOND // 30
+        self.assertLess(abs(audio[-1].pts + audio[-1].duration - end),
+                        Gst.SECOND // 10)
+        self.assert_no_parts_left()
+
+    def test_second_signal_stops_every_job_at_once(self):
+        out = self.out("jobs-abandoned.mp4")
+        proc, seen = self.start_jobs(out)
+        proc.send_signal(signal.SIGINT)
+        for line in proc.stderr:
+            seen += line
+            if "finishing the file" in line:
+                break
+        proc.send_signal(signal.SIGINT)
+        stdout, rest = proc.communicate(timeout=120)
+        stderr = seen + rest
+        self.assertEqual(proc.returncode, 130, stderr)
+        self.assertNotIn("CRITICAL", stderr)
+        if "stopped by a second signal: no file written" in stderr:
+            self.assertFalse(os.path.exists(out))
+        else:
+            # the first signal's finish won the race: then the file plays
+            written = int(summary_value(stdout, "frames out").split()[0])
+            self.assertEqual(len(umattest.decode(out)), written)
+        self.assert_no_parts_left()
+
+    def test_devices(self):
+        if DEVICE == "cpu":
+            # the CPU uses no OpenCL device: a list of them is a mistake
+            _, stderr = self.run_tool(["--devices", "0", self.clip,
+                                       self.out("cpu-devices.mp4")], status=2)
+            self.assertEqual(error_lines(stderr), [
+                "umat-process: error: --devices names OpenCL devices, and "
+                "--device cpu uses none (see --help)"])
+            return
+        out = self.out("devices.mp4")
+        # each range on the device its entry names (PoCL's CPU device, by
+        # its platform's name and its device's)
+        stdout, stderr = self.run_tool(
+            ["--verbose", "--jobs", "2", "--devices",
+             "portable computing,pthread", self.clip, out])
+        self.assertRegex(stderr, r"(?m)^umat-process: note: range 0 of 2: "
+                         r".* on portable computing$")
+        self.assertRegex(stderr, r"(?m)^umat-process: note: range 1 of 2: "
+                         r".* on pthread$")
+        self.assertRegex(summary_value(stdout, "backend"), r"^opencl:")
+        self.assertEqual(len(umattest.decode(out)), 600)
+        # a device that is not there: the element's error, as the one line
+        _, stderr = self.run_tool(["--devices", "no-such-device", self.clip,
+                                   self.out("nodevice.mp4")], status=1)
+        [error] = error_lines(stderr)
+        self.assertRegex(error, r"^umat-process: error: umatconvert: .*"
+                         r"no-such-device")
 
 
 if __name__ == "__main__":

@@ -11,10 +11,12 @@
  * depths, which the compiler folds.
  */
 
-/* Samples: one byte, or a little-endian word whose sample sits `shift`
- * bits up (images are placed so that words are aligned). */
+/* Samples: one byte, or a little-endian word whose 10-bit sample sits
+ * `shift` bits up (images are placed so that words are aligned); other
+ * bits are not part of it, as on the CPU (umatcv-edges.cpp read_sample). */
 #define LOAD_S8(p) ((int) *(p))
-#define LOAD_S16(p, shift) ((int) *((__global const ushort *) (p)) >> (shift))
+#define LOAD_S16(p, shift) \
+  (((int) *((__global const ushort *) (p)) >> (shift)) & 0x3ff)
 #define STORE_S8(p, v) (*(p) = (uchar) (v))
 #define STORE_S16(p, v, shift) \
   (*((__global ushort *) (p)) = (ushort) ((v) << (shift)))
