@@ -190,6 +190,7 @@ GST_START_TEST (test_pool_frames_convert_and_stay_intact)
 
   fail_unless_equals_int (gst_harness_push (h, gst_buffer_ref (kept)),
       GST_FLOW_OK);
+  umattest_harness_drain (h);
   out = gst_harness_pull (h);
   assert_swapped (kept, out);
   gst_buffer_unref (out);
@@ -201,6 +202,7 @@ GST_START_TEST (test_pool_frames_convert_and_stay_intact)
     fail_if (frame == kept, "a held frame was handed out again");
     fill_pattern (frame, i + 2);
     fail_unless_equals_int (gst_harness_push (h, frame), GST_FLOW_OK);
+    umattest_harness_drain (h);
     gst_buffer_unref (gst_harness_pull (h));
   }
   fail_unless (same_bytes (kept, kept_copy), "a held frame was overwritten");
@@ -228,6 +230,7 @@ GST_START_TEST (test_output_frames_are_pinned)
   fill_pattern (in, 3);
   fail_unless_equals_int (gst_harness_push (h, gst_buffer_ref (in)),
       GST_FLOW_OK);
+  umattest_harness_drain (h);
   out = gst_harness_pull (h);
   assert_swapped (in, out);
   if (umattest_on_opencl ()) {
@@ -265,8 +268,10 @@ GST_START_TEST (test_pinned_and_plain_frames_agree)
   gst_buffer_unmap (pinned, &map);
 
   fail_unless_equals_int (gst_harness_push (h, plain), GST_FLOW_OK);
+  umattest_harness_drain (h);
   from_plain = gst_harness_pull (h);
   fail_unless_equals_int (gst_harness_push (h, pinned), GST_FLOW_OK);
+  umattest_harness_drain (h);
   from_pinned = gst_harness_pull (h);
 
   /* the format stays, so the pinned frame was converted in place */

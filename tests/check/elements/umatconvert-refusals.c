@@ -148,7 +148,7 @@ GST_START_TEST (test_bad_chain_while_playing_keeps_converting)
   guint n_warnings;
 
   umattest_pipeline_init (&p, "video/x-raw,format=BGR,width=64,height=48,"
-      "framerate=30/1", NULL, "chain=BGR2RGB");
+      "framerate=30/1", NULL, "chain=BGR2RGB queue-size=1");
   gst_video_info_set_format (&info, GST_VIDEO_FORMAT_BGR, 64, 48);
   gst_element_set_state (p.pipeline, GST_STATE_PLAYING);
   for (guint i = 0; i < 4; i++) {

@@ -40,6 +40,7 @@ GST_START_TEST (test_selection_rate)
     fail_unless_equals_int (gst_harness_push (h, frame), GST_FLOW_OK);
   }
 
+  umattest_harness_drain (h);
   fail_unless_equals_int (gst_harness_buffers_in_queue (h), expected);
   for (guint k = 0; k < expected; k++) {
     GstBuffer *out = gst_harness_pull (h);
@@ -79,6 +80,7 @@ GST_START_TEST (test_selection_rate_flush)
   gst_harness_set_sink_caps_str (h, "video/x-raw,format=RGB");
   for (guint i = 0; i < 5; i++)         /* keeps 0 and 3 */
     gst_harness_push (h, umattest_buffer_new (&info, 0, i + 1));
+  umattest_harness_drain (h);
   fail_unless_equals_int (gst_harness_buffers_in_queue (h), 2);
 
   fail_unless (gst_harness_push_event (h, gst_event_new_flush_start ()));
@@ -87,6 +89,7 @@ GST_START_TEST (test_selection_rate_flush)
   fail_unless (gst_harness_push_event (h, gst_event_new_segment (&segment)));
   for (guint i = 0; i < 4; i++)         /* keeps 0 and 3 again */
     gst_harness_push (h, umattest_buffer_new (&info, 0, i + 10));
+  umattest_harness_drain (h);
   fail_unless_equals_int (gst_harness_buffers_received (h), 4);
 
   g_object_get (h->element, "frames-processed", &processed, "frames-dropped",
@@ -141,6 +144,7 @@ push_and_check_durations (GstHarness * h, guint first, guint n,
     GST_BUFFER_DURATION (frame) = GST_SECOND / 30;
     fail_unless_equals_int (gst_harness_push (h, frame), GST_FLOW_OK);
   }
+  umattest_harness_drain (h);
   while (gst_harness_buffers_in_queue (h) > 0) {
     GstBuffer *buffer = gst_harness_pull (h);
     fail_unless_equals_uint64 (GST_BUFFER_DURATION (buffer),
@@ -229,6 +233,7 @@ GST_START_TEST (test_selection_duration_overflow)
       GST_BUFFER_DURATION (frame) = durations[i];
       fail_unless_equals_int (gst_harness_push (h, frame), GST_FLOW_OK);
     }
+    umattest_harness_drain (h);
     out = gst_harness_pull (h);
     fail_unless (GST_BUFFER_DURATION (out) == expected[i], "duration %"
         G_GUINT64_FORMAT " x %u gave %" G_GUINT64_FORMAT ", expected %"

@@ -546,7 +546,7 @@ GST_START_TEST (test_chain_change_while_playing)
   GstVideoInfo info;
 
   umattest_pipeline_init (&p, "video/x-raw,format=BGR,width=64,height=48,"
-      "framerate=30/1", NULL, "chain=BGR2RGB");
+      "framerate=30/1", NULL, "chain=BGR2RGB queue-size=1");
   gst_video_info_set_format (&info, GST_VIDEO_FORMAT_BGR, 64, 48);
   gst_element_set_state (p.pipeline, GST_STATE_PLAYING);
   for (guint i = 0; i < G_N_ELEMENTS (chains); i++) {
@@ -584,7 +584,7 @@ GST_START_TEST (test_chain_change_renegotiates_upstream)
   guint64 processed, dropped;
 
   umattest_pipeline_init (&p, "video/x-raw,format=BGR,width=64,height=48,"
-      "framerate=30/1", "videoconvert", "chain=BGR2RGB");
+      "framerate=30/1", "videoconvert", "chain=BGR2RGB queue-size=1");
   gst_video_info_set_format (&info, GST_VIDEO_FORMAT_BGR, 64, 48);
   gst_element_set_state (p.pipeline, GST_STATE_PLAYING);
   for (guint i = 0; i < 3; i++) {
@@ -624,7 +624,7 @@ GST_START_TEST (test_upstream_pool_survives)
 
   umattest_pipeline_init (&p, "video/x-raw,format=RGB,width=64,height=48,"
       "framerate=30/1", "videoconvert ! video/x-raw,format=BGR",
-      "! video/x-raw,format=RGB");
+      "queue-size=1 ! video/x-raw,format=RGB");
   gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, 64, 48);
   gst_element_set_state (p.pipeline, GST_STATE_PLAYING);
   for (guint i = 0; i < 12; i++) {
@@ -681,7 +681,7 @@ GST_START_TEST (test_chain_change_unfit_keeps_previous)
   GstVideoInfo info;
 
   umattest_pipeline_init (&p, "video/x-raw,format=BGR,width=1277,height=9,"
-      "framerate=30/1", NULL, "! video/x-raw,format=RGB");
+      "framerate=30/1", NULL, "queue-size=1 ! video/x-raw,format=RGB");
   gst_video_info_set_format (&info, GST_VIDEO_FORMAT_BGR, 1277, 9);
   gst_element_set_state (p.pipeline, GST_STATE_PLAYING);
   for (guint i = 0; i < 3; i++) {

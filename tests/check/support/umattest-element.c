@@ -35,8 +35,19 @@ umattest_harness_new (const gchar * properties)
 void
 umattest_harness_teardown (GstHarness * h)
 {
+  /* stopped first: frames still in flight are counted as dropped then */
+  gst_element_set_state (h->element, GST_STATE_NULL);
   umattest_accounting_check (h->element);
   gst_harness_teardown (h);
+}
+
+void
+umattest_harness_drain (GstHarness * h)
+{
+  GstQuery *query = gst_query_new_drain ();
+
+  fail_unless (gst_pad_peer_query (h->srcpad, query), "DRAIN refused");
+  gst_query_unref (query);
 }
 
 GstBuffer *
@@ -47,6 +58,7 @@ umattest_harness_convert (GstHarness * h, GstCaps * in_caps,
 
   gst_harness_set_caps (h, in_caps, out_caps);
   fail_unless_equals_int (gst_harness_push (h, frame), GST_FLOW_OK);
+  umattest_harness_drain (h);
   out = gst_harness_pull (h);
   fail_unless (out != NULL, "no frame came out");
   return out;

@@ -445,6 +445,7 @@ umattest_convert_with (const gchar * launch, GstCaps * in_caps,
 
   gst_harness_set_caps (h, in_caps, out_caps);
   fail_unless_equals_int (gst_harness_push (h, frame), GST_FLOW_OK);
+  umattest_harness_drain (h);
   out = gst_harness_pull (h);
   fail_unless (out != NULL, "%s gave no frame", launch);
   gst_harness_teardown (h);

@@ -355,11 +355,16 @@ gint umattest_assert_images_close (const UmattestImage * got,
 /* A harness around "umatconvert device=<backend> <properties>", its frames
  * accounted for (h->element is the element). */
 GstHarness *umattest_harness_new (const gchar * properties);
-/* Checks the accounting, then tears the harness down. */
+/* Stops the element, checks the accounting, tears the harness down. */
 void umattest_harness_teardown (GstHarness * h);
-/* Sets the caps (taking them), pushes `frame`, returns what comes out. */
+/* Sets the caps (taking them), pushes `frame`, drains, returns what comes
+ * out. */
 GstBuffer *umattest_harness_convert (GstHarness * h, GstCaps * in_caps,
     GstCaps * out_caps, GstBuffer * frame);
+/* Asks the element (any harnessed element) to push out the frames it
+ * holds: on OpenCL umatconvert keeps up to queue-size frames in flight, and
+ * a frame leaves when a later one comes, at EOS, or on a DRAIN query. */
+void umattest_harness_drain (GstHarness * h);
 /* The element's "fused" and "backend" now. */
 gboolean umattest_element_fused (GstElement * element);
 gchar *umattest_element_backend (GstElement * element);
@@ -385,7 +390,9 @@ GError *umattest_pipeline_finish (UmattestPipeline * p, gchar ** debug);
 /* The next sample, within 30 s, or a failure. */
 GstSample *umattest_pipeline_pull (UmattestPipeline * p);
 /* Pushes `frame` (taking it) and returns the next frame out, packed, after
- * checking that its caps say `format` when given. */
+ * checking that its caps say `format` when given. With frames in flight
+ * (OpenCL) a frame leaves when a later one comes: pipelines that pull each
+ * frame before pushing the next set queue-size=1. */
 UmattestImage *umattest_pipeline_convert (UmattestPipeline * p,
     GstBuffer * frame, const gchar * format);
 /* Pulls every sample into `samples` until EOS (TRUE) or an error (FALSE,
