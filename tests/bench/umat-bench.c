@@ -213,22 +213,42 @@ take_offered_pool (GstElement * appsrc, GstCaps * caps,
   return pool;
 }
 
+/* Waits until the element under test has negotiated its output (caps and
+ * converter are made before the first frame is converted: kernels compile
+ * then), or an error, or 60 s. A frame need not come out: on OpenCL the
+ * element keeps frames in flight until later ones come. */
 static gboolean
-wait_for_frames (Counter * counter, gint n, GstBus * bus, gchar ** note)
+wait_for_caps (GstElement * pipeline, GstBus * bus, gchar ** note)
 {
-  while (g_atomic_int_get (&counter->count) < n) {
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  GstPad *pad = gst_element_get_static_pad (sink, "sink");
+  gint64 deadline = g_get_monotonic_time () + 60 * G_TIME_SPAN_SECOND;
+  gboolean ok = FALSE;
+
+  while (!ok) {
     GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+    GstCaps *caps;
     if (msg) {
       GError *err = NULL;
       gst_message_parse_error (msg, &err, NULL);
       *note = g_strdup (err->message);
       g_error_free (err);
       gst_message_unref (msg);
-      return FALSE;
+      break;
     }
-    g_usleep (500);
+    if ((caps = gst_pad_get_current_caps (pad)) != NULL) {
+      gst_caps_unref (caps);
+      ok = TRUE;
+    } else if (g_get_monotonic_time () > deadline) {
+      *note = g_strdup ("no caps downstream within 60 s");
+      break;
+    } else {
+      g_usleep (500);
+    }
   }
-  return TRUE;
+  gst_object_unref (pad);
+  gst_object_unref (sink);
+  return ok;
 }
 
 static void
@@ -267,7 +287,7 @@ run_pipeline (Result * r, const Conversion * conv, const SourceFrames * frames)
   /* one frame negotiates (and compiles kernels); a pool needs caps */
   gst_app_src_push_buffer (GST_APP_SRC (src),
       gst_buffer_ref (frames->buffers[0]));
-  if (!wait_for_frames (&counter, 1, bus, &r->note))
+  if (!wait_for_caps (pipeline, bus, &r->note))
     goto stop;
   if (r->path == PATH_UMAT_OPENCL
       && !(pool = take_offered_pool (src, caps, frames, &r->note)))

@@ -125,11 +125,12 @@ GST_START_TEST (test_in_place)
     {NULL, L (I420), L (NV12)},
     {NULL, L (NV12), L (YV12)},
     {NULL, L (NV21), L (I420)},
-    {"BGR2HSV", L (BGR), L (HSV)},
+    /* a converter's ends are video formats */
+    {"BGR2HSV,HSV2BGR", L (BGR), L (BGR)},
     {"BGR2HSV,HSV2RGB", L (BGR), L (RGB)},
     {"RGB2Lab,Lab2BGR", L (RGB), L (BGR)},
-    {"BGR2YCrCb", L (BGR), L (YCRCB)},
-    {"RGBA2mRGBA", L (RGBA), L (MRGBA)},
+    {"BGR2YCrCb,YCrCb2BGR", L (BGR), L (BGR)},
+    {"RGBA2mRGBA,mRGBA2RGBA", L (RGBA), L (RGBA)},
   };
   UmatcvEngine *engine = umattest_engine_new ();
   GRand *rand = g_rand_new_with_seed (99);
