@@ -1,4 +1,5 @@
-/* umat-process: one pipeline from the input file to an output file.
+/* umat-process: one pipeline from the input file to an output file, or
+ * to a null sink.
  *
  * Copyright (C) 2026 gst-umat authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -6,6 +7,14 @@
  *   filesrc ! parsebin ! decodebin ! [videoconvert !] queue !
  *   umatconvert chain=... ! [umatconvert | videoconvert !] ENCODER !
  *   [h264parse !] [MUXER !] filesink
+ *
+ * or, without an output file (OUTPUT `-`),
+ *
+ *   filesrc ! parsebin ! decodebin ! [videoconvert !] queue !
+ *   umatconvert chain=... ! fakesink sync=false
+ *
+ * where the frames end as they would in an application's appsink, and
+ * what is measured is the decode and the chain alone; audio is dropped.
  *
  * parsebin demuxes and parses: the first video stream goes to decodebin,
  * audio goes to the muxer untouched. The converters in brackets are only
@@ -56,10 +65,11 @@ struct _Worker
   GstElement *decodebin;
   GstElement *queue;
   GstElement *umat;             /* runs the chain */
-  GstElement *encoder;
+  GstElement *encoder;          /* NULL: no output file */
+  GstElement *null_sink;        /* the fakesink instead, or NULL */
   GstElement *video_path[7];    /* under lock: the decoded video's elements,
-                                 * in order, up to the encoder;
-                                 * NULL-terminated */
+                                 * in order, up to the encoder (the null
+                                 * sink); NULL-terminated */
   OutputEnd end;
   guint bus_watch;
 
@@ -89,7 +99,8 @@ struct _Worker
   gboolean ended;
   gboolean interrupted;
 
-  /* written by the probe on the encoder's output, under lock */
+  /* written by the probe on the encoder's output (umatconvert's, without
+   * an encoder), under lock */
   GstSegment encoded_segment;
   GstClockTime encoded_end;     /* running maximum of pts + duration */
   gboolean encoded_any;
@@ -612,6 +623,13 @@ set_part_timescale (Worker * w)
       timescale, NULL);
 }
 
+/* Where umatconvert's frames go: the encoder, or the null sink. */
+static GstElement *
+video_end (Worker * w)
+{
+  return w->encoder ? w->encoder : w->null_sink;
+}
+
 /* decodebin's raw video: decide the converters and link. */
 static void
 on_decoded_pad (GstElement * decodebin, GstPad * pad, Worker * w)
@@ -658,8 +676,9 @@ on_decoded_pad (GstElement * decodebin, GstPad * pad, Worker * w)
     gst_caps_unref (takes);
   }
   /* umatconvert takes nothing here (a chain that cannot work): link as it
-   * is, and let the element say why when the caps reach it */
-  if (!gst_caps_is_empty (input)
+   * is, and let the element say why when the caps reach it; the null sink
+   * takes whatever umatconvert gives */
+  if (!gst_caps_is_empty (input) && w->encoder != NULL
       && !choose_encoder_input (w, input, &back, &filter, &error)) {
     gst_caps_unref (input);
     worker_post_error (w, error);
@@ -669,7 +688,7 @@ on_decoded_pad (GstElement * decodebin, GstPad * pad, Worker * w)
 
   {
     GstElement *path[] = { front, w->queue, w->umat, back, filter,
-      w->encoder
+      video_end (w)
     };
     guint i, n = 0;
 
@@ -679,11 +698,12 @@ on_decoded_pad (GstElement * decodebin, GstPad * pad, Worker * w)
         w->video_path[n++] = path[i];
     g_mutex_unlock (&w->lock);
   }
-  if (!link_converters (w, umat_src, back, filter, w->encoder)
+  if (!link_converters (w, umat_src, back, filter, video_end (w))
       || !link_elements (w->queue, w->umat)
       || !link_converters (w, pad, front, NULL, w->queue)) {
-    worker_post_error (w, g_strdup ("the decoded video does not link to "
-            "umatconvert and the encoder"));
+    worker_post_error (w, g_strdup_printf ("the decoded video does not link "
+            "to umatconvert and %s", w->encoder ? "the encoder" :
+            "the null sink"));
     goto out;
   }
 
@@ -714,7 +734,8 @@ check_video (GstPad * pad, GstPadProbeInfo * info, Worker * w)
   return GST_PAD_PROBE_REMOVE;
 }
 
-/* parsebin's streams: the first video to the decoder, audio to the muxer. */
+/* parsebin's streams: the first video to the decoder, audio to the muxer
+ * (to a fakesink without one). */
 static void
 on_parsed_pad (GstElement * parsebin, GstPad * pad, Worker * w)
 {
@@ -765,7 +786,8 @@ on_parsed_pad (GstElement * parsebin, GstPad * pad, Worker * w)
 
 /* Progress is measured where the encoded frames leave the encoder, as
  * ffmpeg does: the encoder's own delay (x264's lookahead) is part of the
- * work still to do. */
+ * work still to do. Without an encoder, where the frames leave
+ * umatconvert. */
 static GstPadProbeReturn
 on_encoded (GstPad * pad, GstPadProbeInfo * info, Worker * w)
 {
@@ -1017,11 +1039,12 @@ worker_new (const Options * options, const gchar * input,
   GstBus *bus;
   GstPad *encoded;
   gchar *error = NULL;
+  gboolean built;
 
   w->options = options;
   w->input = g_strdup (input);
   w->output = g_strdup (output);
-  w->keep_audio = keep_audio;
+  w->keep_audio = keep_audio && output != NULL;
   w->range = range;
   w->part = part;
   w->done = done;
@@ -1045,7 +1068,14 @@ worker_new (const Options * options, const gchar * input,
   w->queue = make_element ("queue", "prefetch");
   w->opencl_device = g_strdup (opencl_device);
   w->umat = make_umatconvert (w, "umat");
-  w->encoder = make_encoder (options);
+  if (output != NULL) {
+    w->encoder = make_encoder (options);
+  } else {
+    /* as fast as the frames come; it keeps no frame (the last sample) */
+    w->null_sink = make_element ("fakesink", "null");
+    g_object_set (w->null_sink, "sync", FALSE, "enable-last-sample", FALSE,
+        NULL);
+  }
   g_object_set (source, "location", input, NULL);
   g_object_set (w->queue, "max-size-buffers", options->prefetch,
       "max-size-bytes", 0, "max-size-time", (guint64) 0, NULL);
@@ -1055,12 +1085,14 @@ worker_new (const Options * options, const gchar * input,
   g_object_set (w->umat, "chain", options->chain, NULL);
 
   gst_bin_add_many (GST_BIN (w->pipeline), source, w->parsebin, w->decodebin,
-      w->queue, w->umat, w->encoder, NULL);
+      w->queue, w->umat, video_end (w), NULL);
   /* queue ! umatconvert is linked with the rest once the decoder's caps
    * are known: until then umatconvert's sink pad is free for questions */
-  if (!gst_element_link (source, w->parsebin)
-      || !output_end_build (GST_BIN (w->pipeline), w->encoder, container,
-          output, &w->end, &error))
+  built = gst_element_link (source, w->parsebin);
+  if (built && output != NULL)
+    built = output_end_build (GST_BIN (w->pipeline), w->encoder, container,
+        output, &w->end, &error);
+  if (!built)
     fail ("cannot build the pipeline: %s", error ? error :
         "filesrc, parsebin and umatconvert do not link");
 
@@ -1072,7 +1104,8 @@ worker_new (const Options * options, const gchar * input,
         (GstPadProbeCallback) first_frame, w, NULL);
     gst_object_unref (first);
   }
-  encoded = gst_element_get_static_pad (w->encoder, "src");
+  encoded = gst_element_get_static_pad (w->encoder ? w->encoder : w->umat,
+      "src");
   gst_pad_add_probe (encoded, GST_PAD_PROBE_TYPE_BUFFER
       | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
       (GstPadProbeCallback) on_encoded, w, NULL);

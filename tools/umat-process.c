@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  *   umat-process [OPTIONS] [--jobs N] [--devices LIST] INPUT OUTPUT
+ *   umat-process [OPTIONS] [--jobs N] [--devices LIST] INPUT -
  *   umat-process [OPTIONS] --segment K/N INPUT PART.mp4
  *   umat-process --join [--audio-from INPUT] PART.mp4... OUTPUT
  *
@@ -26,6 +27,14 @@
  * encoder, unless named, is the first hardware H.264 encoder that opens
  * (NVENC, VA-API, QSV, V4L2), else x264enc. Shows progress the way ffmpeg
  * does (speed as a multiple of realtime) and ends with a summary.
+ *
+ * OUTPUT `-` ends each pipeline in a fakesink (sync=false) right after
+ * umatconvert: no encoder, no muxer, no file, no audio. It is the job where
+ * the frames go to an application, and measures the decode and the chain
+ * alone; the summary says that no file was written. It goes with --jobs
+ * (no parts, no join: each range's frames go to its own null sink, and the
+ * ranges' frame counts are checked all the same) and --devices, not with
+ * --segment, --join or --encoder.
  *
  * --jobs N cuts the input at keyframes into N ranges of about equal numbers
  * of frames (process-scan.c reads the file once, without decoding, to find
@@ -56,7 +65,9 @@
  *
  * Ctrl-C (SIGINT) and SIGTERM (kill, systemd, a container's stop) both
  * finish the file up to where it got: the decoder is sent EOS, the encoder
- * drains, and the muxer writes its index, so the file plays. With --jobs
+ * drains, and the muxer writes its index, so the file plays (with OUTPUT
+ * `-`, every pipeline is sent EOS and the summary counts what went
+ * through). With --jobs
  * every range stops where it got and the file ends where the first range
  * that did not finish stopped (the later ranges' work is dropped); the
  * summary says how far it got. A second signal stops at once; an
@@ -118,7 +129,8 @@ typedef struct
   gchar **devices;              /* NULL: the element's choice */
 
   const gchar *input;
-  const gchar *output;          /* the file written: OUTPUT or PART */
+  const gchar *output;          /* the file written: OUTPUT or PART; NULL
+                                 * for OUTPUT -, the null sink */
   const gchar *const *parts;    /* --join's parts */
   const Container *container;
   guint segment_index;
@@ -347,6 +359,14 @@ on_signal (App * app, gint signum)
       g_main_loop_quit (app->loop);
       break;
     case STAGE_WORK:
+      if (app->output == NULL) {
+        /* no file to keep whole: every pipeline ends where it got */
+        say (&app->options, NULL, "interrupted by %s: stopping (a second "
+            "Ctrl-C or SIGTERM stops at once)", signal_text (signum));
+        for (i = 0; i < app->n_workers; i++)
+          worker_interrupt (app->workers[i]);
+        break;
+      }
       say (&app->options, NULL, "interrupted by %s: finishing the file (a "
           "second Ctrl-C or SIGTERM stops at once, without a file)",
           signal_text (signum));
@@ -507,13 +527,21 @@ remove_parts (App * app)
   g_rmdir (app->parts_dir);
 }
 
+/* Removes the output file, if there is one. */
+static void
+remove_output (App * app)
+{
+  if (app->output != NULL)
+    g_unlink (app->output);
+}
+
 /* Ends the program after an error: the output goes (half a file is worse
  * than none; a file filesink could not open is not ours), and the parts. */
 static void
 fail_run (App * app, const gchar * error, gboolean sink_failed)
 {
   if (!sink_failed)
-    g_unlink (app->output);
+    remove_output (app);
   remove_parts (app);
   fail ("%s", error);
 }
@@ -538,8 +566,12 @@ print_summary (App * app, const gchar * how, GstClockTime media_time,
 
   if (app->n_workers > 0)
     g_object_get (worker_umat (app->workers[0]), "backend", &backend, NULL);
-  printf (PROG ": wrote %s%s%s%s\n", app->output, how ? " (" : "",
-      how ? how : "", how ? ")" : "");
+  if (app->output == NULL)
+    printf (PROG ": no file written (frames to a null sink%s%s)\n",
+        how ? "; " : "", how ? how : "");
+  else
+    printf (PROG ": wrote %s%s%s%s\n", app->output, how ? " (" : "",
+        how ? how : "", how ? ")" : "");
   if (!app->join_only)
     printf ("  frames in:   %" G_GUINT64_FORMAT "\n", in);
   printf ("  frames out:  %" G_GUINT64_FORMAT " (selection-rate %d)\n", out,
@@ -551,7 +583,8 @@ print_summary (App * app, const gchar * how, GstClockTime media_time,
       media);
   if (!app->join_only) {
     printf ("  backend:     %s\n", backend ? backend : "");
-    printf ("  encoder:     %s\n", app->options.encoder_name);
+    printf ("  encoder:     %s\n", app->options.encoder_name ?
+        app->options.encoder_name : "none");
   }
   if (app->ranges != NULL && app->segment == NULL) {
     printf ("  jobs:        %u (ranges of", app->n_ranges);
@@ -568,7 +601,11 @@ print_summary (App * app, const gchar * how, GstClockTime media_time,
 static int
 end_stopped (App * app)
 {
-  g_unlink (app->output);
+  if (app->output == NULL) {
+    say (&app->options, NULL, "stopped by a second signal");
+    return 128 + app->interrupted;
+  }
+  remove_output (app);
   remove_parts (app);
   say (&app->options, NULL, "stopped by a second signal: no file written "
       "(%s was unfinished and is removed)", app->output);
@@ -584,7 +621,7 @@ device_for (App * app, guint index)
       NULL;
 }
 
-/* INPUT to OUTPUT in one pipeline. */
+/* INPUT to OUTPUT (or the null sink) in one pipeline. */
 static int
 process_whole (App * app)
 {
@@ -594,7 +631,7 @@ process_whole (App * app)
   app->n_workers = 1;
   app->workers = g_new0 (Worker *, 1);
   app->workers[0] = worker_new (&app->options, app->input, app->output,
-      app->container, TRUE, NULL, device_for (app, 0), NULL,
+      app->container, app->output != NULL, NULL, device_for (app, 0), NULL,
       (WorkerDone) on_worker_done, app);
   run_work (app);
   app->end_us = g_get_monotonic_time ();
@@ -609,7 +646,7 @@ process_whole (App * app)
     fail_run (app, work_error (app), work_sink_failed (app));
   work_done (app, &done, &total, &in, &out);
   if (in == 0 && !app->interrupted) {
-    g_unlink (app->output);
+    remove_output (app);
     fail ("no video frames reached umatconvert");
   }
   print_summary (app, app->interrupted ? "interrupted: up to where it "
@@ -767,6 +804,46 @@ process_ranges (App * app)
   return app->interrupted ? 128 + app->interrupted : 0;
 }
 
+/* INPUT to the null sink in one pipeline per range, at the same time: no
+ * parts, no join. */
+static int
+process_ranges_to_null (App * app)
+{
+  GstClockTime done, total;
+  guint64 in, out;
+  guint i;
+
+  app->n_workers = app->n_ranges;
+  app->workers = g_new0 (Worker *, app->n_workers);
+  for (i = 0; i < app->n_workers; i++) {
+    gchar *text = range_text (&app->ranges[i]);
+
+    note (&app->options, "%s, on %s", text, device_for (app, i) ?
+        device_for (app, i) : "umatconvert's choice of device");
+    g_free (text);
+    app->workers[i] = worker_new (&app->options, app->input, NULL, NULL,
+        FALSE, &app->ranges[i], device_for (app, i), NULL,
+        (WorkerDone) on_worker_done, app);
+  }
+  run_work (app);
+  app->end_us = g_get_monotonic_time ();
+  if (app->options.on_terminal && work_error (app) == NULL && !app->stopped) {
+    on_progress (app);
+    fprintf (stderr, "\n");
+  }
+  note_backend (app);
+  if (app->stopped)
+    return end_stopped (app);
+  if (work_error (app) != NULL)
+    fail_run (app, work_error (app), FALSE);
+  if (!app->interrupted)
+    check_ranges (app);
+  work_done (app, &done, &total, &in, &out);
+  print_summary (app, app->interrupted ? "interrupted: each range up to "
+      "where it stopped" : NULL, done, in, out);
+  return app->interrupted ? 128 + app->interrupted : 0;
+}
+
 /* --segment K/N: range K alone into PART. */
 static int
 process_segment (App * app)
@@ -899,7 +976,7 @@ bad_arguments (const gchar * format, ...)
   return 2;
 }
 
-/* The input must be a file we can read, and not the output. */
+/* The input must be a file we can read, and not the output (NULL: none). */
 static void
 check_files (const gchar * input, const gchar * output)
 {
@@ -910,6 +987,8 @@ check_files (const gchar * input, const gchar * output)
   if (!g_file_test (input, G_FILE_TEST_IS_REGULAR)
       || g_access (input, R_OK) != 0)
     fail ("cannot read %s", input);
+  if (output == NULL)
+    return;
   in_path = realpath (input, NULL);
   out_path = g_canonicalize_filename (output, NULL);
   if (in_path != NULL && g_str_equal (in_path, out_path))
@@ -949,7 +1028,8 @@ main (int argc, char **argv)
     {"selection-rate", 's', 0, G_OPTION_ARG_INT, &o->selection_rate,
         "Keep 1 frame of every N (default 1)", "N"},
     {"queue-size", 'q', 0, G_OPTION_ARG_INT, &o->queue_size,
-        "Frames of UMats in the OpenCL pool (default 4)", "N"},
+        "Frames held on the OpenCL device at once (bounds device memory; "
+          "default 4)", "N"},
     {"prefetch", 'p', 0, G_OPTION_ARG_INT, &o->prefetch,
         "Decoded frames queued ahead of umatconvert (default 8)", "N"},
     {"device", 'd', 0, G_OPTION_ARG_STRING, &o->device,
@@ -987,7 +1067,9 @@ main (int argc, char **argv)
   context = g_option_context_new ("INPUT OUTPUT");
   g_option_context_set_summary (context, "Runs a video file through "
       "umatconvert into an H.264 file; the container follows OUTPUT's "
-      "extension (.mp4, .mkv, .mov, .ts, .flv, .h264).\n\n"
+      "extension (.mp4, .mkv, .mov, .ts, .flv, .h264). OUTPUT - sends the "
+      "frames to a null sink instead: no encoder, no file (the decode and "
+      "the chain alone).\n\n"
       "  umat-process [OPTION...] --segment K/N INPUT PART.mp4\n"
       "  umat-process --join [--audio-from INPUT] PART.mp4... OUTPUT\n\n"
       "process range K of N alone, and join such parts.");
@@ -1046,8 +1128,20 @@ main (int argc, char **argv)
   o->convert_threads = g_get_num_processors ();
 
   app.output = argv[argc - 1];
-  app.container = container_for (app.output);
-  if (app.container == NULL)
+  if (g_str_equal (app.output, "-")) {
+    /* no file: the frames go to a null sink */
+    if (app.join_only)
+      return bad_arguments ("--join writes a file: its OUTPUT cannot be -");
+    if (app.segment != NULL)
+      return bad_arguments ("--segment writes a part for --join: its "
+          "OUTPUT cannot be - (use --jobs N with -)");
+    if (o->encoder_desc != NULL)
+      return bad_arguments ("- sends the frames to a null sink, without an "
+          "encoder: --encoder goes with an output file");
+    app.output = NULL;
+  }
+  app.container = app.output ? container_for (app.output) : NULL;
+  if (app.output != NULL && app.container == NULL)
     fail ("cannot tell the container from the name '%s': end it in .mp4, "
         ".mkv, .mov, .ts, .flv or .h264", app.output);
   if (app.segment != NULL && !g_str_equal (app.container->extension, ".mp4"))
@@ -1064,15 +1158,21 @@ main (int argc, char **argv)
     check_files (app.input, app.output);
     find_plugin ();
     check_devices (&app);
-    pick_encoder (o);
+    if (app.output != NULL)
+      pick_encoder (o);
     if (app.jobs == 0)
       app.jobs = app.segment ? 1 : default_jobs (&app);
     /* the videoconverts that may go in share the cores */
     o->convert_threads = MAX (1, o->convert_threads / app.jobs);
-    fprintf (stderr, PROG ": %s -> %s\n", app.input, app.output);
+    if (app.output != NULL)
+      fprintf (stderr, PROG ": %s -> %s\n", app.input, app.output);
+    else
+      fprintf (stderr, PROG ": %s -> - (frames to a null sink: no encoder, "
+          "no file)\n", app.input);
     fprintf (stderr, PROG ": umatconvert chain=\"%s\" selection-rate=%d "
-        "device=%s, encoder %s", o->chain, o->selection_rate, o->device,
-        o->encoder_name);
+        "device=%s", o->chain, o->selection_rate, o->device);
+    if (o->encoder_name != NULL)
+      fprintf (stderr, ", encoder %s", o->encoder_name);
     if (app.jobs > 1)
       fprintf (stderr, ", %d jobs", app.jobs);
     fprintf (stderr, "\n");
@@ -1105,7 +1205,8 @@ main (int argc, char **argv)
       if (app.n_ranges < (guint) app.jobs)
         note (o, "%s has clean keyframes for %u ranges only", app.input,
             app.n_ranges);
-      status = process_ranges (&app);
+      status = app.output ? process_ranges (&app) :
+          process_ranges_to_null (&app);
     }
   } else {
     status = process_whole (&app);

@@ -19,7 +19,8 @@ typedef struct
   gint queue_size;
   gint prefetch;
   gchar *device;
-  gchar *encoder_desc;          /* each pipeline's encoder is made from it */
+  gchar *encoder_desc;          /* each pipeline's encoder is made from it;
+                                 * NULL: no output file, no encoder */
   gchar *encoder_name;          /* its factory's name */
   gint convert_threads;         /* n-threads of any videoconvert */
   gboolean verbose;
@@ -143,6 +144,7 @@ Range *scan_split (Scan * scan, guint wanted, guint * count);
 void scan_free (Scan * scan);
 
 /* ---- one pipeline from the input to a file (process-worker.c) --------- */
+/* (or to a null sink) */
 
 typedef struct _Worker Worker;
 
@@ -155,7 +157,10 @@ typedef void (*WorkerDone) (Worker * worker, gpointer user_data);
  * writes `output` in `container`. keep_audio: demuxed audio goes into the
  * output untouched where the container takes it. part (taken; NULL for
  * none): written into the output's tags as GST_TAG_COMMENT, with
- * "first-pts" added, the input's time of the first frame encoded. */
+ * "first-pts" added, the input's time of the first frame encoded.
+ * output NULL (OUTPUT `-`): umatconvert's frames go to a fakesink
+ * (sync=false), with no encoder, no muxer and no file, and no audio;
+ * container, keep_audio and part are then unused (NULL, FALSE, NULL). */
 Worker *worker_new (const Options * options, const gchar * input,
     const gchar * output, const Container * container, gboolean keep_audio,
     const Range * range, const gchar * opencl_device, GstStructure * part,
@@ -177,8 +182,8 @@ gboolean worker_abandon (Worker * worker);
 /* Whether the pipeline ended by itself at the end of its input or range. */
 gboolean worker_finished (Worker * worker);
 
-/* The input's time at the end of the last frame encoded, or
- * GST_CLOCK_TIME_NONE. */
+/* The input's time at the end of the last frame encoded (out of umatconvert,
+ * without an encoder), or GST_CLOCK_TIME_NONE. */
 GstClockTime worker_encoded_end (Worker * worker);
 
 /* Stops the pipeline now. */
@@ -194,8 +199,9 @@ gboolean worker_sink_failed (Worker * worker);
  * umatconvert kept. */
 void worker_counts (Worker * worker, guint64 * in, guint64 * out);
 
-/* Media time done (as far as the encoder has output) and in all, for the
- * range when there is one; either GST_CLOCK_TIME_NONE while not known. */
+/* Media time done (as far as the encoder, or without one umatconvert, has
+ * output) and in all, for the range when there is one; either
+ * GST_CLOCK_TIME_NONE while not known. */
 void worker_progress (Worker * worker, GstClockTime * done,
     GstClockTime * total);
 

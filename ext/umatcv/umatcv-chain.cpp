@@ -455,7 +455,7 @@ umatcv_chain_flags (const UmatcvChain *chain)
    * it reads Y'CbCr; the last one encodes the output's when it writes it */
   unsigned flags = 0;
   int first = -1, last = -1;
-  bool first_decodes = false, last_encodes = false;
+  bool first_decodes = false, last_encodes = false, last_is_cvt = false;
   if (chain == nullptr)
     return 0;
   for (size_t i = 0; i < chain->ops.size (); i++) {
@@ -474,11 +474,13 @@ umatcv_chain_flags (const UmatcvChain *chain)
     }
     last = (int) i;
     last_encodes = encodes;
+    last_is_cvt = op.kind == OpKind::CVT;
   }
   if (first >= 0 && first_decodes)
     flags |= UMATCV_CHAIN_DECODES_YUV;
   if (last >= 0 && last_encodes)
-    flags |= UMATCV_CHAIN_ENCODES_YUV;
+    flags |= UMATCV_CHAIN_ENCODES_YUV
+        | (last_is_cvt ? UMATCV_CHAIN_WRITES_COSITED : 0);
   return flags;
 }
 

@@ -108,6 +108,10 @@ typedef enum {
  * Y'CbCr (I420 to NV12, 4:2:2 to 4:2:0, 10 to 8 bits) needs no matrix. */
 #define UMATCV_CHAIN_DECODES_YUV (1u << 0)
 #define UMATCV_CHAIN_ENCODES_YUV (1u << 1)
+/* The encoding is OpenCV's own 4:2:0 code, named in the chain: each 2x2
+ * block's chroma is its top-left pixel's ("cosited" both ways), whatever
+ * siting the converter is given. */
+#define UMATCV_CHAIN_WRITES_COSITED (1u << 2)
 
 /* The Y'CbCr matrix and range a converter decodes its YUV input with and
  * encodes its YUV output with. */

@@ -12,7 +12,8 @@
  *    limited or full range (or nothing: GStreamer's default for the size);
  *    YUV that a matrix writes takes what downstream asks for, else the
  *    default for its size (fixated by the element), with MPEG-2 chroma
- *    siting unless downstream asks for another; YUV that is only repacked
+ *    siting unless downstream asks for another (OpenCV's own 4:2:0
+ *    encoders, named in a chain, write "cosited" only); YUV that is only repacked
  *    or resampled keeps the input's colorimetry;
  *  - selection-rate N divides the framerate by N.
  */
@@ -423,8 +424,12 @@ set_colorimetry (GstStructure * t, const GstUmatFormat * target,
      * match */
     gst_structure_set (t, "colorimetry", G_TYPE_STRING, "sRGB", NULL);
   }
-  /* YUV a matrix writes: any colorimetry and siting downstream asks for;
+  /* YUV a matrix writes: any colorimetry downstream asks for, and any
+   * siting unless OpenCV's own encoder, named in the chain, writes it;
    * fixate_caps picks the defaults */
+  if (direction == GST_PAD_SINK && is_yuv (target)
+      && (flags & UMATCV_CHAIN_WRITES_COSITED))
+    gst_structure_set (t, "chroma-site", G_TYPE_STRING, "cosited", NULL);
 }
 
 /* The formats a structure names, or every format of its pad. */

@@ -344,6 +344,24 @@ gst_umat_convert_finalize (GObject * object)
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
+/* Whether the sink pad offers frames in CUDA memory: what the engine says
+ * once there is one; before that (a pipeline linked in the NULL state)
+ * whenever the element may run on OpenCL, so that a capsfilter asking for
+ * CUDA memory links, and negotiation after start settles it. */
+static gboolean
+offers_cuda_memory (GstUmatConvert * self)
+{
+  gint takes = g_atomic_int_get (&self->dev.takes_cuda);
+  GstUmatConvertDevice device;
+
+  if (takes >= 0)
+    return takes;
+  GST_OBJECT_LOCK (self);
+  device = self->device;
+  GST_OBJECT_UNLOCK (self);
+  return device != GST_UMAT_CONVERT_DEVICE_CPU;
+}
+
 /* Whether `chain` can convert what the sink pad currently receives (and,
  * with `keep_output`, into what the src pad currently sends). */
 static gboolean
@@ -358,7 +376,7 @@ chain_takes_current_caps (GstUmatConvert * self, GstUmatChainInfo * chain,
     return FALSE;
   out = gst_umat_transform_caps (chain,
       g_atomic_int_get (&self->selection_rate),
-      g_atomic_int_get (&self->dev.takes_cuda), GST_PAD_SINK, incaps);
+      offers_cuda_memory (self), GST_PAD_SINK, incaps);
   if (keep_output) {
     outcaps = gst_pad_get_current_caps (GST_BASE_TRANSFORM_SRC_PAD (self));
     ok = outcaps && gst_caps_can_intersect (out, outcaps);
@@ -557,7 +575,7 @@ gst_umat_convert_transform_caps (GstBaseTransform * trans,
 
   result = gst_umat_transform_caps (chain,
       g_atomic_int_get (&self->selection_rate),
-      g_atomic_int_get (&self->dev.takes_cuda), direction, caps);
+      offers_cuda_memory (self), direction, caps);
   gst_umat_chain_info_unref (chain);
 
   if (filter) {

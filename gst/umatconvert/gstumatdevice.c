@@ -45,6 +45,7 @@ void
 gst_umat_device_init (GstUmatDevice * dev)
 {
   dev->backend = g_strdup ("");
+  dev->takes_cuda = -1;
 }
 
 void
@@ -124,7 +125,7 @@ gst_umat_device_drop_converter (GstUmatDevice * dev, GstElement * element)
 void
 gst_umat_device_stop (GstUmatDevice * dev, GstElement * element)
 {
-  g_atomic_int_set (&dev->takes_cuda, FALSE);
+  g_atomic_int_set (&dev->takes_cuda, -1);
   gst_umat_device_drop_converter (dev, element);
   umatcv_engine_free (dev->engine);
   dev->engine = NULL;

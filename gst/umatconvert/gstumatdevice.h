@@ -21,7 +21,8 @@ typedef struct {
   GstVideoInfo in_info, out_info;
   guint slots;
   gboolean cuda_in;             /* frames come in CUDA memory */
-  gint takes_cuda;              /* atomic: the engine takes them */
+  gint takes_cuda;              /* atomic: the engine takes them; -1
+                                 * while there is no engine */
   /* under the element's object lock (read-only properties) */
   gchar *backend;               /* "" before the first start */
   gboolean fused;

@@ -72,6 +72,12 @@ gst_umat_explain_refusal (const GstUmatChainInfo * info, GstCaps * caps,
     g_free (takes);
     return msg;
   }
+  if (gst_umat_caps_are_cuda (caps))
+    return g_strdup ("umatconvert takes frames in CUDA memory only when it "
+        "runs on an OpenCL GPU that imports them (device=auto or opencl, on "
+        "the decoder's GPU; its INFO log says why not); drop "
+        "(memory:CUDAMemory) from the caps so that the decoder gives system "
+        "memory");
   gst_structure_get_int (s, "width", &width);
   gst_structure_get_int (s, "height", &height);
   for (guint j = 0; j < n; j++) {

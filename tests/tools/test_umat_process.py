@@ -450,6 +450,20 @@ class UmatProcess(unittest.TestCase):
         self.check_error([self.clip, self.clip],
                          r"the output would overwrite the input")
 
+    def test_null_output_refusals(self):
+        # OUTPUT - is a null sink: nothing there for --join to join, no file
+        # to join into, no encoder to name
+        self.check_error(["--segment", "0/2", self.clip, "-"],
+                         r"^umat-process: error: --segment writes a part for "
+                         r"--join: its OUTPUT cannot be - \(use --jobs N with "
+                         r"-\) \(see --help\)$", status=2)
+        self.check_error(["--join", self.clip, "-"],
+                         r"^umat-process: error: --join writes a file: its "
+                         r"OUTPUT cannot be -", status=2)
+        self.check_error(["--encoder", "x264enc", self.clip, "-"],
+                         r"^umat-process: error: - sends the frames to a null "
+                         r"sink, without an encoder", status=2)
+
 
 class Jobs(unittest.TestCase):
     """--jobs, --segment and --join: one input cut at keyframes into ranges
@@ -493,6 +507,24 @@ class Jobs(unittest.TestCase):
             self.run_tool(list(options) + ["--jobs", "1", self.clip, out])
             self.single[options] = umattest.decode(out)
         return self.single[options]
+
+    def run_to_null(self, args):
+        """umat-process ARGS CLIP -, from a folder of its own: (stdout,
+        stderr), once it has checked that it wrote nothing, there or next to
+        the input."""
+        here = self.out("null-cwd")
+        os.makedirs(here, exist_ok=True)
+        before = (os.listdir(here), sorted(os.listdir(self.tmp.name)))
+        rc, stdout, stderr = umattest.run(
+            [os.path.abspath(PROG), "--device", DEVICE] + args
+            + [self.clip, "-"], cwd=here)
+        self.assertEqual(rc, 0, stderr)
+        self.assertNotIn("CRITICAL", stderr)
+        self.assertEqual(error_lines(stderr), [])
+        self.assertNotIn("warning", stderr)         # the audio is ignored
+        self.assertEqual((os.listdir(here), sorted(os.listdir(self.tmp.name))),
+                         before)
+        return stdout, stderr
 
     def assert_no_parts_left(self):
         self.assertEqual([n for n in os.listdir(self.tmp.name)
@@ -542,6 +574,42 @@ class Jobs(unittest.TestCase):
                           for f in frames], list(range(0, 600, 7)))
         # ...as --jobs 1 keeps them
         self.assert_same_video(frames, self.one_job("--selection-rate", "7"))
+
+    def test_null_output(self):
+        # OUTPUT -: decode and chain into a null sink, no encoder, no file;
+        # in one pipeline or one per range (no parts, no join), the
+        # input's frames, and the frames a file output keeps
+        kept = {rate: len(self.one_job("--selection-rate", str(rate)))
+                for rate in (3, 7)}
+        self.assertEqual(kept, {3: 200, 7: 86})
+        for jobs in ("1", "2"):
+            stdout, stderr = self.run_to_null(
+                ["--chain", "BGR2HSV,HSV2RGB", "--jobs", jobs])
+            self.assertIn("av20.mp4 -> - (frames to a null sink: no encoder, "
+                          "no file)", stderr)
+            self.assertEqual(stdout.splitlines()[0], "umat-process: no file "
+                             "written (frames to a null sink)")
+            self.assertEqual(summary_value(stdout, "frames in"), "600")
+            self.assertEqual(summary_value(stdout, "frames out"),
+                             "600 (selection-rate 1)")
+            self.assertRegex(summary_value(stdout, "speed"),
+                             r"^\d+\.\d\dx realtime \(20\.\d\d s of video\)$")
+            self.assertRegex(summary_value(stdout, "backend"),
+                             "^cpu$" if DEVICE == "cpu" else "^opencl:")
+            self.assertEqual(summary_value(stdout, "encoder"), "none")
+            if jobs == "2":
+                self.assertEqual(summary_value(stdout, "jobs"),
+                                 "2 (ranges of 300, 300 frames)")
+            else:
+                self.assertNotIn("jobs:", stdout)
+            # selection over the whole input: range 1 starts at frame 300,
+            # a multiple of 3, not of 7 (it drops its first frame itself)
+            for rate in (3, 7):
+                stdout, _ = self.run_to_null(["--selection-rate", str(rate),
+                                              "--jobs", jobs])
+                self.assertEqual(summary_value(stdout, "frames in"), "600")
+                self.assertEqual(summary_value(stdout, "frames out"),
+                                 "%d (selection-rate %d)" % (kept[rate], rate))
 
     def test_segments_and_join_in_separate_processes(self):
         # as a job array runs them: each range on its own, then the join

@@ -1,0 +1,181 @@
+#!/bin/bash
+# The GPU figures of docs/performance.md for frames in flight, the edges,
+# CUDA memory in and umat-process --jobs, on a machine with an NVIDIA GPU
+# and no GStreamer of its own, from a bundle (docs/gpu.md):
+#
+#   bash tests/gpu/run-figures.sh BUNDLE OUTDIR [SECTION...]
+#
+# SECTIONs (default: all, in this order): checks cuda bench nvdec seed jobs
+# encode. Every figure is measured in this run, side by side with what it
+# is compared to. The clips are made here with the bundle's x264enc:
+# 1080p30 H.264, BT.709, moving SMPTE bars; LONG_FRAMES (default 3600, two
+# minutes) for the long-video figures, SHORT_FRAMES (default 900) for the
+# rest. Python's cv2 on that machine runs the seed's script
+# (BUNDLE/seed_approach.py, copied there from shared/bench).
+set -u
+bundle=${1:-.gpu}
+out=${2:-/tmp/umat-figures}
+shift 2 2>/dev/null
+sections=${*:-checks cuda bench nvdec seed jobs encode}
+long_frames=${LONG_FRAMES:-3600}
+short_frames=${SHORT_FRAMES:-900}
+chain=BGR2HSV,HSV2RGB
+mkdir -p "$out"
+work=$(mktemp -d /tmp/umat-figures.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+# shellcheck disable=SC1091
+. "$bundle/env.sh"
+export XDG_RUNTIME_DIR=/tmp GST_REGISTRY_1_0=/tmp/umat-figures-registry.bin
+nvidia-smi -L
+echo "cores: $(nproc)"
+
+# time_it NAME FRAMES COMMAND...: frames, seconds, fps (or FAILED)
+time_it () {
+  local name=$1 frames=$2 t0 t1 rc
+  shift 2
+  t0=$EPOCHREALTIME
+  "$@" >"$work/out.txt" 2>&1
+  rc=$?
+  t1=$EPOCHREALTIME
+  if [[ $rc -ne 0 ]]; then
+    echo "$name: FAILED (exit $rc): $(grep -m1 -iE "error|erroneous" "$work/out.txt")"
+    return 1
+  fi
+  awk -v n="$frames" -v t0="$t0" -v t1="$t1" -v name="$name" \
+    'BEGIN { printf "%-64s %6d frames %7.2f s %8.1f fps\n", name, n, t1 - t0, n / (t1 - t0) }'
+}
+
+# parallel NAME N FRAMES COMMAND...: N copies at once; total fps
+parallel () {
+  local name=$1 n=$2 frames=$3 t0 t1 i failed=0
+  shift 3
+  t0=$EPOCHREALTIME
+  for ((i = 0; i < n; i++)); do
+    "$@" >"$work/par$i.txt" 2>&1 &
+  done
+  for ((i = 0; i < n; i++)); do
+    wait -n || failed=1
+  done
+  t1=$EPOCHREALTIME
+  if [[ $failed -ne 0 ]]; then
+    echo "$name: FAILED: $(cat "$work"/par*.txt | grep -m1 -iE "error|erroneous")"
+    return 1
+  fi
+  awk -v n="$n" -v f="$frames" -v t0="$t0" -v t1="$t1" -v name="$name" \
+    'BEGIN { printf "%-64s %d x %5d frames %7.2f s %8.1f fps in all\n", name, n, f, t1 - t0, n * f / (t1 - t0) }'
+}
+
+make_clip () {
+  local path=$1 frames=$2
+  [[ -f $path ]] && return 0
+  gst-launch-1.0 -q videotestsrc pattern=smpte horizontal-speed=4 \
+      num-buffers="$frames" ! \
+    video/x-raw,format=I420,width=1920,height=1080,framerate=30/1,colorimetry=bt709 ! \
+    x264enc speed-preset=ultrafast key-int-max=60 ! video/x-h264,profile=high ! \
+    h264parse ! mp4mux ! filesink location="$path"
+}
+long=$work/long.mp4
+short=$work/short.mp4
+t0=$EPOCHREALTIME
+make_clip "$short" "$short_frames" && make_clip "$long" "$long_frames" ||
+  { echo "making the clips failed" >&2; exit 1; }
+echo "clips: $short_frames and $long_frames frames, 1080p30 H.264 BT.709, made in $(awk "BEGIN { printf \"%.1f\", $EPOCHREALTIME - $t0 }") s"
+
+# shellcheck disable=SC2054
+demux=(filesrc location="$short" ! qtdemux ! h264parse ! nvh264dec)
+
+for section in $sections; do
+  case $section in
+  checks)
+    echo "== checks: the OpenCL edges against the CPU, byte for byte"
+    UMAT_TEST_DEVICE=opencl UMAT_REQUIRE_OPENCL=1 "$bundle/bin/opencl_edges" 2>&1 | tail -3
+    echo "== device=auto picks"
+    GST_DEBUG=umatconvert:4 gst-launch-1.0 -q videotestsrc num-buffers=2 ! \
+      umatconvert ! fakesink 2>&1 | grep -o "backend .*\|frames in CUDA memory.*"
+    ;;
+  cuda)
+    echo "== CUDA memory in: what nvh264dec and umatconvert negotiate"
+    gst-launch-1.0 -v filesrc location="$short" ! qtdemux ! h264parse ! \
+      nvh264dec ! queue ! \
+      umatconvert device=opencl chain="$chain" ! video/x-raw,format=BGR ! \
+      fakesink num-buffers=2 2>&1 | grep -m1 "umatconvert0.GstPad:sink: caps"
+    echo "== the same frames through CUDA memory and through system memory"
+    for mem in cuda system; do
+      caps="video/x-raw(memory:CUDAMemory)"
+      [[ $mem == system ]] && caps="video/x-raw"
+      gst-launch-1.0 -q filesrc location="$short" ! qtdemux ! h264parse ! \
+        nvh264dec ! "$caps" ! queue ! \
+        umatconvert device=opencl chain="$chain" ! video/x-raw,format=BGR ! \
+        identity eos-after=60 ! filesink location="$work/$mem.raw" ||
+        echo "$mem: FAILED"
+    done
+    if cmp -s "$work/cuda.raw" "$work/system.raw"; then
+      echo "60 frames: identical ($(stat -c %s "$work/cuda.raw") bytes)"
+    else
+      echo "60 frames: DIFFERENT ($(stat -c %s "$work/cuda.raw") and $(stat -c %s "$work/system.raw") bytes)"
+    fi
+    ;;
+  bench)
+    echo "== umat-bench, 1080p, frames from pinned memory"
+    umat-bench --sizes 1920x1080 --paths umat-opencl,umatcv-pinned,umat-cpu,videoconvert \
+      --seconds 1 --json "$out/bench.json" --tsv "$out/bench.tsv"
+    for q in 1 2 4 8; do
+      echo "-- queue-size $q (UMAT_BENCH_QUEUE_SIZE)"
+      UMAT_BENCH_QUEUE_SIZE=$q umat-bench --sizes 1920x1080 --paths umat-opencl \
+        --seconds 1 | grep -v "^size\|^cores"
+    done
+    ;;
+  nvdec)
+    echo "== nvh264dec -> umatconvert (one pipeline, then 7 at once: the H200's NVDEC engines)"
+    # shellcheck disable=SC2054
+    for n in 1 7; do
+      run=time_it
+      [[ $n -gt 1 ]] && run="parallel"
+      args=()
+      [[ $n -gt 1 ]] && args=("$n")
+      $run "decode alone, frames to system memory" "${args[@]}" "$short_frames" \
+        gst-launch-1.0 -q "${demux[@]}" ! video/x-raw ! fakesink sync=false
+      $run "decode alone, frames in CUDA memory" "${args[@]}" "$short_frames" \
+        gst-launch-1.0 -q "${demux[@]}" ! "video/x-raw(memory:CUDAMemory)" ! fakesink sync=false
+      $run "decode + umatconvert opencl, CUDA memory in" "${args[@]}" "$short_frames" \
+        gst-launch-1.0 -q "${demux[@]}" ! "video/x-raw(memory:CUDAMemory)" ! \
+          queue max-size-buffers=8 ! umatconvert device=opencl chain="$chain" ! fakesink sync=false
+      $run "decode + umatconvert opencl, system memory in" "${args[@]}" "$short_frames" \
+        gst-launch-1.0 -q "${demux[@]}" ! video/x-raw ! \
+          queue max-size-buffers=8 ! umatconvert device=opencl chain="$chain" ! fakesink sync=false
+      $run "decode + umatconvert cpu" "${args[@]}" "$short_frames" \
+        gst-launch-1.0 -q "${demux[@]}" ! video/x-raw ! \
+          queue max-size-buffers=8 ! umatconvert device=cpu chain="$chain" ! fakesink sync=false
+    done
+    ;;
+  seed)
+    echo "== the seed's job: decode -> $chain -> BGR frames to an application"
+    for i in 1 2; do
+      python3 "$bundle/seed_approach.py" "$long" umat | sed 's/^/seed script: /'
+      time_it "umat-appsink (C application, nvh264dec, device=opencl)" "$long_frames" \
+        umat-appsink --device opencl --chain "$chain" "$long"
+      time_it "umat-process INPUT - (null sink), --jobs 1" "$long_frames" \
+        umat-process --device opencl --chain "$chain" --jobs 1 "$long" -
+    done
+    ;;
+  jobs)
+    echo "== umat-process --jobs N, decode + chain, no encode"
+    for j in 1 2 4 7; do
+      time_it "umat-process --jobs $j $chain -" "$long_frames" \
+        umat-process --device opencl --chain "$chain" --jobs "$j" "$long" -
+    done
+    ;;
+  encode)
+    echo "== umat-process --jobs N with x264enc (speed-preset fast)"
+    for j in 1 4 8; do
+      time_it "umat-process --jobs $j $chain, x264enc fast" "$long_frames" \
+        umat-process --device opencl --chain "$chain" --jobs "$j" \
+          --encoder "x264enc speed-preset=fast" "$long" "$work/out-$j.mp4"
+    done
+    ;;
+  *)
+    echo "unknown section $section" >&2
+    ;;
+  esac
+done
