@@ -24,8 +24,8 @@
 /* Asserts that `out` is what OpenCV's CPU cvtColor makes of `in` (BGR) with
  * `chain` (each code exact on OpenCL too: channel moves and GRAY). */
 static void
-check_frame (GstBuffer * in, GstSample * out, gint width, gint height,
-    const gchar * chain, guint index)
+check_frame_within (GstBuffer * in, GstSample * out, gint width, gint height,
+    const gchar * chain, guint tolerance, guint index)
 {
   GstVideoInfo info;
   UmattestImage *src, *got, *want;
@@ -34,18 +34,39 @@ check_frame (GstBuffer * in, GstSample * out, gint width, gint height,
   src = umattest_image_from_buffer (in, &info);
   got = umattest_image_from_sample (out);
   want = umattest_cvt_chain (src, chain, FALSE);
-  umattest_assert_images_close (got, want, 0, UMATTEST_COMPARE_ALL,
+  umattest_assert_images_close (got, want, tolerance, UMATTEST_COMPARE_ALL,
       "frame %u, %s", index, chain);
   umattest_image_free (src);
   umattest_image_free (got);
   umattest_image_free (want);
 }
 
+static void
+check_frame (GstBuffer * in, GstSample * out, gint width, gint height,
+    const gchar * chain, guint index)
+{
+  check_frame_within (in, out, width, height, chain, 0, index);
+}
+
 static GstBuffer *
 bgr_frame (gint width, gint height, guint index)
 {
-  return umattest_buffer_new_timed (GST_VIDEO_FORMAT_BGR, width, height,
-      index);
+  return umattest_buffer_new_timed (GST_VIDEO_FORMAT_BGR, width, height, index);
+}
+
+/* Copies BGR frame `src` into `dest`, whatever their strides. */
+static void
+copy_frame (GstBuffer * dest, GstBuffer * src, gint width, gint height)
+{
+  GstVideoInfo info;
+  GstVideoFrame d, s;
+
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_BGR, width, height);
+  fail_unless (gst_video_frame_map (&d, &info, dest, GST_MAP_WRITE));
+  fail_unless (gst_video_frame_map (&s, &info, src, GST_MAP_READ));
+  fail_unless (gst_video_frame_copy (&d, &s));
+  gst_video_frame_unmap (&s);
+  gst_video_frame_unmap (&d);
 }
 
 /* ------------------------------------------------------------------ */
@@ -98,8 +119,7 @@ GST_START_TEST (test_no_opencl_device_opencl_fails)
   umattest_pipeline_init (&p, "video/x-raw,format=BGR,width=32,height=24,"
       "framerate=30/1", NULL, "device=opencl chain=BGR2RGB");
   gst_element_set_state (p.pipeline, GST_STATE_PLAYING);
-  msg = gst_bus_timed_pop_filtered (p.bus, 30 * GST_SECOND,
-      GST_MESSAGE_ERROR);
+  msg = gst_bus_timed_pop_filtered (p.bus, 30 * GST_SECOND, GST_MESSAGE_ERROR);
   fail_unless (msg != NULL, "no error within 30 s");
   gst_message_parse_error (msg, &error, NULL);
   fail_unless (strstr (error->message, "OpenCL") != NULL, "the error does "
@@ -125,9 +145,15 @@ static const struct
   {"", "BGR2RGB", "video/x-raw,format=RGB"},
 };
 
-GST_START_TEST (test_opencl_failure_falls_back_to_cpu)
+/* Streams 20 frames of `width`x`height` through umatconvert with `props`,
+ * OpenCL failing from the 8th frame on, and asserts that every frame comes
+ * out converted by `codes`, with a warning and the CPU as backend after. */
+static void
+check_falls_back_to_cpu (const gchar * props, const gchar * codes,
+    guint tolerance, const gchar * out_caps, gint width, gint height)
 {
-  gchar *props = g_strdup_printf ("device=opencl %s", failing[__i__].props);
+  gchar *in_caps = g_strdup_printf ("video/x-raw,format=BGR,width=%d,"
+      "height=%d,framerate=30/1", width, height);
   UmattestPipeline p;
   GPtrArray *samples = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gst_sample_unref);
@@ -136,16 +162,15 @@ GST_START_TEST (test_opencl_failure_falls_back_to_cpu)
   gchar *warnings, *backend;
 
   g_setenv ("UMATCV_TEST_OPENCL_FAIL_AFTER", "7", TRUE);
-  umattest_pipeline_init (&p, "video/x-raw,format=BGR,width=40,height=30,"
-      "framerate=30/1", NULL, props);
-  if (failing[__i__].out_caps) {
-    GstCaps *caps = gst_caps_from_string (failing[__i__].out_caps);
+  umattest_pipeline_init (&p, in_caps, NULL, props);
+  if (out_caps) {
+    GstCaps *caps = gst_caps_from_string (out_caps);
     g_object_set (p.sink, "caps", caps, NULL);
     gst_caps_unref (caps);
   }
   gst_element_set_state (p.pipeline, GST_STATE_PLAYING);
   for (guint i = 0; i < G_N_ELEMENTS (frames); i++) {
-    frames[i] = bgr_frame (40, 30, i);
+    frames[i] = bgr_frame (width, height, i);
     /* a copy: the in-place chain must not see our reference's bytes change */
     gst_app_src_push_buffer (GST_APP_SRC (p.src), gst_buffer_copy (frames[i]));
   }
@@ -160,15 +185,110 @@ GST_START_TEST (test_opencl_failure_falls_back_to_cpu)
   fail_unless_equals_string (backend, "cpu");
   fail_unless_equals_int (samples->len, G_N_ELEMENTS (frames));
   for (guint i = 0; i < G_N_ELEMENTS (frames); i++) {
-    check_frame (frames[i], g_ptr_array_index (samples, i), 40, 30,
-        failing[__i__].codes, i);
+    check_frame_within (frames[i], g_ptr_array_index (samples, i), width,
+        height, codes, tolerance, i);
     gst_buffer_unref (frames[i]);
   }
   g_free (backend);
   g_free (warnings);
-  g_free (props);
+  g_free (in_caps);
   g_ptr_array_unref (samples);
   umattest_pipeline_clear (&p);
+}
+
+GST_START_TEST (test_opencl_failure_falls_back_to_cpu)
+{
+  gchar *props = g_strdup_printf ("device=opencl %s", failing[__i__].props);
+
+  check_falls_back_to_cpu (props, failing[__i__].codes, 0,
+      failing[__i__].out_caps, 40, 30);
+  g_free (props);
+}
+
+GST_END_TEST;
+
+/* Frames from the pool umatconvert offers, converted in place, cost the
+ * streaming thread no copy and no allocation, so it queues them faster than
+ * the device converts them and several are in flight behind the failing
+ * one when the failure shows: each of them must be done again on the CPU,
+ * in order. */
+GST_START_TEST (test_opencl_failure_with_frames_in_flight)
+{
+  GstHarness *h = umattest_harness_new ("queue-size=4 "
+      "chain=BGR2RGB,RGB2BGR");
+  GstCaps *caps = gst_caps_from_string ("video/x-raw,format=BGR,"
+      "width=1280,height=720,framerate=30/1");
+  GstQuery *query;
+  GstBufferPool *pool = NULL;
+  GstBuffer *patterns[20], *frames[G_N_ELEMENTS (patterns)];
+  GstBus *bus = gst_bus_new ();
+  gchar *warnings, *backend;
+  guint n_warnings;
+
+  g_setenv ("UMATCV_TEST_OPENCL_FAIL_AFTER", "7", TRUE);
+  gst_element_set_bus (h->element, bus);
+  gst_harness_set_caps (h, gst_caps_ref (caps), gst_caps_ref (caps));
+  query = gst_query_new_allocation (caps, TRUE);
+  fail_unless (gst_pad_peer_query (h->srcpad, query));
+  fail_unless (gst_query_get_n_allocation_pools (query) > 0,
+      "no pool offered on OpenCL");
+  gst_query_parse_nth_allocation_pool (query, 0, &pool, NULL, NULL, NULL);
+  gst_query_unref (query);
+  fail_unless (gst_buffer_pool_set_active (pool, TRUE));
+  /* filled before any is pushed: pushing is then only submitting */
+  for (guint i = 0; i < G_N_ELEMENTS (frames); i++) {
+    patterns[i] = bgr_frame (1280, 720, i);
+    fail_unless_equals_int (gst_buffer_pool_acquire_buffer (pool, &frames[i],
+            NULL), GST_FLOW_OK);
+    copy_frame (frames[i], patterns[i], 1280, 720);
+    GST_BUFFER_PTS (frames[i]) = GST_BUFFER_PTS (patterns[i]);
+    GST_BUFFER_DURATION (frames[i]) = GST_BUFFER_DURATION (patterns[i]);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (frames); i++) {
+    /* ours alone, so that umatconvert may write into it */
+    GstFlowReturn flow = gst_harness_push (h, frames[i]);
+    if (flow != GST_FLOW_OK) {
+      gchar *errors = umattest_bus_texts (bus, GST_MESSAGE_ERROR, NULL);
+      fail ("frame %u: %s; errors: %s", i, gst_flow_get_name (flow), errors);
+    }
+  }
+  umattest_harness_drain (h);
+  g_unsetenv ("UMATCV_TEST_OPENCL_FAIL_AFTER");
+
+  warnings = umattest_bus_texts (bus, GST_MESSAGE_WARNING, &n_warnings);
+  fail_unless (strstr (warnings, "OpenCL failed") != NULL, "no warning of "
+      "the OpenCL failure; warnings: %s", warnings);
+  fail_unless_equals_int (n_warnings, 1);
+  backend = umattest_element_backend (h->element);
+  fail_unless_equals_string (backend, "cpu");
+  fail_unless_equals_int (gst_harness_buffers_in_queue (h),
+      G_N_ELEMENTS (frames));
+  for (guint i = 0; i < G_N_ELEMENTS (frames); i++) {
+    GstBuffer *out = gst_harness_pull (h);
+    GstVideoInfo info;
+    UmattestImage *in, *got, *want;
+
+    gst_video_info_set_format (&info, GST_VIDEO_FORMAT_BGR, 1280, 720);
+    in = umattest_image_from_buffer (patterns[i], &info);
+    got = umattest_image_from_buffer (out, &info);
+    want = umattest_cvt_chain (in, "BGR2RGB,RGB2BGR", FALSE);
+    umattest_assert_images_close (got, want, 0, UMATTEST_COMPARE_ALL,
+        "frame %u", i);
+    fail_unless_equals_uint64 (GST_BUFFER_PTS (out), GST_BUFFER_PTS
+        (patterns[i]));
+    umattest_image_free (in);
+    umattest_image_free (got);
+    umattest_image_free (want);
+    gst_buffer_unref (out);
+    gst_buffer_unref (patterns[i]);
+  }
+  gst_buffer_pool_set_active (pool, FALSE);
+  gst_object_unref (pool);
+  gst_caps_unref (caps);
+  g_free (backend);
+  g_free (warnings);
+  umattest_harness_teardown (h);
+  gst_object_unref (bus);
 }
 
 GST_END_TEST;
@@ -301,12 +421,9 @@ GST_START_TEST (test_short_buffers_warn_once_per_caps)
   fail_unless_equals_uint64 (dropped, 8);
   fail_unless_equals_uint64 (processed, 3);
   fail_unless_equals_int (samples->len, 3);
-  check_frame (frames[0], g_ptr_array_index (samples, 0), 32, 24, "BGR2RGB",
-      0);
-  check_frame (frames[1], g_ptr_array_index (samples, 1), 32, 24, "BGR2RGB",
-      1);
-  check_frame (frames[2], g_ptr_array_index (samples, 2), 64, 48, "BGR2RGB",
-      2);
+  check_frame (frames[0], g_ptr_array_index (samples, 0), 32, 24, "BGR2RGB", 0);
+  check_frame (frames[1], g_ptr_array_index (samples, 1), 32, 24, "BGR2RGB", 1);
+  check_frame (frames[2], g_ptr_array_index (samples, 2), 64, 48, "BGR2RGB", 2);
   for (guint i = 0; i < 3; i++)
     gst_buffer_unref (frames[i]);
   g_strfreev (lines);
@@ -485,10 +602,11 @@ umatconvert_faults_suite (void)
   if (umattest_on_opencl ())
     tcase_add_loop_test (tc, test_opencl_failure_falls_back_to_cpu, 0,
         G_N_ELEMENTS (failing));
+  if (umattest_on_opencl ())
+    tcase_add_test (tc, test_opencl_failure_with_frames_in_flight);
   tcase_add_test (tc, test_buffer_smaller_than_caps);
   tcase_add_test (tc, test_short_buffers_warn_once_per_caps);
-  tcase_add_loop_test (tc, test_absurd_caps, 0,
-      G_N_ELEMENTS (absurd_caps));
+  tcase_add_loop_test (tc, test_absurd_caps, 0, G_N_ELEMENTS (absurd_caps));
   tcase_add_test (tc, test_caps_change_mid_stream);
   tcase_add_test (tc, test_flush_seek_mid_stream);
   tcase_add_test (tc, test_eos_with_frames_in_flight);

@@ -130,8 +130,7 @@ umattest_pipeline_push_frames (UmattestPipeline * p, GstVideoFormat format,
 
   for (i = 0; i < n; i++)
     fail_unless_equals_int (gst_app_src_push_buffer (GST_APP_SRC (p->src),
-            umattest_buffer_new_timed (format, width, height, i)),
-        GST_FLOW_OK);
+            umattest_buffer_new_timed (format, width, height, i)), GST_FLOW_OK);
 }
 
 GError *
@@ -223,7 +222,9 @@ umattest_pipeline_drain (UmattestPipeline * p, GPtrArray * samples,
     *warnings = g_string_free (seen, FALSE);
   else
     g_string_free (seen, TRUE);
-  return eos;
+  /* an element that posts an error without returning GST_FLOW_ERROR lets
+   * EOS through after it: that is still a failure */
+  return eos && !failed;
 }
 
 gchar *
