@@ -107,11 +107,9 @@ GST_START_TEST (test_layout_table)
   fail_unless (umatcv_layout_info (L (NONE)) == NULL);
   fail_unless (umatcv_layout_info (UMATCV_N_LAYOUTS) == NULL);
   fail_unless (umatcv_layout_info ((UmatcvLayout) - 1) == NULL);
-  fail_unless_equals_string (umatcv_layout_name ((UmatcvLayout) 1000),
-      "none");
+  fail_unless_equals_string (umatcv_layout_name ((UmatcvLayout) 1000), "none");
   fail_unless_equals_int (umatcv_layout_from_video_format (NULL), L (NONE));
-  fail_unless_equals_int (umatcv_layout_from_video_format ("RGB16"),
-      L (NONE));
+  fail_unless_equals_int (umatcv_layout_from_video_format ("RGB16"), L (NONE));
 }
 
 GST_END_TEST;
@@ -152,7 +150,7 @@ assert_parse_fails (const gchar * text, UmatcvStatus expected, ...)
       "'%s' failed without an error text", text);
   va_start (args, expected);
   while ((mention = va_arg (args, const gchar *)) != NULL)
-    fail_unless (contains_ci (error, mention),
+      fail_unless (contains_ci (error, mention),
         "the error for '%s' does not mention '%s': %s", text, mention, error);
   va_end (args);
   umatcv_free (error);
@@ -328,18 +326,22 @@ GST_START_TEST (test_chain_flags_and_alignment)
   } cases[] = {
     {"YUV2BGR_I420", UMATCV_CHAIN_DECODES_YUV, 2, 2},
     {"YUV2RGBA_NV21", UMATCV_CHAIN_DECODES_YUV, 2, 2},
-    {"BGR2YUV_I420", UMATCV_CHAIN_ENCODES_YUV, 2, 2},
-    {"RGBA2YUV_YV12", UMATCV_CHAIN_ENCODES_YUV, 2, 2},
+    /* OpenCV's own 4:2:0 encoders take each block's top-left chroma */
+    {"BGR2YUV_I420", UMATCV_CHAIN_ENCODES_YUV | UMATCV_CHAIN_WRITES_COSITED,
+        2, 2},
+    {"RGBA2YUV_YV12", UMATCV_CHAIN_ENCODES_YUV | UMATCV_CHAIN_WRITES_COSITED,
+        2, 2},
     /* gray is the luma plane as it is: no matrix */
     {"YUV2GRAY_420", 0, 2, 2},
     {"YUV2GRAY_YUY2", 0, 2, 1},
     {"YUV2BGR_YUY2", UMATCV_CHAIN_DECODES_YUV, 2, 1},
-    {"YUV2BGR_UYVY,BGR2YUV_I420",
-        UMATCV_CHAIN_DECODES_YUV | UMATCV_CHAIN_ENCODES_YUV, 2, 2},
+    {"YUV2BGR_UYVY,BGR2YUV_I420", UMATCV_CHAIN_DECODES_YUV
+          | UMATCV_CHAIN_ENCODES_YUV | UMATCV_CHAIN_WRITES_COSITED, 2, 2},
     /* I420 in the middle of a chain still needs even sizes; the chain
      * neither reads nor writes YUV frames */
     {"BGR2YUV_I420,YUV2BGR_I420", 0, 2, 2},
-    {"BGR2GRAY,GRAY2BGR,BGR2YUV_IYUV", UMATCV_CHAIN_ENCODES_YUV, 2, 2},
+    {"BGR2GRAY,GRAY2BGR,BGR2YUV_IYUV",
+        UMATCV_CHAIN_ENCODES_YUV | UMATCV_CHAIN_WRITES_COSITED, 2, 2},
     {"BGR2HSV", 0, 1, 1},
     {"BGR2HSV,HSV2RGB", 0, 1, 1},
     {"BGR2YUV,YUV2BGR", 0, 1, 1},       /* packed 4:4:4 YUV: no subsampling */
@@ -492,8 +494,7 @@ GST_START_TEST (test_chain_bad_arguments)
       UMATCV_ERROR_INVALID_ARGUMENT);
   /* HSV is no video format: auto mode has no route from it, and says so */
   chain = (UmatcvChain *) 0x1;
-  fail_if (umatcv_chain_route (L (HSV), L (RGB), &chain, &error) ==
-      UMATCV_OK);
+  fail_if (umatcv_chain_route (L (HSV), L (RGB), &chain, &error) == UMATCV_OK);
   fail_unless (chain == NULL);
   fail_unless (error != NULL && error[0] != '\0');
   g_clear_pointer (&error, umatcv_free);
@@ -561,8 +562,7 @@ GST_START_TEST (test_every_failure_says_why)
   SAYS_WHY (umatcv_host_allocator_new (engine, NULL, &error));
   SAYS_WHY (umatcv_host_allocator_new (NULL, &no_allocator, &error));
   SAYS_WHY (umatcv_host_memory_new (allocator, 64, NULL, &error));
-  fail_unless (silent->len == 0, "failed without saying why:%s",
-      silent->str);
+  fail_unless (silent->len == 0, "failed without saying why:%s", silent->str);
 
   g_string_free (silent, TRUE);
   umatcv_host_allocator_free (allocator);
