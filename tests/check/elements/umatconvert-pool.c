@@ -125,7 +125,8 @@ GST_START_TEST (test_offered_pool_has_no_maximum)
   GstHarness *h;
   GstBuffer *held[QUEUE_SIZE + 4], *again;
   GstBufferPoolAcquireParams dontwait = {.flags =
-        GST_BUFFER_POOL_ACQUIRE_FLAG_DONTWAIT };
+        GST_BUFFER_POOL_ACQUIRE_FLAG_DONTWAIT
+  };
   GstBufferPool *pool;
   GstMapInfo map;
   gpointer first_data;
@@ -339,8 +340,7 @@ check_downstream_holds_frames (const gchar * caps, const gchar * props,
       60 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
   fail_unless (msg != NULL, "%s: stalled: %u of %u frames out within 60 s, "
       "downstream holding %u", line, holder.seen, frames, holder.hold);
-  fail_unless (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS, "%s: an error",
-      line);
+  fail_unless (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS, "%s: an error", line);
   fail_unless_equals_int (holder.seen, frames);
   /* in place, the frames downstream holds are the pool's the element
    * offered upstream, on OpenCL: that pool is what this is about */
@@ -374,6 +374,43 @@ GST_START_TEST (test_downstream_holding_frames_converting)
 
 GST_END_TEST;
 
+/* With queue-size=1 umatconvert holds no frame (docs/properties.md: "1
+ * converts each frame before the next comes"): a frame is out as soon as
+ * it is pushed, not when the next one comes, and the LATENCY query adds
+ * nothing. A frame that waits for the next one delays a live stream by a
+ * frame that the latency does not account for. */
+GST_START_TEST (test_queue_size_one_holds_no_frame)
+{
+  GstHarness *h = umattest_harness_new ("queue-size=1 chain=BGR2RGB");
+  GstQuery *query;
+  GstClockTime min = GST_CLOCK_TIME_NONE, max;
+  gboolean live;
+
+  gst_harness_set_caps (h, bgr_caps ("BGR"), bgr_caps ("RGB"));
+  for (guint i = 0; i < 4; i++) {
+    GstBuffer *frame = umattest_buffer_new_timed (GST_VIDEO_FORMAT_BGR,
+        WIDTH, HEIGHT, i);
+    GstBuffer *out;
+
+    fail_unless_equals_int (gst_harness_push (h, gst_buffer_ref (frame)),
+        GST_FLOW_OK);
+    fail_unless (gst_harness_buffers_in_queue (h) == 1, "frame %u is still "
+        "in umatconvert after its push returned", i);
+    out = gst_harness_pull (h);
+    assert_swapped (frame, out);
+    gst_buffer_unref (out);
+    gst_buffer_unref (frame);
+  }
+  query = gst_query_new_latency ();
+  fail_unless (gst_pad_peer_query (h->sinkpad, query));
+  gst_query_parse_latency (query, &live, &min, &max);
+  fail_unless_equals_uint64 (min, 0);
+  gst_query_unref (query);
+  umattest_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 static Suite *
 umatconvert_pool_suite (void)
 {
@@ -389,6 +426,7 @@ umatconvert_pool_suite (void)
   tcase_add_test (tc, test_pinned_and_plain_frames_agree);
   tcase_add_test (tc, test_downstream_holding_frames_in_place);
   tcase_add_test (tc, test_downstream_holding_frames_converting);
+  tcase_add_test (tc, test_queue_size_one_holds_no_frame);
   return s;
 }
 
