@@ -128,6 +128,62 @@ worker_post_error (Worker * w, gchar * text)
       gst_message_new_application (GST_OBJECT (w->pipeline), s));
 }
 
+/* ---- GPU contexts shared by the workers ------------------------------- */
+
+/* Each worker is a pipeline of its own, and GStreamer shares a decoder's
+ * CUDA context only within a pipeline: without this every worker's NVDEC
+ * decoder made a CUDA context of its own, and the GPU time-slices between
+ * contexts. A decoder that finds none posts NEED_CONTEXT, makes one and
+ * posts HAVE_CONTEXT; the first of each device is kept here and handed to
+ * the decoders of the other workers (a decoder takes only its device's).
+ * umatconvert's OpenCL contexts are shared through OpenCV already. */
+static GMutex shared_lock;
+static GPtrArray *shared_contexts;
+
+static GstBusSyncReply
+share_gpu_contexts (GstBus * bus, GstMessage * msg, gpointer unused)
+{
+  GstContext *context;
+  const gchar *type;
+
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_HAVE_CONTEXT) {
+    gboolean known = FALSE;
+    guint device, other;
+
+    gst_message_parse_have_context (msg, &context);
+    type = gst_context_get_context_type (context);
+    if (g_str_has_prefix (type, "gst.cuda.")
+        && gst_structure_get_uint (gst_context_get_structure (context),
+            "cuda-device-id", &device)) {
+      g_mutex_lock (&shared_lock);
+      if (shared_contexts == NULL)
+        shared_contexts = g_ptr_array_new_with_free_func ((GDestroyNotify)
+            gst_context_unref);
+      for (guint i = 0; i < shared_contexts->len; i++) {
+        GstContext *c = g_ptr_array_index (shared_contexts, i);
+        known |= g_str_equal (gst_context_get_context_type (c), type)
+            && gst_structure_get_uint (gst_context_get_structure (c),
+            "cuda-device-id", &other) && other == device;
+      }
+      if (!known)
+        g_ptr_array_add (shared_contexts, gst_context_ref (context));
+      g_mutex_unlock (&shared_lock);
+    }
+    gst_context_unref (context);
+  } else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_NEED_CONTEXT
+      && gst_message_parse_context_type (msg, &type)) {
+    g_mutex_lock (&shared_lock);
+    for (guint i = 0; shared_contexts && i < shared_contexts->len; i++) {
+      context = g_ptr_array_index (shared_contexts, i);
+      if (g_str_equal (gst_context_get_context_type (context), type))
+        gst_element_set_context (GST_ELEMENT (GST_MESSAGE_SRC (msg)),
+            context);
+    }
+    g_mutex_unlock (&shared_lock);
+  }
+  return GST_BUS_PASS;
+}
+
 /* ---- ranges ------------------------------------------------------------ */
 
 /* The gate on parsebin's video pad: nothing before the seek's flush goes
@@ -1115,6 +1171,7 @@ worker_new (const Options * options, const gchar * input,
       w);
 
   bus = gst_element_get_bus (w->pipeline);
+  gst_bus_set_sync_handler (bus, share_gpu_contexts, NULL, NULL);
   w->bus_watch = gst_bus_add_watch (bus, (GstBusFunc) on_bus_message, w);
   gst_object_unref (bus);
   return w;

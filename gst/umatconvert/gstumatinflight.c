@@ -3,7 +3,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * A frame in flight keeps its input and output buffers, mapped, until the
- * device has finished with them; GstVideoFilter would unmap them when its
+ * device has finished with them (an input in CUDA memory only until it is
+ * copied, at submit); GstVideoFilter would unmap them when its
  * transform returns, so umatconvert maps them here. The frames live in a
  * ring allocated at start: nothing is allocated per frame.
  */
@@ -59,10 +60,10 @@ release (GstUmatInFlight * flight, gboolean converted)
 
   gst_umat_staging_end (&f->staged, converted);
   gst_video_frame_unmap (&f->out_frame);
-  if (!in_place)
+  if (!in_place && f->in != NULL) {
     gst_video_frame_unmap (&f->in_frame);
-  if (!in_place)
     gst_buffer_unref (f->in);
+  }
   f->in = f->out = NULL;
   flight->head = (flight->head + 1) % GST_UMAT_MAX_IN_FLIGHT;
   flight->count--;
@@ -112,6 +113,14 @@ gst_umat_in_flight_submit (GstUmatInFlight * flight, GstUmatDevice * dev,
   if (ret != GST_FLOW_OK) {
     gst_umat_staging_end (&f->staged, FALSE);
     goto unmap;
+  }
+  /* a frame in CUDA memory has been copied on the GPU when submit returns
+   * (and cannot be redone on the CPU): the decoder gets its buffer back
+   * now, not queue-size frames later */
+  if (dev->cuda_in && !in_place) {
+    gst_video_frame_unmap (&f->in_frame);
+    gst_buffer_unref (in);
+    f->in = NULL;
   }
   flight->count++;
   flight->submitted++;

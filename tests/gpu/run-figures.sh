@@ -10,7 +10,7 @@
 # is compared to. The clips are made here with the bundle's x264enc:
 # 1080p30 H.264, BT.709, moving SMPTE bars; LONG_FRAMES (default 3600, two
 # minutes) for the long-video figures, SHORT_FRAMES (default 900) for the
-# rest. Python's cv2 on that machine runs the seed's script
+# rest (DECODER=avdec_h264 tries the script where there is no NVDEC). Python's cv2 on that machine runs the seed's script
 # (BUNDLE/seed_approach.py, copied there from shared/bench).
 set -u
 bundle=${1:-.gpu}
@@ -83,7 +83,8 @@ make_clip "$short" "$short_frames" && make_clip "$long" "$long_frames" ||
 echo "clips: $short_frames and $long_frames frames, 1080p30 H.264 BT.709, made in $(awk "BEGIN { printf \"%.1f\", $EPOCHREALTIME - $t0 }") s"
 
 # shellcheck disable=SC2054
-demux=(filesrc location="$short" ! qtdemux ! h264parse ! nvh264dec)
+demux=(filesrc location="$long" ! qtdemux ! h264parse ! "${DECODER:-nvh264dec}")
+frame_bytes=$((1920 * 1080 * 3))
 
 for section in $sections; do
   case $section in
@@ -110,10 +111,12 @@ for section in $sections; do
         identity eos-after=60 ! filesink location="$work/$mem.raw" ||
         echo "$mem: FAILED"
     done
-    if cmp -s "$work/cuda.raw" "$work/system.raw"; then
-      echo "60 frames: identical ($(stat -c %s "$work/cuda.raw") bytes)"
+    # identity lets a frame or two past eos-after through: compare 60
+    if [[ $(stat -c %s "$work/cuda.raw") -ge $((60 * frame_bytes)) ]] &&
+        cmp -s -n $((60 * frame_bytes)) "$work/cuda.raw" "$work/system.raw"; then
+      echo "60 frames: identical"
     else
-      echo "60 frames: DIFFERENT ($(stat -c %s "$work/cuda.raw") and $(stat -c %s "$work/system.raw") bytes)"
+      echo "60 frames: DIFFERENT ($(cmp -n $((60 * frame_bytes)) "$work/cuda.raw" "$work/system.raw" 2>&1 | head -1))"
     fi
     ;;
   bench)
@@ -127,34 +130,44 @@ for section in $sections; do
     done
     ;;
   nvdec)
-    echo "== nvh264dec -> umatconvert (one pipeline, then 7 at once: the H200's NVDEC engines)"
+    # 7 at once: the H200's NVDEC engines, as 7 chains of one pipeline in
+    # one process (the decoders share a CUDA context and the umatconverts an
+    # OpenCL context, as in an application or umat-process --jobs), and as
+    # 7 processes (a context each)
+    echo "== nvh264dec -> umatconvert, $long_frames frames: one pipeline; 7 in one process; 7 processes"
     # shellcheck disable=SC2054
-    for n in 1 7; do
-      run=time_it
-      [[ $n -gt 1 ]] && run="parallel"
-      args=()
-      [[ $n -gt 1 ]] && args=("$n")
-      $run "decode alone, frames to system memory" "${args[@]}" "$short_frames" \
-        gst-launch-1.0 -q "${demux[@]}" ! video/x-raw ! fakesink sync=false
-      $run "decode alone, frames in CUDA memory" "${args[@]}" "$short_frames" \
-        gst-launch-1.0 -q "${demux[@]}" ! "video/x-raw(memory:CUDAMemory)" ! fakesink sync=false
-      $run "decode + umatconvert opencl, CUDA memory in" "${args[@]}" "$short_frames" \
-        gst-launch-1.0 -q "${demux[@]}" ! "video/x-raw(memory:CUDAMemory)" ! \
-          queue max-size-buffers=8 ! umatconvert device=opencl chain="$chain" ! fakesink sync=false
-      $run "decode + umatconvert opencl, system memory in" "${args[@]}" "$short_frames" \
-        gst-launch-1.0 -q "${demux[@]}" ! video/x-raw ! \
-          queue max-size-buffers=8 ! umatconvert device=opencl chain="$chain" ! fakesink sync=false
-      $run "decode + umatconvert cpu" "${args[@]}" "$short_frames" \
-        gst-launch-1.0 -q "${demux[@]}" ! video/x-raw ! \
-          queue max-size-buffers=8 ! umatconvert device=cpu chain="$chain" ! fakesink sync=false
+    for n in 1 7 7p; do
+      variants=(
+        "decode alone, frames to system memory|video/x-raw ! fakesink sync=false"
+        "decode alone, frames in CUDA memory|video/x-raw(memory:CUDAMemory) ! fakesink sync=false"
+        "decode + umatconvert opencl, CUDA memory in|video/x-raw(memory:CUDAMemory) ! queue max-size-buffers=8 ! umatconvert device=opencl chain=$chain ! fakesink sync=false"
+        "decode + umatconvert opencl, system memory in|video/x-raw ! queue max-size-buffers=8 ! umatconvert device=opencl chain=$chain ! fakesink sync=false"
+        "decode + umatconvert cpu|video/x-raw ! queue max-size-buffers=8 ! umatconvert device=cpu chain=$chain ! fakesink sync=false")
+      for v in "${variants[@]}"; do
+        name=${v%%|*}
+        read -r -a tail <<<"${v#*|}"
+        case $n in
+        1) time_it "$name" "$long_frames" gst-launch-1.0 -q "${demux[@]}" ! "${tail[@]}" ;;
+        7)
+          branches=()
+          for ((i = 0; i < 7; i++)); do branches+=("${demux[@]}" ! "${tail[@]}"); done
+          time_it "7 in one process: $name" $((7 * long_frames)) gst-launch-1.0 -q "${branches[@]}" ;;
+        7p)
+          [[ $name == *"CUDA memory in"* || $name == *"alone, frames in CUDA"* ]] || continue
+          parallel "7 processes: $name" 7 "$long_frames" gst-launch-1.0 -q "${demux[@]}" ! "${tail[@]}" ;;
+        esac
+      done
     done
     ;;
   seed)
     echo "== the seed's job: decode -> $chain -> BGR frames to an application"
     for i in 1 2; do
-      python3 "$bundle/seed_approach.py" "$long" umat | sed 's/^/seed script: /'
-      time_it "umat-appsink (C application, nvh264dec, device=opencl)" "$long_frames" \
-        umat-appsink --device opencl --chain "$chain" "$long"
+      time_it "seed script, whole process" "$long_frames" python3 "$bundle/seed_approach.py" "$long" umat
+      grep seed-approach "$work/out.txt" | sed 's/^/seed script: /'
+      umat-appsink --quiet --device opencl --chain "$chain" "$long" | tail -1 |
+        sed 's/^/umat-appsink --quiet (C application, uridecodebin, device=opencl): /'
+      umat-appsink --quiet --device cpu --chain "$chain" "$long" | tail -1 |
+        sed 's/^/umat-appsink --quiet (C application, uridecodebin, device=cpu): /'
       time_it "umat-process INPUT - (null sink), --jobs 1" "$long_frames" \
         umat-process --device opencl --chain "$chain" --jobs 1 "$long" -
     done
