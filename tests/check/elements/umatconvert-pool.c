@@ -82,16 +82,16 @@ fill_pattern (GstBuffer * buffer, guint seed)
   gst_buffer_unmap (buffer, &map);
 }
 
-/* `rgb` is OpenCV's BGR2RGB of `bgr`. */
+/* `rgb` is OpenCV's BGR2RGB of `bgr`, both `width`x`height`. */
 static void
-assert_swapped (GstBuffer * bgr, GstBuffer * rgb)
+assert_swapped_at (GstBuffer * bgr, GstBuffer * rgb, gint width, gint height)
 {
   GstVideoInfo info;
   UmattestImage *in, *got, *want;
 
-  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_BGR, WIDTH, HEIGHT);
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_BGR, width, height);
   in = umattest_image_from_buffer (bgr, &info);
-  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, WIDTH, HEIGHT);
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, width, height);
   got = umattest_image_from_buffer (rgb, &info);
   want = umattest_cvt (in, "BGR2RGB");
   umattest_assert_images_close (got, want, 0, UMATTEST_COMPARE_ALL,
@@ -99,6 +99,12 @@ assert_swapped (GstBuffer * bgr, GstBuffer * rgb)
   umattest_image_free (in);
   umattest_image_free (got);
   umattest_image_free (want);
+}
+
+static void
+assert_swapped (GstBuffer * bgr, GstBuffer * rgb)
+{
+  assert_swapped_at (bgr, rgb, WIDTH, HEIGHT);
 }
 
 static gboolean
@@ -386,10 +392,13 @@ GST_START_TEST (test_queue_size_one_holds_no_frame)
   GstClockTime min = GST_CLOCK_TIME_NONE, max;
   gboolean live;
 
-  gst_harness_set_caps (h, bgr_caps ("BGR"), bgr_caps ("RGB"));
-  for (guint i = 0; i < 4; i++) {
+  /* 1080p: on the device long enough that a frame left behind is seen
+   * still there, even when the machine is busy */
+  gst_harness_set_caps (h, umattest_caps (GST_VIDEO_FORMAT_BGR, 1920, 1080),
+      umattest_caps (GST_VIDEO_FORMAT_RGB, 1920, 1080));
+  for (guint i = 0; i < 8; i++) {
     GstBuffer *frame = umattest_buffer_new_timed (GST_VIDEO_FORMAT_BGR,
-        WIDTH, HEIGHT, i);
+        1920, 1080, i);
     GstBuffer *out;
 
     fail_unless_equals_int (gst_harness_push (h, gst_buffer_ref (frame)),
@@ -397,7 +406,7 @@ GST_START_TEST (test_queue_size_one_holds_no_frame)
     fail_unless (gst_harness_buffers_in_queue (h) == 1, "frame %u is still "
         "in umatconvert after its push returned", i);
     out = gst_harness_pull (h);
-    assert_swapped (frame, out);
+    assert_swapped_at (frame, out, 1920, 1080);
     gst_buffer_unref (out);
     gst_buffer_unref (frame);
   }
