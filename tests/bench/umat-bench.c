@@ -182,7 +182,9 @@ take_offered_pool (GstElement * appsrc, GstCaps * caps,
   GstPad *pad = gst_element_get_static_pad (appsrc, "src");
   GstQuery *query = gst_query_new_allocation (caps, TRUE);
   GstBufferPool *pool = NULL;
-  GstBuffer *held[64];
+  /* appsrc queues 3 frames (max-bytes), the element and fakesink one each:
+   * the pool, which has no maximum, seldom hands out more than these */
+  GstBuffer *held[8];
   guint n_held = 0, max = 0;
 
   if (gst_pad_peer_query (pad, query)
@@ -195,7 +197,7 @@ take_offered_pool (GstElement * appsrc, GstCaps * caps,
     gst_clear_object (&pool);
     return NULL;
   }
-  /* fill every frame the pool will ever give once; they keep their bytes */
+  /* fill the frames the pool will give; they keep their bytes */
   while (n_held < G_N_ELEMENTS (held) && (max == 0 || n_held < max)) {
     GstBufferPoolAcquireParams params = {.flags =
           GST_BUFFER_POOL_ACQUIRE_FLAG_DONTWAIT };
@@ -211,22 +213,42 @@ take_offered_pool (GstElement * appsrc, GstCaps * caps,
   return pool;
 }
 
+/* Waits until the element under test has negotiated its output (caps and
+ * converter are made before the first frame is converted: kernels compile
+ * then), or an error, or 60 s. A frame need not come out: on OpenCL the
+ * element keeps frames in flight until later ones come. */
 static gboolean
-wait_for_frames (Counter * counter, gint n, GstBus * bus, gchar ** note)
+wait_for_caps (GstElement * pipeline, GstBus * bus, gchar ** note)
 {
-  while (g_atomic_int_get (&counter->count) < n) {
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  GstPad *pad = gst_element_get_static_pad (sink, "sink");
+  gint64 deadline = g_get_monotonic_time () + 60 * G_TIME_SPAN_SECOND;
+  gboolean ok = FALSE;
+
+  while (!ok) {
     GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+    GstCaps *caps;
     if (msg) {
       GError *err = NULL;
       gst_message_parse_error (msg, &err, NULL);
       *note = g_strdup (err->message);
       g_error_free (err);
       gst_message_unref (msg);
-      return FALSE;
+      break;
     }
-    g_usleep (500);
+    if ((caps = gst_pad_get_current_caps (pad)) != NULL) {
+      gst_caps_unref (caps);
+      ok = TRUE;
+    } else if (g_get_monotonic_time () > deadline) {
+      *note = g_strdup ("no caps downstream within 60 s");
+      break;
+    } else {
+      g_usleep (500);
+    }
   }
-  return TRUE;
+  gst_object_unref (pad);
+  gst_object_unref (sink);
+  return ok;
 }
 
 static void
@@ -265,7 +287,7 @@ run_pipeline (Result * r, const Conversion * conv, const SourceFrames * frames)
   /* one frame negotiates (and compiles kernels); a pool needs caps */
   gst_app_src_push_buffer (GST_APP_SRC (src),
       gst_buffer_ref (frames->buffers[0]));
-  if (!wait_for_frames (&counter, 1, bus, &r->note))
+  if (!wait_for_caps (pipeline, bus, &r->note))
     goto stop;
   if (r->path == PATH_UMAT_OPENCL
       && !(pool = take_offered_pool (src, caps, frames, &r->note)))
@@ -390,34 +412,35 @@ run_umatcv (Result * r, const Conversion * conv, const SourceFrames * frames)
   UmatcvHostMemory *memory[N_SOURCE_FRAMES + 1] = { NULL, };
   guint8 *data[N_SOURCE_FRAMES + 1] = { NULL, };
   UmatcvImage in_images[N_SOURCE_FRAMES], out_image;
-  gchar error[512] = "";
+  UmatcvConverterSpec spec;
+  gchar *error = NULL;
   gint64 start_us, elapsed_us;
   glong n = 0;
 
   gst_video_info_set_format (&out_info,
       gst_video_format_from_string (conv->out_format), frames->info.width,
       frames->info.height);
-  if (umatcv_engine_new (UMATCV_DEVICE_OPENCL, &engine, error,
-          sizeof (error)) != UMATCV_OK)
+  if (umatcv_engine_new (UMATCV_DEVICE_OPENCL, &engine, &error) != UMATCV_OK)
     goto failed;
-  if ((conv->chain ? umatcv_chain_parse (conv->chain, &chain, error,
-              sizeof (error)) : umatcv_chain_route (in, out, &chain))
+  if ((conv->chain ? umatcv_chain_parse (conv->chain, &chain, &error)
+          : umatcv_chain_route (in, out, &chain, &error)) != UMATCV_OK)
+    goto failed;
+  umatcv_converter_spec_init (&spec, in, out, frames->info.width,
+      frames->info.height);
+  spec.slots = 4;
+  if (umatcv_converter_new (engine, chain, &spec, &converter, &error)
       != UMATCV_OK)
     goto failed;
-  if (umatcv_converter_new (engine, chain, in, out, frames->info.width,
-          frames->info.height, 4, &converter, error, sizeof (error))
+  if (pinned && umatcv_host_allocator_new (engine, &allocator, &error)
       != UMATCV_OK)
-    goto failed;
-  if (pinned && umatcv_host_allocator_new (engine, &allocator, error,
-          sizeof (error)) != UMATCV_OK)
     goto failed;
 
   for (guint i = 0; i <= N_SOURCE_FRAMES; i++) {
     gsize size = i < N_SOURCE_FRAMES ? GST_VIDEO_INFO_SIZE (&frames->info)
         : GST_VIDEO_INFO_SIZE (&out_info);
     if (pinned) {
-      if (umatcv_host_memory_new (allocator, size, &memory[i], error,
-              sizeof (error)) != UMATCV_OK)
+      if (umatcv_host_memory_new (allocator, size, &memory[i], &error)
+          != UMATCV_OK)
         goto failed;
       data[i] = umatcv_host_memory_data (memory[i]);
     } else {
@@ -433,12 +456,12 @@ run_umatcv (Result * r, const Conversion * conv, const SourceFrames * frames)
 
   for (gint i = 0; i < WARMUP_FRAMES; i++)
     if (umatcv_converter_process (converter, &in_images[i % N_SOURCE_FRAMES],
-            &out_image, error, sizeof (error)) != UMATCV_OK)
+            &out_image, &error) != UMATCV_OK)
       goto failed;
   start_us = g_get_monotonic_time ();
   do {
     if (umatcv_converter_process (converter, &in_images[n % N_SOURCE_FRAMES],
-            &out_image, error, sizeof (error)) != UMATCV_OK)
+            &out_image, &error) != UMATCV_OK)
       goto failed;
     n++;
     elapsed_us = g_get_monotonic_time () - start_us;
@@ -448,7 +471,8 @@ run_umatcv (Result * r, const Conversion * conv, const SourceFrames * frames)
   goto done;
 
 failed:
-  r->note = g_strdup (error);
+  r->note = g_strdup (error ? error : "failed without a reason");
+  umatcv_free (error);
 done:
   for (guint i = 0; i <= N_SOURCE_FRAMES; i++) {
     if (pinned)

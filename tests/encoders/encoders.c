@@ -7,14 +7,14 @@
  * in for it) and holds the right pixels, and x264enc encodes it into H.264
  * that decodes back to exactly what umatconvert gave.
  */
-#include <gst/check/gstcheck.h>
-#include <gst/check/gstharness.h>
-#include <gst/app/gstappsink.h>
-#include <gst/video/video.h>
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
 
+#include <gst/app/gstappsink.h>
 #include <string.h>
 
-#include "cvref.h"
+#include "umattest-support.h"
 
 /* nvh264enc's sink pad, system memory, from gst-plugins-bad
  * sys/nvcodec/gstnvh264enc.c, DOCUMENTATION_SINK_CAPS ("captured using RTX
@@ -30,84 +30,31 @@
 #define WIDTH 320
 #define HEIGHT 240
 
-static const gchar *
-test_device (void)
-{
-  const gchar *device = g_getenv ("UMAT_TEST_DEVICE");
-
-  return device ? device : "cpu";
-}
-
-/* A BGR frame of noise, tightly packed (320 * 3 is a multiple of 4, so
- * this is also GStreamer's default layout). */
-static guint8 *
+/* A BGR frame of noise (320 * 3 is a multiple of 4, so tightly packed is
+ * also GStreamer's default layout). */
+static GstBuffer *
 noise_bgr (guint32 seed)
 {
-  GRand *rand = g_rand_new_with_seed (seed);
-  guint8 *data = g_malloc (WIDTH * HEIGHT * 3);
-  gsize i;
+  GstVideoInfo info;
 
-  for (i = 0; i < WIDTH * HEIGHT * 3; i++)
-    data[i] = g_rand_int_range (rand, 0, 256);
-  g_rand_free (rand);
-  return data;
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_BGR, WIDTH, HEIGHT);
+  return umattest_buffer_new (&info, 0, seed);
 }
 
-/* The frame's planes, packed as OpenCV's single-Mat layout: I420 as
- * Y, U, V; the RGB family as rows of pixels. */
-static guint8 *
-packed_planes (GstBuffer * buffer, GstCaps * caps, gsize * size)
+/* A frame, packed; 4:2:0 in I420's plane order whatever its layout. */
+static UmattestImage *
+packed_planes (GstBuffer * buffer, GstCaps * caps)
 {
   GstVideoInfo info;
-  GstVideoFrame frame;
-  GByteArray *out = g_byte_array_new ();
-  gint plane, row, comp, x;
-  /* U and V in I420 order, whatever the layout */
-  static const gint i420_comps[] = { 0, 1, 2 };
+  UmattestImage *image, *i420;
 
   fail_unless (gst_video_info_from_caps (&info, caps));
-  fail_unless (gst_video_frame_map (&frame, &info, buffer, GST_MAP_READ));
-  if (GST_VIDEO_FORMAT_INFO_IS_YUV (info.finfo)) {
-    for (plane = 0; plane < 3; plane++) {
-      comp = i420_comps[plane];
-      for (row = 0; row < GST_VIDEO_FRAME_COMP_HEIGHT (&frame, comp); row++) {
-        const guint8 *p = GST_VIDEO_FRAME_COMP_DATA (&frame, comp)
-            + row * GST_VIDEO_FRAME_COMP_STRIDE (&frame, comp);
-        gint pstride = GST_VIDEO_FRAME_COMP_PSTRIDE (&frame, comp);
-
-        for (x = 0; x < GST_VIDEO_FRAME_COMP_WIDTH (&frame, comp); x++)
-          g_byte_array_append (out, p + x * pstride, 1);
-      }
-    }
-  } else {
-    for (row = 0; row < HEIGHT; row++)
-      g_byte_array_append (out, (const guint8 *)
-          GST_VIDEO_FRAME_PLANE_DATA (&frame, 0)
-          + row * GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0),
-          WIDTH * GST_VIDEO_FRAME_COMP_PSTRIDE (&frame, 0));
-  }
-  gst_video_frame_unmap (&frame);
-  *size = out->len;
-  return g_byte_array_free (out, FALSE);
-}
-
-/* What umatconvert must give for `format` from BGR, by OpenCV's CPU code:
- * every YUV layout holds the samples of BGR2YUV_I420. */
-static CvrefImage
-reference_for (const guint8 * bgr, const gchar * format)
-{
-  CvrefImage ref;
-  const gchar *code;
-
-  if (g_str_equal (format, "BGRA"))
-    code = "BGR2BGRA";
-  else if (g_str_equal (format, "RGBA"))
-    code = "BGR2RGBA";
-  else
-    code = "BGR2YUV_I420";
-  fail_unless (cvref_cvt_color (bgr, HEIGHT, WIDTH, 3, cvref_code (code),
-          &ref) == 0);
-  return ref;
+  image = umattest_image_from_buffer (buffer, &info);
+  if (umattest_family (image->layout) != UMATTEST_YUV420)
+    return image;
+  i420 = umattest_repack_420 (image, UMATCV_LAYOUT_I420);
+  umattest_image_free (image);
+  return i420;
 }
 
 GST_START_TEST (test_src_caps_meet_nvh264enc)
@@ -115,7 +62,8 @@ GST_START_TEST (test_src_caps_meet_nvh264enc)
   GstCaps *nv_caps = gst_caps_from_string (NVH264ENC_SINK_CAPS);
   GstCaps *bgr_caps = gst_caps_from_string ("video/x-raw, format=BGR, "
       "width=320, height=240, framerate=30/1");
-  gchar *launch = g_strdup_printf ("umatconvert device=%s", test_device ());
+  gchar *launch = g_strdup_printf ("umatconvert device=%s",
+      umattest_device ());
   GstHarness *h = gst_harness_new_parse (launch);
   GstPad *src = gst_element_get_static_pad (h->element, "src");
   GstCaps *offered, *common;
@@ -141,32 +89,34 @@ GST_END_TEST;
 
 /* For each format that nvh264enc takes and umatconvert gives: negotiate
  * with nvh264enc's caps held to that format, push a frame, and check the
- * caps (a subset of nvh264enc's) and the pixels (OpenCV's CPU cvtColor). */
+ * caps (a subset of nvh264enc's) and the pixels (OpenCV's CPU cvtColor, or
+ * the encoding umatcv's edges define: tests/check/support). */
 GST_START_TEST (test_each_nvh264enc_format)
 {
   static const gchar *const formats[] = { "NV12", "YV12", "I420", "BGRA",
     "RGBA"
   };
   GstCaps *nv_caps = gst_caps_from_string (NVH264ENC_SINK_CAPS);
-  gboolean opencl = g_str_equal (test_device (), "opencl");
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (formats); i++) {
-    gchar *launch = g_strdup_printf ("umatconvert device=%s", test_device ());
-    GstHarness *h = gst_harness_new_parse (launch);
+    GstHarness *h = umattest_harness_new (NULL);
     GstCaps *held = gst_caps_copy (nv_caps), *out_caps;
-    guint8 *bgr = noise_bgr (i + 1), *got;
-    CvrefImage ref;
-    GstBuffer *out;
-    gsize size, k;
-    gint worst = 0;
+    GstBuffer *in = noise_bgr (i + 1), *out;
+    GstVideoInfo bgr_info, out_info;
+    UmattestImage *bgr, *got, *want;
+    UmatcvColorimetry out_c;
+    gchar **codes = NULL, *backend;
 
     gst_caps_set_simple (held, "format", G_TYPE_STRING, formats[i], NULL);
     gst_harness_set_sink_caps (h, held);
     gst_harness_set_src_caps_str (h, "video/x-raw, format=BGR, width=320, "
         "height=240, framerate=30/1");
-    out = gst_harness_push_and_pull (h, gst_buffer_new_wrapped (g_memdup2 (bgr,
-                WIDTH * HEIGHT * 3), WIDTH * HEIGHT * 3));
+    gst_video_info_set_format (&bgr_info, GST_VIDEO_FORMAT_BGR, WIDTH, HEIGHT);
+    bgr = umattest_image_from_buffer (in, &bgr_info);
+    fail_unless_equals_int (gst_harness_push (h, in), GST_FLOW_OK);
+    umattest_harness_drain (h);
+    out = gst_harness_pull (h);
     fail_unless (out != NULL, "no output in %s", formats[i]);
 
     out_caps = gst_pad_get_current_caps (h->sinkpad);
@@ -175,22 +125,25 @@ GST_START_TEST (test_each_nvh264enc_format)
     fail_unless_equals_string (gst_structure_get_string
         (gst_caps_get_structure (out_caps, 0), "format"), formats[i]);
 
-    got = packed_planes (out, out_caps, &size);
-    ref = reference_for (bgr, formats[i]);
-    fail_unless_equals_int ((gint) size, ref.rows * ref.cols * ref.channels);
-    for (k = 0; k < size; k++)
-      worst = MAX (worst, ABS ((gint) got[k] - (gint) ref.data[k]));
-    /* OpenCV's OpenCL 4:2:0 kernels compute in float: 1 at most */
-    fail_unless (worst <= (opencl ? 1 : 0), "%s: off by %d", formats[i],
-        worst);
+    fail_unless (gst_video_info_from_caps (&out_info, out_caps));
+    got = umattest_image_from_buffer (out, &out_info);
+    /* with the matrix, range and siting the output caps say */
+    out_c = umattest_colorimetry_of (&out_info);
+    want = umattest_reference_convert_full (bgr, got->layout, NULL, &out_c,
+        &codes);
+    backend = umattest_element_backend (h->element);
+    umattest_assert_images_close (got, want, umattest_codes_tolerance (backend,
+            (const gchar * const *) codes, UMATTEST_DATA_FULL),
+        UMATTEST_COMPARE_ALL, "BGR to %s on %s", formats[i], backend);
 
-    free (ref.data);
-    g_free (got);
+    g_strfreev (codes);
+    g_free (backend);
+    umattest_image_free (bgr);
+    umattest_image_free (got);
+    umattest_image_free (want);
     gst_caps_unref (out_caps);
     gst_buffer_unref (out);
-    g_free (bgr);
-    gst_harness_teardown (h);
-    g_free (launch);
+    umattest_harness_teardown (h);
   }
   gst_caps_unref (nv_caps);
 }
@@ -215,19 +168,18 @@ running_time (GstSample * sample)
       GST_FORMAT_TIME, GST_BUFFER_PTS (gst_sample_get_buffer (sample)));
 }
 
-static gboolean
-samples_equal (GstSample * a, GstSample * b)
+static void
+assert_samples_equal (GstSample * a, GstSample * b, guint n)
 {
-  gsize size_a, size_b;
-  guint8 *pa = packed_planes (gst_sample_get_buffer (a),
-      gst_sample_get_caps (a), &size_a);
-  guint8 *pb = packed_planes (gst_sample_get_buffer (b),
-      gst_sample_get_caps (b), &size_b);
-  gboolean same = size_a == size_b && memcmp (pa, pb, size_a) == 0;
+  UmattestImage *pa = packed_planes (gst_sample_get_buffer (a),
+      gst_sample_get_caps (a));
+  UmattestImage *pb = packed_planes (gst_sample_get_buffer (b),
+      gst_sample_get_caps (b));
 
-  g_free (pa);
-  g_free (pb);
-  return same;
+  umattest_assert_images_close (pb, pa, 0, UMATTEST_COMPARE_ALL,
+      "frame %u decoded against what x264enc got", n);
+  umattest_image_free (pa);
+  umattest_image_free (pb);
 }
 
 /* A real pipeline: a chain, umatconvert to I420, x264enc. Lossless
@@ -248,7 +200,7 @@ GST_START_TEST (test_x264enc_encodes_the_output)
       "t. ! queue ! x264enc pass=quant quantizer=0 speed-preset=ultrafast ! "
       "tee name=e e. ! queue ! appsink name=h264 sync=false "
       "e. ! queue ! avdec_h264 ! appsink name=decoded sync=false",
-      frames, test_device (), test_device ());
+      frames, umattest_device (), umattest_device ());
   pipeline = gst_parse_launch (launch, NULL);
   fail_unless (pipeline != NULL, "x264enc or avdec_h264 missing: %s", launch);
   fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING)
@@ -267,8 +219,7 @@ GST_START_TEST (test_x264enc_encodes_the_output)
     /* x264enc shifts timestamps (and its segment) to keep DTS positive:
      * running time is what must match */
     fail_unless_equals_uint64 (running_time (raw), running_time (decoded));
-    fail_unless (samples_equal (raw, decoded),
-        "frame %u: x264enc did not get umatconvert's pixels", n);
+    assert_samples_equal (raw, decoded, n);
     gst_sample_unref (raw);
     gst_sample_unref (h264);
     gst_sample_unref (decoded);
@@ -285,16 +236,64 @@ GST_START_TEST (test_x264enc_encodes_the_output)
 
 GST_END_TEST;
 
+static GstPadProbeReturn
+count_buffers (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  g_atomic_int_inc ((gint *) data);
+  return GST_PAD_PROBE_OK;
+}
+
+/* x264enc with its look-ahead (no tune=zerolatency) holds tens of frames
+ * before it lets the first go; in front of it, umatconvert in place (I420
+ * through BGR back to I420) converts frames of the pool it offered
+ * upstream, which x264enc then holds. Every frame is encoded, and the
+ * stream ends, in time, whatever queue-size is. */
+GST_START_TEST (test_x264enc_look_ahead_does_not_stall)
+{
+  const gint frames = 60;
+  gchar *line = g_strdup_printf ("videotestsrc num-buffers=%d ! "
+      "video/x-raw,format=I420,width=160,height=120,framerate=30/1 ! "
+      "umatconvert device=%s queue-size=2 chain=YUV2BGR_I420,BGR2YUV_I420 ! "
+      "x264enc speed-preset=ultrafast rc-lookahead=20 ! "
+      "fakesink name=sink sync=false", frames, umattest_device ());
+  GstElement *pipeline = gst_parse_launch (line, NULL);
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  GstPad *pad = gst_element_get_static_pad (sink, "sink");
+  gint encoded = 0;
+  GstMessage *msg;
+
+  fail_unless (pipeline != NULL, "x264enc missing: %s", line);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_buffers, &encoded,
+      NULL);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  msg = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (pipeline),
+      60 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "stalled: %d of %d frames encoded within 60 s",
+      g_atomic_int_get (&encoded), frames);
+  fail_unless (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS, "an error");
+  fail_unless_equals_int (g_atomic_int_get (&encoded), frames);
+  gst_message_unref (msg);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (pad);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+  g_free (line);
+}
+
+GST_END_TEST;
+
 static Suite *
 encoders_suite (void)
 {
   Suite *s = suite_create ("encoders");
   TCase *tc = tcase_create ("general");
 
+  umattest_require_opencl (FALSE);
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_src_caps_meet_nvh264enc);
   tcase_add_test (tc, test_each_nvh264enc_format);
   tcase_add_test (tc, test_x264enc_encodes_the_output);
+  tcase_add_test (tc, test_x264enc_look_ahead_does_not_stall);
   return s;
 }
 

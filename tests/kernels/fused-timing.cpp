@@ -94,11 +94,11 @@ main (int argc, char **argv)
   if (chains.empty ())
     chains.assign (std::begin (default_chains), std::end (default_chains));
 
-  char error[256] = "";
+  char *error = nullptr;
   UmatcvEngine *engine = nullptr;
-  if (umatcv_engine_new (UMATCV_DEVICE_OPENCL, &engine, error,
-          sizeof error) != UMATCV_OK) {
+  if (umatcv_engine_new (UMATCV_DEVICE_OPENCL, &engine, &error) != UMATCV_OK) {
     fprintf (stderr, "no OpenCL device: %s\n", error);
+    umatcv_free (error);
     return 77;
   }
   int failures = 0;
@@ -113,9 +113,12 @@ main (int argc, char **argv)
     cv::RNG rng (1);
     for (const char *text : chains) {
       UmatcvChain *chain = nullptr;
-      if (umatcv_chain_parse (text, &chain, error, sizeof error) != UMATCV_OK
-          || umatcv_chain_check (chain, error, sizeof error) != UMATCV_OK) {
+      if (umatcv_chain_parse (text, &chain, &error) != UMATCV_OK
+          || umatcv_chain_check (chain, &error) != UMATCV_OK) {
         fprintf (stderr, "%s: %s\n", text, error);
+        umatcv_free (error);
+        error = nullptr;
+        umatcv_chain_free (chain);
         failures++;
         continue;
       }

@@ -14,19 +14,13 @@
 #include "config.h"
 #endif
 
-#include <gst/check/gstcheck.h>
-#include <gst/video/video.h>
-#include <gst/app/gstappsrc.h>
 #include <gst/app/gstappsink.h>
+#include <gst/app/gstappsrc.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "accounting.h"
-#include "cvref.h"
-#include "umatcv.h"
-
-static const gchar *device = "cpu";
+#include "umattest-support.h"
 
 /* ASan's quarantine holds freed memory for a while: RSS says nothing there
  * (the sanitizer run checks leaks with LSan instead). */
@@ -49,28 +43,15 @@ rss_bytes (void)
   return pages * sysconf (_SC_PAGESIZE);
 }
 
-static guint32
-next_random (guint32 * state)
-{
-  *state ^= *state << 13;
-  *state ^= *state >> 17;
-  *state ^= *state << 5;
-  return *state;
-}
-
+/* A frame of noise for pipeline `job`, the index-th of its stream. */
 static GstBuffer *
-noise_frame (gsize size, guint32 seed, guint index)
+noise_frame (GstVideoFormat format, gint width, gint height, guint job,
+    guint index)
 {
-  GstBuffer *buffer = gst_buffer_new_allocate (NULL, size, NULL);
-  GstMapInfo map;
+  GstBuffer *buffer = umattest_buffer_new_timed (format, width, height,
+      job * 100000 + index);
 
-  gst_buffer_map (buffer, &map, GST_MAP_WRITE);
-  seed = seed * 2654435761u + index + 1;
-  for (gsize i = 0; i < size; i++)
-    map.data[i] = next_random (&seed) >> 24;
-  gst_buffer_unmap (buffer, &map);
   GST_BUFFER_PTS (buffer) = index * GST_SECOND / 30;
-  GST_BUFFER_DURATION (buffer) = GST_SECOND / 30;
   return buffer;
 }
 
@@ -84,7 +65,8 @@ GST_START_TEST (test_state_cycles)
 {
   gchar *line = g_strdup_printf ("videotestsrc num-buffers=2 pattern=ball ! "
       "video/x-raw,format=NV12,width=64,height=48 ! umatconvert name=convert "
-      "device=%s chain=YUV2BGR_NV12,BGR2HSV,HSV2BGR ! fakesink", device);
+      "device=%s chain=YUV2BGR_NV12,BGR2HSV,HSV2BGR ! fakesink",
+      umattest_device ());
   GstElement *pipeline = gst_parse_launch (line, NULL);
   GstElement *convert = gst_bin_get_by_name (GST_BIN (pipeline), "convert");
   GstBus *bus = gst_element_get_bus (pipeline);
@@ -112,10 +94,12 @@ GST_START_TEST (test_state_cycles)
   }
   rss_end = rss_bytes ();
   GST_INFO ("%u cycles on %s in %.1f s; RSS %zu kB after %u, %zu kB after "
-      "%u", CYCLES, device, (g_get_monotonic_time () - start) / 1e6,
+      "%u", CYCLES, umattest_device (),
+      (g_get_monotonic_time () - start) / 1e6,
       rss_warm / 1024, CYCLES / 10, rss_end / 1024, CYCLES);
   g_print ("state cycles: %u on %s, RSS %zu kB after %u, %zu kB after %u\n",
-      CYCLES, device, rss_warm / 1024, CYCLES / 10, rss_end / 1024, CYCLES);
+      CYCLES, umattest_device (), rss_warm / 1024, CYCLES / 10,
+      rss_end / 1024, CYCLES);
   /* a leak of one frame (9 kB) per cycle would add 8 MB */
   fail_unless (!RSS_MEANINGFUL || rss_end < rss_warm + 2 * 1024 * 1024,
       "RSS grew from %zu kB "
@@ -143,20 +127,20 @@ typedef struct
   guint index;
   const gchar *chain;
   const gchar *caps;
-  gsize frame_size;
+  GstVideoFormat format;
   GPtrArray *checksums;         /* of each output frame */
   gchar *error;
 } Job;
 
 static const struct
 {
-  const gchar *chain, *format;
-  gsize frame_size;
+  const gchar *chain;
+  GstVideoFormat format;
 } job_kinds[] = {
-  {"BGR2HSV,HSV2BGR", "BGR", PW * PH * 3},
-  {"YUV2BGR_NV12", "NV12", PW * PH * 3 / 2},
-  {"BGR2Lab,Lab2RGB", "BGR", PW * PH * 3},
-  {"YUV2RGBA_I420,RGBA2GRAY", "I420", PW * PH * 3 / 2},
+  {"BGR2HSV,HSV2BGR", GST_VIDEO_FORMAT_BGR},
+  {"YUV2BGR_NV12", GST_VIDEO_FORMAT_NV12},
+  {"BGR2Lab,Lab2RGB", GST_VIDEO_FORMAT_BGR},
+  {"YUV2RGBA_I420,RGBA2GRAY", GST_VIDEO_FORMAT_I420},
 };
 
 static gpointer
@@ -165,18 +149,18 @@ run_job (gpointer data)
   Job *job = data;
   gchar *line = g_strdup_printf ("appsrc name=src format=time caps=\"%s\" ! "
       "umatconvert name=convert device=%s chain=%s ! appsink name=sink "
-      "sync=false", job->caps, device, job->chain);
+      "sync=false", job->caps, umattest_device (), job->chain);
   GstElement *pipeline = gst_parse_launch (line, NULL);
   GstElement *src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
   GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
   GstElement *convert = gst_bin_get_by_name (GST_BIN (pipeline), "convert");
   GstSample *sample;
 
-  accounting_attach (convert);
+  umattest_accounting_attach (convert);
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
   for (guint i = 0; i < PARALLEL_FRAMES; i++)
-    gst_app_src_push_buffer (GST_APP_SRC (src), noise_frame (job->frame_size,
-            job->index, i));
+    gst_app_src_push_buffer (GST_APP_SRC (src), noise_frame (job->format, PW,
+            PH, job->index, i));
   gst_app_src_end_of_stream (GST_APP_SRC (src));
   while ((sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink),
               30 * GST_SECOND))) {
@@ -192,7 +176,7 @@ run_job (gpointer data)
     job->error = g_strdup ("no EOS within 30 s");
   gst_element_set_state (pipeline, GST_STATE_NULL);
   if (!job->error)
-    accounting_check (convert);
+    umattest_accounting_check (convert);
   gst_object_unref (convert);
   gst_object_unref (src);
   gst_object_unref (sink);
@@ -209,8 +193,9 @@ jobs_init (Job * jobs)
     jobs[i].index = i;
     jobs[i].chain = job_kinds[k].chain;
     jobs[i].caps = g_strdup_printf ("video/x-raw,format=%s,width=%d,"
-        "height=%d,framerate=30/1", job_kinds[k].format, PW, PH);
-    jobs[i].frame_size = job_kinds[k].frame_size;
+        "height=%d,framerate=30/1",
+        gst_video_format_to_string (job_kinds[k].format), PW, PH);
+    jobs[i].format = job_kinds[k].format;
     jobs[i].checksums = g_ptr_array_new_with_free_func (g_free);
     jobs[i].error = NULL;
   }
@@ -251,7 +236,7 @@ GST_START_TEST (test_parallel_pipelines_match_serial)
           g_ptr_array_index (serial[i].checksums, f));
   }
   g_print ("parallel: %u pipelines x %u frames on %s, identical to serial\n",
-      N_PIPELINES, PARALLEL_FRAMES, device);
+      N_PIPELINES, PARALLEL_FRAMES, umattest_device ());
   jobs_clear (serial);
   jobs_clear (parallel);
 }
@@ -274,20 +259,20 @@ GST_START_TEST (test_long_run_memory_flat)
       "max-buffers=8 block=true ! queue max-size-buffers=4 ! umatconvert "
       "name=convert device=%s chain=YUV2BGR_NV12,BGR2HSV,HSV2RGB "
       "selection-rate=1 ! appsink name=sink sync=false max-buffers=8",
-      LW, LH, device);
+      LW, LH, umattest_device ());
   GstElement *pipeline = gst_parse_launch (line, NULL);
   GstElement *src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
   GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
   GstElement *convert = gst_bin_get_by_name (GST_BIN (pipeline), "convert");
   GstBuffer *frames[16];
-  gsize rss_warm = 0, rss_end, frame_size = LW * LH * 3 / 2;
+  gsize rss_warm = 0, rss_end;
   guint64 processed, dropped;
   guint pulled = 0;
 
-  /* no accounting.h here: its lists grow with every frame; the PTS of
+  /* no accounting here: its lists grow with every frame; the PTS of
    * each frame out is checked as it comes, and the counters at the end */
   for (guint i = 0; i < G_N_ELEMENTS (frames); i++)
-    frames[i] = noise_frame (frame_size, 7, i);
+    frames[i] = noise_frame (GST_VIDEO_FORMAT_NV12, LW, LH, 7, i);
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
   for (guint i = 0; i < LONG_FRAMES; i++) {
     GstBuffer *frame = gst_buffer_copy (frames[i % G_N_ELEMENTS (frames)]);
@@ -324,8 +309,8 @@ GST_START_TEST (test_long_run_memory_flat)
   fail_unless_equals_int (pulled, LONG_FRAMES);
   fail_unless (gst_app_sink_is_eos (GST_APP_SINK (sink)));
   g_print ("long run: %u frames %dx%d on %s, RSS %zu kB at frame %u, %zu kB "
-      "at the end\n", LONG_FRAMES, LW, LH, device, rss_warm / 1024,
-      LONG_FRAMES / 10, rss_end / 1024);
+      "at the end\n", LONG_FRAMES, LW, LH, umattest_device (),
+      rss_warm / 1024, LONG_FRAMES / 10, rss_end / 1024);
   /* 18,000 frames of 1 kB: a leak of a frame each would add 20 MB, one of
    * 32 bytes each 576 kB */
   fail_unless (!RSS_MEANINGFUL || rss_end < rss_warm + 512 * 1024,
@@ -352,26 +337,25 @@ GST_END_TEST;
  * Mat/UMat it allocates: none after setup, on either backend. */
 GST_START_TEST (test_long_run_no_allocation)
 {
-  UmatcvDevice dev = strcmp (device, "opencl") == 0 ? UMATCV_DEVICE_OPENCL
-      : UMATCV_DEVICE_CPU;
-  UmatcvEngine *engine = NULL;
+  UmatcvEngine *engine = umattest_engine_new ();
   UmatcvChain *chain = NULL;
   UmatcvConverter *converter = NULL;
   UmatcvImage in = { UMATCV_LAYOUT_NV12, LW, LH, {NULL,}, {0,} };
   UmatcvImage out = { UMATCV_LAYOUT_RGB, LW, LH, {NULL,}, {0,} };
   guint8 *in_data = g_malloc (LW * LH * 3 / 2), *out_data =
       g_malloc (LW * LH * 3);
-  gchar error[256];
+  UmatcvConverterSpec spec;
+  gchar *error = NULL;
   guint64 after_setup;
-  guint32 seed = 3;
+  GRand *rand = g_rand_new_with_seed (3);
 
-  fail_unless_equals_int (umatcv_engine_new (dev, &engine, error,
-          sizeof (error)), UMATCV_OK);
-  fail_unless_equals_int (umatcv_chain_parse ("YUV2BGR_NV12,BGR2HSV,HSV2RGB",
-          &chain, error, sizeof (error)), UMATCV_OK);
-  fail_unless_equals_int (umatcv_converter_new (engine, chain,
-          UMATCV_LAYOUT_NV12, UMATCV_LAYOUT_RGB, LW, LH, 4, &converter, error,
-          sizeof (error)), UMATCV_OK);
+  umatcv_converter_spec_init (&spec, UMATCV_LAYOUT_NV12, UMATCV_LAYOUT_RGB,
+      LW, LH);
+  spec.slots = 4;
+  fail_unless (umatcv_chain_parse ("YUV2BGR_NV12,BGR2HSV,HSV2RGB", &chain,
+          &error) == UMATCV_OK, "%s", error);
+  fail_unless (umatcv_converter_new (engine, chain, &spec, &converter,
+          &error) == UMATCV_OK, "no converter: %s", error);
   after_setup = umatcv_converter_allocations (converter);
   in.planes[0] = in_data;
   in.planes[1] = in_data + LW * LH;
@@ -379,9 +363,9 @@ GST_START_TEST (test_long_run_no_allocation)
   out.planes[0] = out_data;
   out.strides[0] = LW * 3;
   for (guint i = 0; i < LONG_FRAMES; i++) {
-    in_data[i % (LW * LH)] = next_random (&seed) >> 24;
-    fail_unless (umatcv_converter_process (converter, &in, &out, error,
-            sizeof (error)) == UMATCV_OK, "frame %u: %s", i, error);
+    in_data[i % (LW * LH)] = g_rand_int_range (rand, 0, 256);
+    fail_unless (umatcv_converter_process (converter, &in, &out,
+            &error) == UMATCV_OK, "frame %u: %s", i, error);
   }
   fail_unless_equals_uint64 (umatcv_converter_allocations (converter),
       after_setup);
@@ -392,6 +376,7 @@ GST_START_TEST (test_long_run_no_allocation)
   umatcv_engine_free (engine);
   g_free (in_data);
   g_free (out_data);
+  g_rand_free (rand);
 }
 
 GST_END_TEST;
@@ -401,10 +386,8 @@ umatconvert_stress_suite (void)
 {
   Suite *s = suite_create ("umatconvert-stress");
   TCase *tc = tcase_create ("stress");
-  const gchar *env = g_getenv ("UMAT_TEST_DEVICE");
 
-  if (env)
-    device = env;
+  umattest_require_opencl (FALSE);
   suite_add_tcase (s, tc);
   tcase_set_timeout (tc, 600);
   tcase_add_test (tc, test_state_cycles);

@@ -4,39 +4,19 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * UMAT_TEST_DEVICE=cpu|opencl picks the engine; on OpenCL without a device
- * the checks skip unless UMAT_REQUIRE_OPENCL=1.
+ * the program skips (77) unless UMAT_REQUIRE_OPENCL=1.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
-#include <gst/check/gstcheck.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "umatcv.h"
+#include "umattest-support.h"
 
 #define WIDTH 638
 #define HEIGHT 360
-
-static UmatcvDevice device = UMATCV_DEVICE_CPU;
-
-static UmatcvEngine *
-engine_or_skip (void)
-{
-  UmatcvEngine *engine = NULL;
-  gchar error[256] = "";
-  UmatcvStatus status = umatcv_engine_new (device, &engine, error,
-      sizeof (error));
-
-  if (status == UMATCV_ERROR_NO_DEVICE
-      && g_strcmp0 (g_getenv ("UMAT_REQUIRE_OPENCL"), "1") != 0) {
-    g_print ("SKIPPED: no OpenCL device (%s)\n", error);
-    return NULL;
-  }
-  fail_unless_equals_int (status, UMATCV_OK);
-  return engine;
-}
 
 static void
 image_bgr (UmatcvImage * image, UmatcvLayout layout, guint8 * data)
@@ -49,25 +29,23 @@ image_bgr (UmatcvImage * image, UmatcvLayout layout, guint8 * data)
   image->strides[0] = WIDTH * 3;
 }
 
-/* Blocks are aligned for SIMD and DMA, writable end to end, pinned exactly when the
- * engine is OpenCL, and outlive both the allocator and the engine (frames
- * held downstream after the element stopped). */
+/* Blocks are aligned for SIMD and DMA, writable end to end, pinned exactly
+ * when the engine is OpenCL, and outlive both the allocator and the engine
+ * (frames held downstream after the element stopped). */
 GST_START_TEST (test_blocks_outlive_allocator_and_engine)
 {
-  UmatcvEngine *engine = engine_or_skip ();
+  UmatcvEngine *engine = umattest_engine_new ();
   UmatcvHostAllocator *allocator;
   UmatcvHostMemory *block;
   const size_t size = 3 * 1024 * 1024 + 5;
   guint8 *data;
 
-  if (engine == NULL)
-    return;
-  fail_unless_equals_int (umatcv_host_allocator_new (engine, &allocator, NULL,
-          0), UMATCV_OK);
+  fail_unless_equals_int (umatcv_host_allocator_new (engine, &allocator, NULL),
+      UMATCV_OK);
   fail_unless_equals_int (umatcv_host_allocator_pinned (allocator),
       umatcv_engine_uses_opencl (engine));
   fail_unless_equals_int (umatcv_host_memory_new (allocator, size, &block,
-          NULL, 0), UMATCV_OK);
+          NULL), UMATCV_OK);
   data = umatcv_host_memory_data (block);
   /* OpenCV copies host pointers that are not 16-byte aligned first */
   fail_unless ((guintptr) data % 64 == 0, "%p is not 64-byte aligned", data);
@@ -84,25 +62,27 @@ GST_END_TEST;
 
 GST_START_TEST (test_bad_arguments)
 {
-  UmatcvEngine *engine = engine_or_skip ();
+  UmatcvEngine *engine = umattest_engine_new ();
   UmatcvHostAllocator *allocator = NULL;
   UmatcvHostMemory *block = (UmatcvHostMemory *) 1;
-  gchar error[256] = "";
+  gchar *error = NULL;
 
-  if (engine == NULL)
-    return;
-  fail_unless_equals_int (umatcv_host_allocator_new (NULL, &allocator, error,
-          sizeof (error)), UMATCV_ERROR_INVALID_ARGUMENT);
-  fail_unless (allocator == NULL && error[0] != '\0');
-  fail_unless_equals_int (umatcv_host_allocator_new (engine, &allocator, NULL,
-          0), UMATCV_OK);
-  fail_unless_equals_int (umatcv_host_memory_new (allocator, 0, &block, NULL,
-          0), UMATCV_ERROR_INVALID_ARGUMENT);
+  fail_unless_equals_int (umatcv_host_allocator_new (NULL, &allocator,
+          &error), UMATCV_ERROR_INVALID_ARGUMENT);
+  fail_unless (allocator == NULL && error != NULL && error[0] != '\0');
+  umatcv_free (error);
+  error = NULL;
+  fail_unless_equals_int (umatcv_host_allocator_new (engine, &allocator, NULL),
+      UMATCV_OK);
+  fail_unless_equals_int (umatcv_host_memory_new (allocator, 0, &block, NULL),
+      UMATCV_ERROR_INVALID_ARGUMENT);
   fail_unless (block == NULL);
   /* more than any machine has: a status, not an abort */
   fail_unless (umatcv_host_memory_new (allocator, (size_t) 1 << 50, &block,
-          error, sizeof (error)) != UMATCV_OK);
+          &error) != UMATCV_OK);
   fail_unless (block == NULL);
+  fail_unless (error != NULL && error[0] != '\0');
+  umatcv_free (error);
   umatcv_host_memory_free (NULL);
   umatcv_host_allocator_free (NULL);
   umatcv_host_allocator_free (allocator);
@@ -115,29 +95,30 @@ GST_END_TEST;
  * memory gives, and allocates nothing per frame. */
 GST_START_TEST (test_convert_between_blocks)
 {
-  UmatcvEngine *engine = engine_or_skip ();
+  UmatcvEngine *engine = umattest_engine_new ();
   UmatcvHostAllocator *allocator;
   UmatcvHostMemory *in_block, *out_block;
   UmatcvChain *chain;
   UmatcvConverter *converter;
+  UmatcvConverterSpec spec;
   UmatcvImage in, out, plain_in, plain_out;
   const size_t size = WIDTH * 3 * HEIGHT;
   guint8 *plain_in_data, *plain_out_data;
   guint64 allocations;
 
-  if (engine == NULL)
-    return;
-  fail_unless_equals_int (umatcv_host_allocator_new (engine, &allocator, NULL,
-          0), UMATCV_OK);
+  fail_unless_equals_int (umatcv_host_allocator_new (engine, &allocator, NULL),
+      UMATCV_OK);
   fail_unless_equals_int (umatcv_host_memory_new (allocator, size, &in_block,
-          NULL, 0), UMATCV_OK);
+          NULL), UMATCV_OK);
   fail_unless_equals_int (umatcv_host_memory_new (allocator, size, &out_block,
-          NULL, 0), UMATCV_OK);
-  fail_unless_equals_int (umatcv_chain_parse ("BGR2HSV,HSV2RGB", &chain, NULL,
-          0), UMATCV_OK);
-  fail_unless_equals_int (umatcv_converter_new (engine, chain,
-          UMATCV_LAYOUT_BGR, UMATCV_LAYOUT_RGB, WIDTH, HEIGHT, 2, &converter,
-          NULL, 0), UMATCV_OK);
+          NULL), UMATCV_OK);
+  fail_unless_equals_int (umatcv_chain_parse ("BGR2HSV,HSV2RGB", &chain, NULL),
+      UMATCV_OK);
+  umatcv_converter_spec_init (&spec, UMATCV_LAYOUT_BGR, UMATCV_LAYOUT_RGB,
+      WIDTH, HEIGHT);
+  spec.slots = 2;
+  fail_unless_equals_int (umatcv_converter_new (engine, chain, &spec,
+          &converter, NULL), UMATCV_OK);
 
   plain_in_data = g_malloc (size);
   plain_out_data = g_malloc (size);
@@ -152,9 +133,9 @@ GST_START_TEST (test_convert_between_blocks)
   allocations = umatcv_converter_allocations (converter);
   for (guint i = 0; i < 3; i++) {
     fail_unless_equals_int (umatcv_converter_process (converter, &plain_in,
-            &plain_out, NULL, 0), UMATCV_OK);
+            &plain_out, NULL), UMATCV_OK);
     fail_unless_equals_int (umatcv_converter_process (converter, &in, &out,
-            NULL, 0), UMATCV_OK);
+            NULL), UMATCV_OK);
     fail_unless (memcmp (umatcv_host_memory_data (out_block), plain_out_data,
             size) == 0, "host memory and malloc'd memory differ");
   }
@@ -179,8 +160,7 @@ hostmem_suite (void)
   Suite *s = suite_create ("umatcv-hostmem");
   TCase *tc = tcase_create ("general");
 
-  if (g_strcmp0 (g_getenv ("UMAT_TEST_DEVICE"), "opencl") == 0)
-    device = UMATCV_DEVICE_OPENCL;
+  umattest_require_opencl (FALSE);
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_blocks_outlive_allocator_and_engine);
   tcase_add_test (tc, test_bad_arguments);

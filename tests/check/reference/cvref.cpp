@@ -261,3 +261,40 @@ cvref_cvt_color_opencl (const uint8_t *src, int rows, int cols, int channels,
     return -1;
   }
 }
+
+extern "C" int
+cvref_opencl_devices (int *gpus)
+{
+  int n = 0;
+  *gpus = 0;
+  try {
+    if (!cv::ocl::haveOpenCL ())
+      return 0;
+    std::vector<cv::ocl::PlatformInfo> platforms;
+    cv::ocl::getPlatfomsInfo (platforms);
+    for (const cv::ocl::PlatformInfo &p : platforms) {
+      for (int i = 0; i < p.deviceNumber (); i++) {
+        cv::ocl::Device d;
+        p.getDevice (d, i);
+        n++;
+        if (d.type () & cv::ocl::Device::TYPE_GPU)
+          (*gpus)++;
+      }
+    }
+  } catch (const cv::Exception &) {
+    return 0;
+  }
+  return n;
+}
+
+extern "C" uint64_t
+cvref_opencl_max_alloc (void)
+{
+  try {
+    if (!bind_opencl_device ())
+      return 0;
+    return cv::ocl::Device::getDefault ().maxMemAllocSize ();
+  } catch (const cv::Exception &) {
+    return 0;
+  }
+}

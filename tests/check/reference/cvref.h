@@ -29,6 +29,14 @@ int cvref_cvt_color (const uint8_t *src, int rows, int cols, int channels,
 int cvref_cvt_color_opencl (const uint8_t *src, int rows, int cols,
     int channels, int code, CvrefImage *dst);
 
+/* How many OpenCL devices OpenCV finds on every platform; *gpus gets how
+ * many of them are GPUs. 0 where there is no OpenCL runtime. */
+int cvref_opencl_devices (int *gpus);
+
+/* The largest buffer (CL_DEVICE_MAX_MEM_ALLOC_SIZE) of the device
+ * umatconvert's device=opencl picks; 0 when there is none. */
+uint64_t cvref_opencl_max_alloc (void);
+
 #ifdef __cplusplus
 }
 #endif

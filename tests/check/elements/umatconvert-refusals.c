@@ -1,0 +1,202 @@
+/* GStreamer
+ * Copyright (C) 2026 gst-umat authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Chains that cannot work (an unknown code, steps that do not connect):
+ * set before the element starts, it fails to start with an error on the
+ * bus that names the code; set while it runs, a warning names the code and
+ * frames keep the previous chain. Never a GLib warning: the program runs
+ * with G_DEBUG=fatal-warnings, and every GLib warning or critical fails the
+ * test that logs it.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/app/gstappsrc.h>
+#include <string.h>
+
+#include "umattest-support.h"
+
+static void
+assert_message_names (const GError * error, const gchar * const *words)
+{
+  for (guint i = 0; words[i]; i++)
+    fail_unless (strstr (error->message, words[i]) != NULL,
+        "\"%s\" does not say \"%s\"", error->message, words[i]);
+}
+
+/* A chain that cannot work, set while the element runs, is refused: a
+ * warning names the code, the previous chain stays. Spelling is OpenCV's, in
+ * any case, with or without COLOR_. */
+GST_START_TEST (test_bad_chain_strings)
+{
+  const gchar *bad[] = { "BGR2HSV,FOO", "BGR2HSV,,HSV2BGR", "BayerBG2BGR",
+    "BGR2HSV;HSV2BGR", "BGR2HSV,RGB2GRAY"
+  };
+  const gchar *named[] = { "FOO", "step 2", "BayerBG2BGR", "BGR2HSV;HSV2BGR",
+    "RGB2GRAY"
+  };
+  UmattestPipeline p;
+  gchar *chain;
+
+  umattest_pipeline_init (&p, "video/x-raw,format=BGR,width=32,height=8,"
+      "framerate=30/1", NULL, "chain=\"color_bgr2hsv , HSV2rgb\"");
+  fail_unless (gst_element_set_state (p.pipeline, GST_STATE_PAUSED)
+      != GST_STATE_CHANGE_FAILURE);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
+    GstMessage *msg;
+    GError *error = NULL;
+
+    g_object_set (p.convert, "chain", bad[i], NULL);
+    g_object_get (p.convert, "chain", &chain, NULL);
+    fail_unless_equals_string (chain, "color_bgr2hsv , HSV2rgb");
+    g_free (chain);
+
+    msg = gst_bus_pop_filtered (p.bus, GST_MESSAGE_WARNING);
+    fail_unless (msg != NULL, "no warning on the bus for %s", bad[i]);
+    gst_message_parse_warning (msg, &error, NULL);
+    fail_unless (strstr (error->message, named[i]) != NULL,
+        "\"%s\" does not name \"%s\"", error->message, named[i]);
+    g_error_free (error);
+    gst_message_unref (msg);
+  }
+  umattest_pipeline_clear (&p);
+}
+
+GST_END_TEST;
+
+/* Steps that do not connect, set before the element starts: it fails to
+ * start with an error that names the steps and what they take and give. */
+GST_START_TEST (test_chain_not_connecting)
+{
+  const gchar *words[] = { "step 2", "RGB2GRAY", "BGR2HSV", "HSV", "RGB",
+    NULL
+  };
+  UmattestPipeline p;
+  GstMessage *msg;
+  GError *error = NULL;
+
+  umattest_pipeline_init (&p, "video/x-raw,format=BGR,width=32,height=8,"
+      "framerate=30/1", NULL, NULL);
+  g_object_set (p.convert, "chain", "BGR2HSV,RGB2GRAY", NULL);
+  fail_unless_equals_int (gst_element_set_state (p.pipeline,
+          GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_pop_filtered (p.bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "no error on the bus");
+  fail_unless (GST_MESSAGE_SRC (msg) == GST_OBJECT (p.convert));
+  gst_message_parse_error (msg, &error, NULL);
+  fail_unless (g_error_matches (error, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_SETTINGS), "%s", error->message);
+  assert_message_names (error, words);
+  g_error_free (error);
+  gst_message_unref (msg);
+  umattest_pipeline_clear (&p);
+}
+
+GST_END_TEST;
+/* gst-launch's case: a bad code set before start. The element fails to
+ * start; the bus carries its RESOURCE/SETTINGS error, which names the
+ * code; no frame comes out. */
+GST_START_TEST (test_bad_chain_at_start_is_an_error)
+{
+  gchar *line = g_strdup_printf ("videotestsrc num-buffers=3 ! "
+      "umatconvert name=convert device=%s chain=BGR2FOO ! fakesink name=sink",
+      umattest_device ());
+  const gchar *words[] = { "Chain \"BGR2FOO\" refused", "BGR2FOO", NULL };
+  GstElement *pipeline = gst_parse_launch (line, NULL);
+  GstElement *convert = gst_bin_get_by_name (GST_BIN (pipeline), "convert");
+  GstBus *bus = gst_element_get_bus (pipeline);
+  GstMessage *msg;
+  GError *error = NULL;
+  guint64 processed;
+
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND,
+      GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
+  fail_unless (msg != NULL, "neither an error nor EOS within 10 s");
+  fail_unless (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR,
+      "the stream ran to EOS with chain=BGR2FOO");
+  fail_unless (GST_MESSAGE_SRC (msg) == GST_OBJECT (convert),
+      "the error is from %s, not umatconvert", GST_MESSAGE_SRC_NAME (msg));
+  gst_message_parse_error (msg, &error, NULL);
+  fail_unless (g_error_matches (error, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_SETTINGS), "%s", error->message);
+  assert_message_names (error, words);
+  g_object_get (convert, "frames-processed", &processed, NULL);
+  fail_unless_equals_uint64 (processed, 0);
+
+  g_error_free (error);
+  gst_message_unref (msg);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (convert);
+  gst_object_unref (pipeline);
+  g_free (line);
+}
+
+GST_END_TEST;
+
+/* A bad chain set while frames flow: a warning names the code, and the
+ * frames after it are converted with the chain before it, pixel for
+ * pixel. */
+GST_START_TEST (test_bad_chain_while_playing_keeps_converting)
+{
+  UmattestPipeline p;
+  GstVideoInfo info;
+  gchar *warnings, *chain;
+  guint n_warnings;
+
+  umattest_pipeline_init (&p, "video/x-raw,format=BGR,width=64,height=48,"
+      "framerate=30/1", NULL, "chain=BGR2RGB queue-size=1");
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_BGR, 64, 48);
+  gst_element_set_state (p.pipeline, GST_STATE_PLAYING);
+  for (guint i = 0; i < 4; i++) {
+    GstBuffer *frame = umattest_buffer_new (&info, 0, i + 1);
+    UmattestImage *in = umattest_image_from_buffer (frame, &info), *got, *want;
+
+    GST_BUFFER_PTS (frame) = i * GST_SECOND / 30;
+    if (i == 2) {
+      g_object_set (p.convert, "chain", "BGR2FOO", NULL);
+      warnings = umattest_bus_texts (p.bus, GST_MESSAGE_WARNING,
+          &n_warnings);
+      fail_unless_equals_int (n_warnings, 1);
+      fail_unless (strstr (warnings, "BGR2FOO") != NULL, "the warning does "
+          "not name the code: %s", warnings);
+      g_free (warnings);
+      g_object_get (p.convert, "chain", &chain, NULL);
+      fail_unless_equals_string (chain, "BGR2RGB");
+      g_free (chain);
+    }
+    got = umattest_pipeline_convert (&p, frame, "RGB");
+    want = umattest_cvt (in, "BGR2RGB");
+    umattest_assert_images_close (got, want, 0, UMATTEST_COMPARE_ALL,
+        "frame %u%s", i, i >= 2 ? ", after chain=BGR2FOO" : "");
+    umattest_image_free (in);
+    umattest_image_free (got);
+    umattest_image_free (want);
+  }
+  fail_unless (umattest_pipeline_finish (&p, NULL) == NULL);
+  fail_unless (gst_bus_pop_filtered (p.bus, GST_MESSAGE_ERROR) == NULL);
+  umattest_pipeline_clear (&p);
+}
+
+GST_END_TEST;
+
+static Suite *
+umatconvert_refusals_suite (void)
+{
+  Suite *s = suite_create ("umatconvert-refusals");
+  TCase *tc = tcase_create ("refusals");
+
+  umattest_require_opencl (FALSE);
+  umattest_fail_on_glib_warnings ();
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_bad_chain_strings);
+  tcase_add_test (tc, test_chain_not_connecting);
+  tcase_add_test (tc, test_bad_chain_at_start_is_an_error);
+  tcase_add_test (tc, test_bad_chain_while_playing_keeps_converting);
+  return s;
+}
+
+GST_CHECK_MAIN (umatconvert_refusals);
