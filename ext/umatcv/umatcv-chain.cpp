@@ -283,8 +283,11 @@ umatcv_free (void *pointer)
 UmatcvStatus
 umatcv_chain_parse (const char *text, UmatcvChain **chain, char **error)
 {
-  if (text == nullptr || chain == nullptr)
+  if (text == nullptr || chain == nullptr) {
+    set_error (error, text == nullptr ? "no chain text"
+        : "no place for the chain");
     return UMATCV_ERROR_INVALID_ARGUMENT;
+  }
   *chain = nullptr;
 
   return umatcv_guard (error, [&] () -> UmatcvStatus {
@@ -346,8 +349,10 @@ UmatcvStatus
 umatcv_chain_compose (const UmatcvChain *chain, UmatcvLayout in,
     UmatcvLayout out, UmatcvChain **composed, char **error)
 {
-  if (composed == nullptr)
+  if (composed == nullptr) {
+    set_error (error, "no place for the chain");
     return UMATCV_ERROR_INVALID_ARGUMENT;
+  }
   *composed = nullptr;
   if (!is_video (in) || !is_video (out)) {
     set_error (error, "no such video layout");
@@ -397,8 +402,10 @@ umatcv_chain_compose (const UmatcvChain *chain, UmatcvLayout in,
 UmatcvStatus
 umatcv_chain_check (const UmatcvChain *chain, char **error)
 {
-  if (chain == nullptr)
+  if (chain == nullptr) {
+    set_error (error, "no chain");
     return UMATCV_ERROR_INVALID_ARGUMENT;
+  }
   const std::vector<Op> &ops = chain->ops;
   for (size_t i = 1; i < ops.size (); i++) {
     if (in_mask (ops[i].inputs, ops[i - 1].output))

@@ -461,8 +461,10 @@ umatcv_converter_new (UmatcvEngine *engine, const UmatcvChain *chain,
     const UmatcvConverterSpec *spec, UmatcvConverter **converter,
     char **error)
 {
-  if (converter == nullptr)
+  if (converter == nullptr) {
+    set_error (error, "no place for the converter");
     return UMATCV_ERROR_INVALID_ARGUMENT;
+  }
   *converter = nullptr;
   if (engine == nullptr || spec == nullptr
       || spec->width <= 0 || spec->height <= 0 || spec->slots == 0

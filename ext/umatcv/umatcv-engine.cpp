@@ -142,11 +142,15 @@ UmatcvStatus
 umatcv_engine_new_on (UmatcvDevice device, const char *opencl_device,
     UmatcvEngine **engine, char **error)
 {
-  if (engine == nullptr)
+  if (engine == nullptr) {
+    set_error (error, "no place for the engine");
     return UMATCV_ERROR_INVALID_ARGUMENT;
+  }
   *engine = nullptr;
-  if (device < UMATCV_DEVICE_AUTO || device > UMATCV_DEVICE_OPENCL)
+  if (device < UMATCV_DEVICE_AUTO || device > UMATCV_DEVICE_OPENCL) {
+    set_error (error, "no such device: " + std::to_string ((int) device));
     return UMATCV_ERROR_INVALID_ARGUMENT;
+  }
 
   return umatcv_guard (error, [&] () -> UmatcvStatus {
     std::unique_ptr<UmatcvEngine> e (new UmatcvEngine {false, "cpu", {}});

@@ -68,8 +68,10 @@ UmatcvStatus
 umatcv_host_allocator_new (UmatcvEngine *engine,
     UmatcvHostAllocator **allocator, char **error)
 {
-  if (allocator == nullptr)
+  if (allocator == nullptr) {
+    set_error (error, "no place for the host allocator");
     return UMATCV_ERROR_INVALID_ARGUMENT;
+  }
   *allocator = nullptr;
   if (engine == nullptr) {
     set_error (error, "no engine for the host allocator");
@@ -117,8 +119,10 @@ UmatcvStatus
 umatcv_host_memory_new (UmatcvHostAllocator *a, size_t size,
     UmatcvHostMemory **memory, char **error)
 {
-  if (memory == nullptr)
+  if (memory == nullptr) {
+    set_error (error, "no place for the host memory");
     return UMATCV_ERROR_INVALID_ARGUMENT;
+  }
   *memory = nullptr;
   if (a == nullptr || size == 0) {
     set_error (error, "invalid host memory arguments");

@@ -524,13 +524,14 @@ gst_umat_convert_start (GstBaseTransform * trans)
   GST_OBJECT_UNLOCK (self);
   gst_umat_selection_start (&self->selection, element);
   gst_umat_refusal_reset (&self->refusal);
-  gst_umat_in_flight_start (&self->flight);
   self->stale_chain_noted = FALSE;
   ok = gst_umat_device_start (&self->dev, element, (UmatcvDevice) device,
       opencl_device);
   g_free (opencl_device);
+  /* GstBaseTransform does not call stop after a failed start */
   if (!ok)
     return FALSE;
+  gst_umat_in_flight_start (&self->flight);
   GST_OBJECT_LOCK (self);
   self->started = TRUE;
   GST_OBJECT_UNLOCK (self);
@@ -868,8 +869,11 @@ gst_umat_convert_generate_output (GstBaseTransform * trans, GstBuffer ** outbuf)
     if (ret != GST_FLOW_OK)
       return ret;
   }
-  ret = gst_umat_in_flight_finish (&self->flight, &self->dev, element, FALSE,
-      outbuf);
+  /* at most queue-size - 1 frames wait between calls (what LATENCY says):
+   * with queue-size frames on the device, the oldest is waited for now */
+  ret = gst_umat_in_flight_finish (&self->flight, &self->dev, element,
+      gst_umat_in_flight_count (&self->flight)
+      >= gst_umat_device_depth (&self->dev), outbuf);
 
 done:
   if (ret == GST_FLOW_OK && *outbuf != NULL)

@@ -26,7 +26,7 @@ void
 gst_umat_in_flight_start (GstUmatInFlight * flight)
 {
   flight->ring = g_new0 (GstUmatFrame, GST_UMAT_MAX_IN_FLIGHT);
-  flight->head = flight->count = 0;
+  flight->head = flight->count = flight->redone = 0;
   flight->submitted = 0;
 }
 
@@ -152,7 +152,9 @@ drop:
 }
 
 /* The device failed with frames in flight: a CPU converter does them all
- * again, oldest first (their inputs are intact). */
+ * again, oldest first (their inputs are intact). It converts as it is
+ * given a frame and holds one at a time, so each is taken back from it at
+ * once; the ring's frames are then done, and finish gives them out. */
 static gboolean
 redo_on_cpu (GstUmatInFlight * flight, GstUmatDevice * dev,
     GstElement * element, const gchar * why)
@@ -162,19 +164,18 @@ redo_on_cpu (GstUmatInFlight * flight, GstUmatDevice * dev,
   for (guint i = 0; i < flight->count; i++) {
     GstUmatFrame *f = &flight->ring[(flight->head + i)
         % GST_UMAT_MAX_IN_FLIGHT];
-    /* the CPU converts as it is given a frame: one in flight at a time */
+    gchar *ignored = NULL;
+
     if (gst_umat_device_submit (dev, element, f->staged.in,
             f->staged.out) != GST_FLOW_OK)
       return FALSE;
-    if (i + 1 < flight->count) {
-      gchar *ignored = NULL;
-      if (gst_umat_device_wait (dev, element, TRUE, &ignored)
-          != GST_UMAT_WAIT_DONE) {
-        g_free (ignored);
-        return FALSE;
-      }
+    if (gst_umat_device_wait (dev, element, TRUE, &ignored)
+        != GST_UMAT_WAIT_DONE) {
+      g_free (ignored);
+      return FALSE;
     }
   }
+  flight->redone = flight->count;
   return TRUE;
 }
 
@@ -187,6 +188,11 @@ gst_umat_in_flight_finish (GstUmatInFlight * flight, GstUmatDevice * dev,
   *out = NULL;
   if (flight->count == 0)
     return GST_FLOW_OK;
+  if (flight->redone > 0) {
+    flight->redone--;
+    *out = release (flight, TRUE);
+    return GST_FLOW_OK;
+  }
   switch (gst_umat_device_wait (dev, element, block, &why)) {
     case GST_UMAT_WAIT_PENDING:
       return GST_FLOW_OK;
@@ -215,7 +221,9 @@ gst_umat_in_flight_drop (GstUmatInFlight * flight, GstUmatDevice * dev,
 
   while (flight->count > 0) {
     gchar *why = NULL;
-    if (dev->converter)
+    if (flight->redone > 0)
+      flight->redone--;
+    else if (dev->converter)
       (void) gst_umat_device_wait (dev, element, TRUE, &why);
     g_free (why);
     release (flight, FALSE);

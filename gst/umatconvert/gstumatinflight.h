@@ -24,6 +24,8 @@ typedef struct {
 typedef struct {
   GstUmatFrame *ring;           /* GST_UMAT_MAX_IN_FLIGHT frames, from start */
   guint head, count;            /* oldest frame, frames in flight */
+  guint redone;                 /* the oldest ones converted again on the
+                                 * CPU, no longer the converter's */
   guint64 submitted;
   GstUmatStaging staging;
 } GstUmatInFlight;
