@@ -14,6 +14,8 @@
 #endif
 
 #include "gstumatallocation.h"
+
+#include <string.h>
 #include "gstumatcaps.h"
 #include "gstumatpool.h"
 
@@ -95,6 +97,34 @@ gst_umat_staging_clear (GstUmatStaging * staging)
   staging->logged = FALSE;
 }
 
+/* Copies a frame into a frame of the same caps, row by row. A row is as
+ * long as the widest component of the plane reaches (width x pixel stride,
+ * rounded up to whole groups of subsampled samples): gst_video_frame_copy
+ * copies the luma's width x pixel stride, which leaves out the last
+ * pair's second chroma byte of packed 4:2:2 at odd widths. */
+static void
+copy_frame (GstVideoFrame * dest, const GstVideoFrame * src)
+{
+  for (guint p = 0; p < GST_VIDEO_FRAME_N_PLANES (src); p++) {
+    gint comp[GST_VIDEO_MAX_COMPONENTS];
+    gint stride_in = GST_VIDEO_FRAME_PLANE_STRIDE (src, p);
+    gint stride_out = GST_VIDEO_FRAME_PLANE_STRIDE (dest, p);
+    const guint8 *in = GST_VIDEO_FRAME_PLANE_DATA (src, p);
+    guint8 *out = GST_VIDEO_FRAME_PLANE_DATA (dest, p);
+    gsize row = 0;
+    gint rows;
+
+    gst_video_format_info_component (src->info.finfo, p, comp);
+    for (guint i = 0; i < GST_VIDEO_MAX_COMPONENTS && comp[i] >= 0; i++)
+      row = MAX (row, (gsize) GST_VIDEO_FRAME_COMP_WIDTH (src, comp[i])
+          * GST_VIDEO_FRAME_COMP_PSTRIDE (src, comp[i]));
+    row = MIN (row, (gsize) MIN (stride_in, stride_out));
+    rows = GST_VIDEO_FRAME_COMP_HEIGHT (src, comp[0]);
+    for (gint y = 0; y < rows; y++)
+      memcpy (out + (gsize) y * stride_out, in + (gsize) y * stride_in, row);
+  }
+}
+
 /* A pinned frame like `like`, made on first use, mapped into `frame`. */
 static gboolean
 map_stage (GstUmatStaging * staging, GstElement * element,
@@ -132,7 +162,7 @@ gst_umat_staging_begin (GstUmatStaging * staging, GstElement * element,
     if (!map_stage (staging, element, engine, &staging->in[slot], in_info,
             &frames->in_stage))
       goto no_staging;
-    gst_video_frame_copy (&frames->in_stage, in_frame);
+    copy_frame (&frames->in_stage, in_frame);
     frames->in = &frames->in_stage;
     if (in_place)
       frames->out = frames->in;
@@ -162,7 +192,7 @@ gst_umat_staging_end (GstUmatStagedFrames * frames, gboolean converted)
 {
   if (frames->out != frames->out_frame) {
     if (converted)
-      gst_video_frame_copy (frames->out_frame, frames->out);
+      copy_frame (frames->out_frame, frames->out);
     if (frames->out != frames->in)
       gst_video_frame_unmap (frames->out);
   }
