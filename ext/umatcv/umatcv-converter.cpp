@@ -553,9 +553,10 @@ check_images (UmatcvConverter *c, const UmatcvImage *in,
     return UMATCV_ERROR_INVALID_ARGUMENT;
   }
   if (c->cpu && !c->cpu->in_place_ok () && images_overlap (in, out)) {
-    set_error (error, "this conversion filters chroma across rows and "
-        "cannot write into its input's memory: give it an output frame of "
-        "its own");
+    set_error (error, "this conversion cannot write into its input's "
+        "memory (it would overwrite what it has still to read: chroma "
+        "filtered across rows, or planes laid out anew): give it an output "
+        "frame of its own");
     return UMATCV_ERROR_INVALID_ARGUMENT;
   }
   return UMATCV_OK;

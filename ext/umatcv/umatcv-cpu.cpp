@@ -297,7 +297,13 @@ CpuPlan::CpuPlan (const std::vector<Op> &ops, UmatcvLayout in,
   /* rows any stage computes for a block, halo included, and whether a
    * block reads input rows outside itself */
   max_rows_ = block_rows_;
-  in_place_ok_ = true;
+  /* in its own memory a frame keeps its planes where they are: the output
+   * must lay them out as the input does (a 4:2:0 repack such as I420 to
+   * NV12 writes chroma over chroma not yet read), with rows as long */
+  in_place_ok_ = in == out
+      || (layout_info (in).family != UMATCV_FAMILY_YUV
+          && layout_info (out).family != UMATCV_FAMILY_YUV
+          && row_bytes (in, width) == row_bytes (out, width));
   std::vector<Range> ranges (stages_.size ());
   for (int y0 = 0; y0 < height && !stages_.empty (); y0 += block_rows_) {
     int y1 = std::min (y0 + block_rows_, height);

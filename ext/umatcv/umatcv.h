@@ -237,8 +237,9 @@ UmatcvStatus umatcv_converter_new (UmatcvEngine *engine,
     const UmatcvChain *chain, const UmatcvConverterSpec *spec,
     UmatcvConverter **converter, char **error);
 /* 0 when converting a frame into its own memory would read what it has
- * already written (chroma filters read neighbouring rows): give it an
- * output frame of its own then. */
+ * already written (chroma filters read neighbouring rows; a different
+ * layout moves planes or widens rows): give it an output frame of its own
+ * then. */
 int umatcv_converter_in_place_ok (const UmatcvConverter *converter);
 /* 1 when the chain runs as one generated OpenCL kernel. */
 int umatcv_converter_is_fused (const UmatcvConverter *converter);
