@@ -21,6 +21,7 @@ bench_opencv_code (const char *name)
   static const struct { const char *name; int code; } codes[] = {
     {"BGR2RGB", cv::COLOR_BGR2RGB},
     {"BGR2YUV_I420", cv::COLOR_BGR2YUV_I420},
+    {"RGB2YUV_I420", cv::COLOR_RGB2YUV_I420},
     {"YUV2BGR_NV12", cv::COLOR_YUV2BGR_NV12},
     {"BGR2GRAY", cv::COLOR_BGR2GRAY},
     {"BGR2HSV", cv::COLOR_BGR2HSV},

@@ -26,6 +26,8 @@
  *                      costs per frame in these pipelines, converting nothing
  * Frames per second count frames out of the conversion, timed from the
  * 10th frame to the last, for at least --seconds (default 1.0) per figure.
+ * UMAT_BENCH_QUEUE_SIZE sets umatconvert's queue-size and the frames the
+ * bare converter loop keeps in flight (default 4, the element's).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -59,6 +61,12 @@ static const Conversion conversions[] = {
   {"NV12->BGR", "NV12", "BGR", NULL, "YUV2BGR_NV12"},
   {"BGR->GRAY8", "BGR", "GRAY8", NULL, "BGR2GRAY"},
   {"BGR2HSV,HSV2RGB", "BGR", "RGB", "BGR2HSV,HSV2RGB", "BGR2HSV,HSV2RGB"},
+  /* the seed's job between a decoder and an encoder: umatconvert decodes
+   * and encodes with filtered chroma, the bare loop with OpenCV's codes */
+  {"NV12->BGR2HSV,HSV2RGB->I420", "NV12", "I420", "BGR2HSV,HSV2RGB",
+      "YUV2BGR_NV12,BGR2HSV,HSV2RGB,RGB2YUV_I420"},
+  /* 10-bit from HEVC decoders; OpenCV has no code for it */
+  {"P010->BGR", "P010_10LE", "BGR", NULL, NULL},
 };
 
 typedef enum
@@ -100,6 +108,10 @@ typedef struct
 } SourceFrames;
 
 static gdouble min_seconds = 1.0;
+/* umatconvert's queue-size and the bare loop's frames in flight:
+ * UMAT_BENCH_QUEUE_SIZE, else the element's default */
+#define MAX_QUEUE_SIZE 64
+static guint queue_size = 4;
 static gchar *backend_seen;
 
 static void
@@ -164,8 +176,8 @@ element_text (Path path, const Conversion * conv)
     case PATH_UMAT_CPU:
     case PATH_UMAT_OPENCL:
     case PATH_UMAT_OPENCL_PLAIN:
-      return g_strdup_printf ("umatconvert name=umat device=%s%s%s",
-          path == PATH_UMAT_CPU ? "cpu" : "opencl",
+      return g_strdup_printf ("umatconvert name=umat device=%s queue-size=%u"
+          "%s%s", path == PATH_UMAT_CPU ? "cpu" : "opencl", queue_size,
           conv->chain ? " chain=" : "", conv->chain ? conv->chain : "");
     case PATH_GST_FLOOR:
       return g_strdup ("identity");
@@ -349,13 +361,14 @@ out:
 static void
 run_opencv (Result * r, const Conversion * conv, const SourceFrames * frames)
 {
-  gchar **names = g_strsplit (conv->cv_codes, ",", -1);
+  gchar **names;
   gint codes[8], n_codes = 0;
   const GstVideoInfo *info = &frames->info;
   gboolean yuv420 = GST_VIDEO_INFO_IS_YUV (info);
   gint rows = yuv420 ? info->height * 3 / 2 : info->height;
   gint channels = yuv420 ? 1 : GST_VIDEO_INFO_COMP_PSTRIDE (info, 0);
 
+  names = g_strsplit (conv->cv_codes, ",", -1);
   for (gchar ** n = names; *n && n_codes < 8; n++)
     codes[n_codes++] = bench_opencv_code (*n);
   g_strfreev (names);
@@ -374,7 +387,7 @@ layout_of (const gchar * format)
   } layouts[] = {
     {"BGR", UMATCV_LAYOUT_BGR}, {"RGB", UMATCV_LAYOUT_RGB},
     {"I420", UMATCV_LAYOUT_I420}, {"NV12", UMATCV_LAYOUT_NV12},
-    {"GRAY8", UMATCV_LAYOUT_GRAY},
+    {"GRAY8", UMATCV_LAYOUT_GRAY}, {"P010_10LE", UMATCV_LAYOUT_P010},
   };
   for (guint i = 0; i < G_N_ELEMENTS (layouts); i++)
     if (!strcmp (format, layouts[i].format))
@@ -398,6 +411,18 @@ image_init (UmatcvImage * image, const GstVideoInfo * info, UmatcvLayout layout,
 
 /* The converter the element would make, in a bare loop over host memory:
  * pinned (umatcv_host_memory_new) or pageable (malloc). */
+/* Submits a frame, first waiting for the oldest if the ring is full. */
+static gboolean
+convert_in_flight (UmatcvConverter * converter, const UmatcvImage * in,
+    const UmatcvImage * out, gchar ** error)
+{
+  if (umatcv_converter_in_flight (converter)
+      >= umatcv_converter_depth (converter)
+      && umatcv_converter_wait (converter, 1, NULL, error) != UMATCV_OK)
+    return FALSE;
+  return umatcv_converter_submit (converter, in, out, error) == UMATCV_OK;
+}
+
 static void
 run_umatcv (Result * r, const Conversion * conv, const SourceFrames * frames)
 {
@@ -409,9 +434,11 @@ run_umatcv (Result * r, const Conversion * conv, const SourceFrames * frames)
   UmatcvChain *chain = NULL;
   UmatcvConverter *converter = NULL;
   UmatcvHostAllocator *allocator = NULL;
-  UmatcvHostMemory *memory[N_SOURCE_FRAMES + 1] = { NULL, };
-  guint8 *data[N_SOURCE_FRAMES + 1] = { NULL, };
-  UmatcvImage in_images[N_SOURCE_FRAMES], out_image;
+  /* the source frames, then an output for each frame in flight */
+  UmatcvHostMemory *memory[N_SOURCE_FRAMES + MAX_QUEUE_SIZE] = { NULL, };
+  guint8 *data[N_SOURCE_FRAMES + MAX_QUEUE_SIZE] = { NULL, };
+  UmatcvImage in_images[N_SOURCE_FRAMES], out_images[MAX_QUEUE_SIZE];
+  guint n_buffers = N_SOURCE_FRAMES + queue_size;
   UmatcvConverterSpec spec;
   gchar *error = NULL;
   gint64 start_us, elapsed_us;
@@ -427,7 +454,7 @@ run_umatcv (Result * r, const Conversion * conv, const SourceFrames * frames)
     goto failed;
   umatcv_converter_spec_init (&spec, in, out, frames->info.width,
       frames->info.height);
-  spec.slots = 4;
+  spec.slots = queue_size;
   if (umatcv_converter_new (engine, chain, &spec, &converter, &error)
       != UMATCV_OK)
     goto failed;
@@ -435,7 +462,7 @@ run_umatcv (Result * r, const Conversion * conv, const SourceFrames * frames)
       != UMATCV_OK)
     goto failed;
 
-  for (guint i = 0; i <= N_SOURCE_FRAMES; i++) {
+  for (guint i = 0; i < n_buffers; i++) {
     gsize size = i < N_SOURCE_FRAMES ? GST_VIDEO_INFO_SIZE (&frames->info)
         : GST_VIDEO_INFO_SIZE (&out_info);
     if (pinned) {
@@ -450,22 +477,28 @@ run_umatcv (Result * r, const Conversion * conv, const SourceFrames * frames)
       memcpy (data[i], frames->data[i], size);
       image_init (&in_images[i], &frames->info, in, data[i]);
     } else {
-      image_init (&out_image, &out_info, out, data[i]);
+      image_init (&out_images[i - N_SOURCE_FRAMES], &out_info, out, data[i]);
     }
   }
 
+  /* as the element runs them: up to queue-size frames in flight, the
+   * oldest waited for when the ring is full */
   for (gint i = 0; i < WARMUP_FRAMES; i++)
-    if (umatcv_converter_process (converter, &in_images[i % N_SOURCE_FRAMES],
-            &out_image, &error) != UMATCV_OK)
+    if (!convert_in_flight (converter, &in_images[i % N_SOURCE_FRAMES],
+            &out_images[i % queue_size], &error))
       goto failed;
   start_us = g_get_monotonic_time ();
   do {
-    if (umatcv_converter_process (converter, &in_images[n % N_SOURCE_FRAMES],
-            &out_image, &error) != UMATCV_OK)
+    if (!convert_in_flight (converter, &in_images[n % N_SOURCE_FRAMES],
+            &out_images[(WARMUP_FRAMES + n) % queue_size], &error))
       goto failed;
     n++;
     elapsed_us = g_get_monotonic_time () - start_us;
   } while (elapsed_us < min_seconds * 1e6);
+  while (umatcv_converter_in_flight (converter) > 0)
+    if (umatcv_converter_wait (converter, 1, NULL, &error) != UMATCV_OK)
+      goto failed;
+  elapsed_us = g_get_monotonic_time () - start_us;
   r->frames = n;
   r->fps = n / (elapsed_us / 1e6);
   goto done;
@@ -474,7 +507,7 @@ failed:
   r->note = g_strdup (error ? error : "failed without a reason");
   umatcv_free (error);
 done:
-  for (guint i = 0; i <= N_SOURCE_FRAMES; i++) {
+  for (guint i = 0; i < n_buffers; i++) {
     if (pinned)
       umatcv_host_memory_free (memory[i]);
     else
@@ -638,6 +671,9 @@ main (int argc, char **argv)
     return 2;
   }
   g_option_context_free (ctx);
+  if (g_getenv ("UMAT_BENCH_QUEUE_SIZE") != NULL)
+    queue_size = CLAMP (atoi (g_getenv ("UMAT_BENCH_QUEUE_SIZE")), 1,
+        MAX_QUEUE_SIZE);
 
   list = g_strsplit (sizes_text ? sizes_text : "640x360,1920x1080,3840x2160",
       ",", -1);
@@ -704,7 +740,10 @@ main (int argc, char **argv)
         r->conversion = c;
         r->path = p;
         r->fps = -1;
-        if (p == PATH_OPENCV_CPU)
+        if (p == PATH_OPENCV_CPU && conversions[c].cv_codes == NULL) {
+          r->note = g_strdup ("OpenCV has no code for it");
+          r->inapplicable = TRUE;
+        } else if (p == PATH_OPENCV_CPU)
           run_opencv (r, &conversions[c], &frames);
         else if (p == PATH_UMATCV_PINNED || p == PATH_UMATCV_PAGEABLE)
           run_umatcv (r, &conversions[c], &frames);
@@ -720,7 +759,8 @@ main (int argc, char **argv)
         print_result (results, g_ptr_array_index (results, i));
       source_frames_clear (&frames);
     }
-  g_print ("cores: %u; OpenCL: %s\n", g_get_num_processors (),
+  g_print ("cores: %u; queue-size %u; OpenCL: %s\n", g_get_num_processors (),
+      queue_size,
       backend_seen ? backend_seen : "(not run)");
 
   if (json)
