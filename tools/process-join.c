@@ -455,8 +455,10 @@ feed_part (Join * join, Part * part, GstClockTimeDiff offset)
           0);
 
       if (!GST_CLOCK_TIME_IS_VALID (join->pushed_end)
-          || end > join->pushed_end)
+          || end > join->pushed_end) {
         join->pushed_end = end;
+        g_cond_broadcast (&join->cond);
+      }
       join->frames++;
     }
     g_mutex_unlock (&join->lock);
@@ -541,6 +543,7 @@ feed (Join * join)
   }
   g_mutex_lock (&join->lock);
   join->video_ended = TRUE;
+  g_cond_broadcast (&join->cond);
   g_mutex_unlock (&join->lock);
   gst_app_src_end_of_stream (GST_APP_SRC (join->appsrc));
   return NULL;
@@ -549,9 +552,11 @@ feed (Join * join)
 /* ---- the audio --------------------------------------------------------- */
 
 /* Cuts the audio where the video ends, when the run stopped early: on the
- * queue's way out, so that what it holds past that point goes too. The
- * muxer takes the audio as far as the video has got; once the last frame
- * is in, the audio after it goes. */
+ * queue's way out, so that what it holds past that point goes too. Where
+ * the video ends is known once the last frame has gone in; until then the
+ * audio waits for the video to get ahead of it, so that none past the end
+ * reaches the muxer (which never holds back the audio while it has the
+ * video up to that time). */
 static GstPadProbeReturn
 cut_audio (GstPad * pad, GstPadProbeInfo * info, Join * join)
 {
@@ -560,18 +565,25 @@ cut_audio (GstPad * pad, GstPadProbeInfo * info, Join * join)
   GstClockTime stop = GST_CLOCK_TIME_NONE, running_time;
   const GstSegment *segment;
 
-  g_mutex_lock (&join->lock);
-  if (join->video_ended && (join->prefix || join->stop_feeding))
-    stop = join->pushed_end;
-  g_mutex_unlock (&join->lock);
-  if (!GST_CLOCK_TIME_IS_VALID (stop) || !GST_BUFFER_PTS_IS_VALID (buf)
+  if (!GST_BUFFER_PTS_IS_VALID (buf)
       || (event = gst_pad_get_sticky_event (pad, GST_EVENT_SEGMENT, 0)) == NULL)
     return GST_PAD_PROBE_OK;
   gst_event_parse_segment (event, &segment);
   running_time = gst_segment_to_running_time (segment, GST_FORMAT_TIME,
       GST_BUFFER_PTS (buf));
   gst_event_unref (event);
-  if (!GST_CLOCK_TIME_IS_VALID (running_time) || running_time < stop)
+  if (!GST_CLOCK_TIME_IS_VALID (running_time))
+    return GST_PAD_PROBE_OK;
+
+  g_mutex_lock (&join->lock);
+  while (join->prefix && !join->video_ended && !join->stop_feeding
+      && (!GST_CLOCK_TIME_IS_VALID (join->pushed_end)
+          || running_time >= join->pushed_end))
+    g_cond_wait (&join->cond, &join->lock);
+  if (join->video_ended && (join->prefix || join->stop_feeding))
+    stop = join->pushed_end;
+  g_mutex_unlock (&join->lock);
+  if (!GST_CLOCK_TIME_IS_VALID (stop) || running_time < stop)
     return GST_PAD_PROBE_OK;
   gst_pad_push_event (pad, gst_event_new_eos ());
   return GST_PAD_PROBE_DROP;
@@ -587,7 +599,7 @@ streams_linked (GstPad * pad, GstPadProbeInfo * info, Join * join)
     return GST_PAD_PROBE_OK;
   g_mutex_lock (&join->lock);
   join->streams_linked = TRUE;
-  g_cond_signal (&join->cond);
+  g_cond_broadcast (&join->cond);
   g_mutex_unlock (&join->lock);
   return GST_PAD_PROBE_REMOVE;
 }
@@ -818,7 +830,7 @@ join_interrupt (Join * join)
   join->interrupted = TRUE;
   g_mutex_lock (&join->lock);
   join->stop_feeding = TRUE;
-  g_cond_signal (&join->cond);
+  g_cond_broadcast (&join->cond);
   g_mutex_unlock (&join->lock);
 }
 
@@ -827,7 +839,7 @@ join_stop (Join * join)
 {
   g_mutex_lock (&join->lock);
   join->stop_feeding = TRUE;
-  g_cond_signal (&join->cond);
+  g_cond_broadcast (&join->cond);
   g_mutex_unlock (&join->lock);
   if (join->pipeline != NULL)
     gst_element_set_state (join->pipeline, GST_STATE_NULL);
