@@ -641,7 +641,7 @@ main (int argc, char **argv)
     {"sizes", 0, 0, G_OPTION_ARG_STRING, &sizes_text,
         "Frame sizes (default 640x360,1920x1080,3840x2160)", "WxH,..."},
     {"conversions", 0, 0, G_OPTION_ARG_STRING, &conversions_text,
-        "Conversions by number 1-5 (default all)", "N,..."},
+        "Conversions by number 1-7 (default all)", "N,..."},
     {"paths", 0, 0, G_OPTION_ARG_STRING, &paths_text,
         "Paths to measure (default all)", "NAME,..."},
     {"seconds", 0, 0, G_OPTION_ARG_DOUBLE, &min_seconds,

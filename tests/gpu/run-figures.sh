@@ -6,7 +6,9 @@
 #   bash tests/gpu/run-figures.sh BUNDLE OUTDIR [SECTION...]
 #
 # SECTIONs (default: all, in this order): checks cuda bench nvdec seed jobs
-# encode. Every figure is measured in this run, side by side with what it
+# encode gpus (the last on a machine with two GPUs). SEED_RUNS (default 2)
+# repeats the seed's job, ENCODE_JOBS (default "1 4 8") are the --jobs
+# tried with x264enc, NVDEC_PROCESSES=0 leaves out the 7-process runs. Every figure is measured in this run, side by side with what it
 # is compared to. The clips are made here with the bundle's x264enc:
 # 1080p30 H.264, BT.709, moving SMPTE bars; LONG_FRAMES (default 3600, two
 # minutes) for the long-video figures, SHORT_FRAMES (default 900) for the
@@ -16,7 +18,7 @@ set -u
 bundle=${1:-.gpu}
 out=${2:-/tmp/umat-figures}
 shift 2 2>/dev/null
-sections=${*:-checks cuda bench nvdec seed jobs encode}
+sections=${*:-checks cuda bench nvdec seed jobs encode gpus}
 long_frames=${LONG_FRAMES:-3600}
 short_frames=${SHORT_FRAMES:-900}
 chain=BGR2HSV,HSV2RGB
@@ -124,9 +126,10 @@ for section in $sections; do
     umat-bench --sizes 1920x1080 --paths umat-opencl,umatcv-pinned,umat-cpu,videoconvert \
       --seconds 1 --json "$out/bench.json" --tsv "$out/bench.tsv"
     for q in 1 2 4 8; do
-      echo "-- queue-size $q (UMAT_BENCH_QUEUE_SIZE)"
-      UMAT_BENCH_QUEUE_SIZE=$q umat-bench --sizes 1920x1080 --paths umat-opencl \
-        --seconds 1 | grep -v "^size\|^cores"
+      echo "-- queue-size $q (UMAT_BENCH_QUEUE_SIZE), the two chains"
+      UMAT_BENCH_QUEUE_SIZE=$q umat-bench --sizes 1920x1080 \
+        --paths umat-opencl,umatcv-pinned --conversions 5,6 --seconds 1 |
+        grep -v "^size\|^cores"
     done
     ;;
   nvdec)
@@ -153,6 +156,7 @@ for section in $sections; do
           for ((i = 0; i < 7; i++)); do branches+=("${demux[@]}" ! "${tail[@]}"); done
           time_it "7 in one process: $name" $((7 * long_frames)) gst-launch-1.0 -q "${branches[@]}" ;;
         7p)
+          [[ ${NVDEC_PROCESSES:-1} == 1 ]] || continue
           [[ $name == *"CUDA memory in"* || $name == *"alone, frames in CUDA"* ]] || continue
           parallel "7 processes: $name" 7 "$long_frames" gst-launch-1.0 -q "${demux[@]}" ! "${tail[@]}" ;;
         esac
@@ -161,7 +165,7 @@ for section in $sections; do
     ;;
   seed)
     echo "== the seed's job: decode -> $chain -> BGR frames to an application"
-    for i in 1 2; do
+    for ((i = 0; i < ${SEED_RUNS:-2}; i++)); do
       time_it "seed script, whole process" "$long_frames" python3 "$bundle/seed_approach.py" "$long" umat
       grep seed-approach "$work/out.txt" | sed 's/^/seed script: /'
       umat-appsink --quiet --device opencl --chain "$chain" "$long" | tail -1 |
@@ -181,11 +185,20 @@ for section in $sections; do
     ;;
   encode)
     echo "== umat-process --jobs N with x264enc (speed-preset fast)"
-    for j in 1 4 8; do
+    for j in ${ENCODE_JOBS:-1 4 8}; do
       time_it "umat-process --jobs $j $chain, x264enc fast" "$long_frames" \
         umat-process --device opencl --chain "$chain" --jobs "$j" \
           --encoder "x264enc speed-preset=fast" "$long" "$work/out-$j.mp4"
     done
+    ;;
+  gpus)
+    echo "== two GPUs: umat-process --jobs, decode + chain, no encode, one GPU against both"
+    time_it "umat-process --jobs 7 --devices 0" "$long_frames" \
+      umat-process --device opencl --chain "$chain" --jobs 7 --devices 0 "$long" -
+    time_it "umat-process --jobs 14 --devices 0,1" "$long_frames" \
+      umat-process --device opencl --chain "$chain" --jobs 14 --devices 0,1 "$long" -
+    time_it "umat-process --jobs 7 --devices 0 (again)" "$long_frames" \
+      umat-process --device opencl --chain "$chain" --jobs 7 --devices 0 "$long" -
     ;;
   *)
     echo "unknown section $section" >&2
