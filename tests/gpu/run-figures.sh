@@ -103,23 +103,28 @@ for section in $sections; do
       nvh264dec ! queue ! \
       umatconvert device=opencl chain="$chain" ! video/x-raw,format=BGR ! \
       fakesink num-buffers=2 2>&1 | grep -m1 "umatconvert0.GstPad:sink: caps"
-    echo "== the same frames through CUDA memory and through system memory"
-    for mem in cuda system; do
-      caps="video/x-raw(memory:CUDAMemory)"
-      [[ $mem == system ]] && caps="video/x-raw"
-      gst-launch-1.0 -q filesrc location="$short" ! qtdemux ! h264parse ! \
-        nvh264dec ! "$caps" ! queue ! \
-        umatconvert device=opencl chain="$chain" ! video/x-raw,format=BGR ! \
-        identity eos-after=60 ! filesink location="$work/$mem.raw" ||
-        echo "$mem: FAILED"
+    echo "== the same frames through CUDA memory and through system memory (90 frames, to the end)"
+    gst-launch-1.0 -q videotestsrc pattern=smpte horizontal-speed=4 num-buffers=90 ! \
+      video/x-raw,format=I420,width=1920,height=1080,framerate=30/1,colorimetry=bt709 ! \
+      x264enc speed-preset=ultrafast key-int-max=30 ! h264parse ! mp4mux ! \
+      filesink location="$work/90.mp4"
+    for q in 1 4; do
+      for mem in cuda system; do
+        caps="video/x-raw(memory:CUDAMemory)"
+        [[ $mem == system ]] && caps="video/x-raw"
+        gst-launch-1.0 -q filesrc location="$work/90.mp4" ! qtdemux ! h264parse ! \
+          nvh264dec ! "$caps" ! queue ! \
+          umatconvert device=opencl queue-size=$q chain="$chain" ! \
+          video/x-raw,format=BGR ! filesink location="$work/$mem.raw" ||
+          echo "$mem: FAILED"
+      done
+      if cmp -s "$work/cuda.raw" "$work/system.raw" &&
+          [[ $(stat -c %s "$work/cuda.raw") -eq $((90 * frame_bytes)) ]]; then
+        echo "queue-size $q: 90 frames, identical"
+      else
+        echo "queue-size $q: DIFFERENT ($(stat -c %s "$work/cuda.raw") and $(stat -c %s "$work/system.raw") bytes; $(cmp "$work/cuda.raw" "$work/system.raw" 2>&1 | head -1))"
+      fi
     done
-    # identity lets a frame or two past eos-after through: compare 60
-    if [[ $(stat -c %s "$work/cuda.raw") -ge $((60 * frame_bytes)) ]] &&
-        cmp -s -n $((60 * frame_bytes)) "$work/cuda.raw" "$work/system.raw"; then
-      echo "60 frames: identical"
-    else
-      echo "60 frames: DIFFERENT ($(cmp -n $((60 * frame_bytes)) "$work/cuda.raw" "$work/system.raw" 2>&1 | head -1))"
-    fi
     ;;
   bench)
     echo "== umat-bench, 1080p, frames from pinned memory"
