@@ -60,10 +60,11 @@ static const Conversion conversions[] = {
   {"BGR->I420", "BGR", "I420", NULL, "BGR2YUV_I420"},
   {"NV12->BGR", "NV12", "BGR", NULL, "YUV2BGR_NV12"},
   {"BGR->GRAY8", "BGR", "GRAY8", NULL, "BGR2GRAY"},
-  {"BGR2HSV,HSV2RGB", "BGR", "RGB", "BGR2HSV,HSV2RGB", "BGR2HSV,HSV2RGB"},
+  /* "chain" is the seed's BGR2HSV,HSV2RGB */
+  {"BGR->chain->RGB", "BGR", "RGB", "BGR2HSV,HSV2RGB", "BGR2HSV,HSV2RGB"},
   /* the seed's job between a decoder and an encoder: umatconvert decodes
    * and encodes with filtered chroma, the bare loop with OpenCV's codes */
-  {"NV12->BGR2HSV,HSV2RGB->I420", "NV12", "I420", "BGR2HSV,HSV2RGB",
+  {"NV12->chain->I420", "NV12", "I420", "BGR2HSV,HSV2RGB",
       "YUV2BGR_NV12,BGR2HSV,HSV2RGB,RGB2YUV_I420"},
   /* 10-bit from HEVC decoders; OpenCV has no code for it */
   {"P010->BGR", "P010_10LE", "BGR", NULL, NULL},

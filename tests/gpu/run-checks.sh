@@ -12,10 +12,15 @@ export UMAT_TEST_DEVICE=opencl GST_REGISTRY_1_0=/tmp/umat-registry.bin
 export CK_DEFAULT_TIMEOUT=300
 command -v nvidia-smi >/dev/null && nvidia-smi -L
 
-echo "== ext/umatcv (opencl)"
-"$bundle/bin/ext_umatcv" 2>&1 | grep -E "Checks|SKIPPED|:F:|:E:"
-echo "== elements/umatconvert (opencl)"
-"$bundle/bin/elements_umatconvert" 2>&1 | grep -E "Checks|SKIPPED|:F:|:E:"
+# the check programs the bundle has (docs/gpu.md names them)
+for t in ext_chains ext_routes ext_memory ext_converter ext_engines ext_hostmem \
+    colorimetry_colorimetry fused elements_umatconvert elements_umatconvert_pool \
+    elements_umatconvert_refusals elements_umatconvert_selection opencl_edges; do
+  if [ -x "$bundle/bin/$t" ]; then
+    echo "== $t (opencl)"
+    "$bundle/bin/$t" 2>&1 | grep -E "Checks|SKIPPED|:F:|:E:|cases"
+  fi
+done
 
 # reliability (docs/reliability.md): when the bundle has them
 for t in umatconvert_stress umatconvert_faults; do
