@@ -43,12 +43,13 @@ run_valgrind() {
   ninja -C "$UMAT_BUILD_DIR" || umat_die "the build failed"
   umat_say "the cpu suite under valgrind"
   # Not under valgrind: the tests that run other programs around the
-  # element (examples, umat-process and the docs check drive Python,
-  # gst-launch-1.0 and gst-inspect-1.0) and the benchmark smoke run; the
-  # element and the shim are under valgrind through the check programs.
+  # element (examples, umat-process, the OpenCV users', colour and docs
+  # checks drive Python, gst-launch-1.0 and gst-inspect-1.0) and the
+  # benchmark smoke run; the element and the shim are under valgrind
+  # through the check programs.
   meson test -C "$UMAT_BUILD_DIR" --setup=valgrind --suite cpu --no-suite stress \
     --no-suite examples --no-suite tools --no-suite docs --no-suite bench-smoke \
-    --print-errorlogs
+    --no-suite opencv --no-suite colour --no-suite launch --print-errorlogs
 }
 
 run_sanitize() {
@@ -61,9 +62,11 @@ run_sanitize() {
   ninja -C "$dir" || umat_die "the sanitizer build failed"
   umat_say "the suite with ASan+UBSan"
   # not the tests that run Python, gst-launch-1.0 or gst-inspect-1.0
-  # (uninstrumented programs, which cannot load an ASan plugin)
+  # (uninstrumented programs, which cannot load an ASan plugin), nor the
+  # frame over 2 GiB ('large': ASan's shadow memory on top of 8 GiB)
   env "${SANITIZER_ENV[@]}" meson test -C "$dir" --print-errorlogs \
-    --no-suite examples --no-suite tools --no-suite docs
+    --no-suite examples --no-suite tools --no-suite docs --no-suite opencv \
+    --no-suite colour --no-suite launch --no-suite large
 }
 
 run_fuzz() {
