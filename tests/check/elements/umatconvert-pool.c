@@ -420,6 +420,71 @@ GST_START_TEST (test_queue_size_one_holds_no_frame)
 
 GST_END_TEST;
 
+/* Frames in flight (queue-size 1, 3 and 8): every frame comes out once, in
+ * the order and with the times it went in, with the pixels of OpenCV's CPU
+ * cvtColor, and the LATENCY query says queue-size - 1 frames. */
+GST_START_TEST (test_frames_in_flight_order_times_pixels)
+{
+  static const guint queue_sizes[] = { 1, 3, 8 };
+  const gint w = 320, h = 240;
+  const guint n = 20;
+
+  for (guint q = 0; q < G_N_ELEMENTS (queue_sizes); q++) {
+    gchar *properties = g_strdup_printf ("queue-size=%u chain=BGR2HSV,HSV2RGB",
+        queue_sizes[q]);
+    GstHarness *harness = umattest_harness_new (properties);
+    GstBuffer *ins[20];
+    GstQuery *query;
+    GstClockTime min = GST_CLOCK_TIME_NONE, max;
+    gboolean live;
+    GstVideoInfo in_info, out_info;
+
+    gst_video_info_set_format (&in_info, GST_VIDEO_FORMAT_BGR, w, h);
+    gst_video_info_set_format (&out_info, GST_VIDEO_FORMAT_RGB, w, h);
+    gst_harness_set_caps (harness, umattest_caps (GST_VIDEO_FORMAT_BGR, w, h),
+        umattest_caps (GST_VIDEO_FORMAT_RGB, w, h));
+    for (guint i = 0; i < n; i++) {
+      ins[i] = umattest_buffer_new_timed (GST_VIDEO_FORMAT_BGR, w, h, i);
+      fail_unless_equals_int (gst_harness_push (harness,
+              gst_buffer_ref (ins[i])), GST_FLOW_OK);
+    }
+    /* what is still in flight comes out at EOS */
+    fail_unless (gst_harness_push_event (harness, gst_event_new_eos ()));
+    fail_unless_equals_int (gst_harness_buffers_in_queue (harness), n);
+    for (guint i = 0; i < n; i++) {
+      GstBuffer *out = gst_harness_pull (harness);
+      UmattestImage *in = umattest_image_from_buffer (ins[i], &in_info);
+      UmattestImage *got = umattest_image_from_buffer (out, &out_info);
+      UmattestImage *want = umattest_cvt_chain (in, "BGR2HSV,HSV2RGB", FALSE);
+
+      fail_unless_equals_uint64 (GST_BUFFER_PTS (out), GST_BUFFER_PTS (ins[i]));
+      fail_unless_equals_uint64 (GST_BUFFER_DURATION (out),
+          GST_BUFFER_DURATION (ins[i]));
+      umattest_assert_images_close (got, want,
+          umattest_fused_tolerance ((const gchar *[]) { "BGR2HSV", "HSV2RGB",
+                  NULL }), UMATTEST_COMPARE_ALL, "queue-size %u, frame %u",
+          queue_sizes[q], i);
+      umattest_image_free (in);
+      umattest_image_free (got);
+      umattest_image_free (want);
+      gst_buffer_unref (out);
+      gst_buffer_unref (ins[i]);
+    }
+    query = gst_query_new_latency ();
+    fail_unless (gst_pad_peer_query (harness->sinkpad, query));
+    gst_query_parse_latency (query, &live, &min, &max);
+    /* on the CPU a frame is converted as it comes: nothing is held */
+    fail_unless_equals_uint64 (min, umattest_on_opencl () ?
+        gst_util_uint64_scale_int ((queue_sizes[q] - 1) * GST_SECOND, 1, 30)
+        : 0);
+    gst_query_unref (query);
+    umattest_harness_teardown (harness);
+    g_free (properties);
+  }
+}
+
+GST_END_TEST;
+
 static Suite *
 umatconvert_pool_suite (void)
 {
@@ -436,6 +501,7 @@ umatconvert_pool_suite (void)
   tcase_add_test (tc, test_downstream_holding_frames_in_place);
   tcase_add_test (tc, test_downstream_holding_frames_converting);
   tcase_add_test (tc, test_queue_size_one_holds_no_frame);
+  tcase_add_test (tc, test_frames_in_flight_order_times_pixels);
   return s;
 }
 
