@@ -34,11 +34,6 @@
 
 #include "gstumatconvert.h"
 #include "gstumatallocation.h"
-#include "gstumatcaps.h"
-#include "gstumatdevice.h"
-#include "gstumatinflight.h"
-#include "gstumatrefusal.h"
-#include "gstumatselection.h"
 
 GST_DEBUG_CATEGORY (gst_umat_convert_debug);
 #define GST_CAT_DEFAULT gst_umat_convert_debug
@@ -62,29 +57,6 @@ enum
   PROP_FUSED,
   PROP_FRAMES_PROCESSED,
   PROP_FRAMES_DROPPED,
-};
-
-struct _GstUmatConvert
-{
-  GstVideoFilter parent;
-
-  /* properties, under the object lock */
-  GstUmatChainInfo *chain;      /* never NULL; swapped whole, atomically */
-  guint selection_rate;
-  guint queue_size;
-  GstUmatConvertDevice device;
-  gchar *opencl_device;
-  gboolean started;             /* from start to stop */
-
-  /* the jobs, one file each */
-  GstUmatDevice dev;            /* gstumatdevice.c */
-  GstUmatSelection selection;   /* gstumatselection.c */
-  GstUmatRefusal refusal;       /* gstumatrefusal.c */
-  GstUmatInFlight flight;       /* gstumatinflight.c */
-
-  /* streaming thread */
-  gboolean stale_chain_noted;
-  gboolean in_place;            /* converting into the input buffer */
 };
 
 static void gst_umat_convert_set_property (GObject * object, guint prop_id,
@@ -307,17 +279,11 @@ gst_umat_convert_class_init (GstUmatConvertClass * klass)
   gst_type_mark_as_plugin_api (GST_TYPE_UMAT_CONVERT_DEVICE, 0);
 }
 
-/* The chain set now (a new reference). */
+/* The chain the refusal narrator explains against. */
 static GstUmatChainInfo *
-gst_umat_convert_get_chain (GstElement * element)
+refusal_chain (GstElement * element)
 {
-  GstUmatConvert *self = GST_UMAT_CONVERT (element);
-  GstUmatChainInfo *chain;
-
-  GST_OBJECT_LOCK (self);
-  chain = gst_umat_chain_info_ref (self->chain);
-  GST_OBJECT_UNLOCK (self);
-  return chain;
+  return gst_umat_convert_get_chain (GST_UMAT_CONVERT (element));
 }
 
 static void
@@ -330,7 +296,7 @@ gst_umat_convert_init (GstUmatConvert * self)
   self->opencl_device = g_strdup (DEFAULT_PROP_OPENCL_DEVICE);
   gst_umat_device_init (&self->dev);
   gst_umat_refusal_watch (&self->refusal, GST_BASE_TRANSFORM (self),
-      gst_umat_convert_get_chain);
+      refusal_chain);
 }
 
 static void
@@ -360,69 +326,6 @@ offers_cuda_memory (GstUmatConvert * self)
   device = self->device;
   GST_OBJECT_UNLOCK (self);
   return device != GST_UMAT_CONVERT_DEVICE_CPU;
-}
-
-/* Whether `chain` can convert what the sink pad currently receives (and,
- * with `keep_output`, into what the src pad currently sends). */
-static gboolean
-chain_takes_current_caps (GstUmatConvert * self, GstUmatChainInfo * chain,
-    gboolean keep_output)
-{
-  GstCaps *incaps = gst_pad_get_current_caps (GST_BASE_TRANSFORM_SINK_PAD (self));
-  GstCaps *outcaps = NULL, *out;
-  gboolean ok;
-
-  if (incaps == NULL)
-    return FALSE;
-  out = gst_umat_transform_caps (chain,
-      g_atomic_int_get (&self->selection_rate),
-      offers_cuda_memory (self), GST_PAD_SINK, incaps);
-  if (keep_output) {
-    outcaps = gst_pad_get_current_caps (GST_BASE_TRANSFORM_SRC_PAD (self));
-    ok = outcaps && gst_caps_can_intersect (out, outcaps);
-  } else {
-    ok = !gst_caps_is_empty (out);
-  }
-  gst_caps_unref (out);
-  gst_caps_unref (incaps);
-  if (outcaps)
-    gst_caps_unref (outcaps);
-  return ok;
-}
-
-/* A chain that cannot work is kept until start fails on it when the
- * element is not running (gst-launch sets properties then, and the bus
- * error is what its user sees); while running, it is refused and the
- * previous chain stays. */
-static void
-gst_umat_convert_set_chain (GstUmatConvert * self, const gchar * text)
-{
-  GstUmatChainInfo *chain = gst_umat_chain_info_new (text), *old;
-
-  GST_OBJECT_LOCK (self);
-  if (chain->problem && self->started) {
-    gchar *kept = g_strdup (self->chain->text);
-    GST_OBJECT_UNLOCK (self);
-    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
-        ("Chain \"%s\" refused: %s", chain->text, chain->problem),
-        ("the previous chain \"%s\" stays", kept));
-    g_free (kept);
-    gst_umat_chain_info_unref (chain);
-    return;
-  }
-  old = self->chain;
-  /* the element's reference; ours lives to the end of this function */
-  g_atomic_pointer_set (&self->chain, gst_umat_chain_info_ref (chain));
-  GST_OBJECT_UNLOCK (self);
-  gst_umat_chain_info_unref (old);
-  GST_DEBUG_OBJECT (self, "chain is now \"%s\"", chain->text);
-
-  /* Ask upstream for formats the new chain takes; renegotiate our output
-   * now only if the current input suits it, else when new caps arrive. */
-  gst_base_transform_reconfigure_sink (GST_BASE_TRANSFORM (self));
-  if (chain_takes_current_caps (self, chain, FALSE))
-    gst_base_transform_reconfigure_src (GST_BASE_TRANSFORM (self));
-  gst_umat_chain_info_unref (chain);
 }
 
 static void
@@ -510,7 +413,7 @@ gst_umat_convert_start (GstBaseTransform * trans)
 {
   GstUmatConvert *self = GST_UMAT_CONVERT (trans);
   GstElement *element = GST_ELEMENT (self);
-  GstUmatChainInfo *chain = gst_umat_convert_get_chain (element);
+  GstUmatChainInfo *chain = gst_umat_convert_get_chain (self);
   GstUmatConvertDevice device;
   gchar *opencl_device;
   gboolean ok;
@@ -566,17 +469,26 @@ gst_umat_convert_stop (GstBaseTransform * trans)
   return TRUE;
 }
 
+/* What `chain` makes of `caps` on the other pad, with the element's
+ * selection rate and memory offer. */
+GstCaps *
+gst_umat_convert_caps_for_chain (GstUmatConvert * self,
+    GstUmatChainInfo * chain, GstPadDirection direction, GstCaps * caps)
+{
+  return gst_umat_transform_caps (chain,
+      g_atomic_int_get (&self->selection_rate), offers_cuda_memory (self),
+      direction, caps);
+}
+
 static GstCaps *
 gst_umat_convert_transform_caps (GstBaseTransform * trans,
     GstPadDirection direction, GstCaps * caps, GstCaps * filter)
 {
   GstUmatConvert *self = GST_UMAT_CONVERT (trans);
-  GstUmatChainInfo *chain = gst_umat_convert_get_chain (GST_ELEMENT (self));
+  GstUmatChainInfo *chain = gst_umat_convert_get_chain (self);
   GstCaps *result;
 
-  result = gst_umat_transform_caps (chain,
-      g_atomic_int_get (&self->selection_rate),
-      offers_cuda_memory (self), direction, caps);
+  result = gst_umat_convert_caps_for_chain (self, chain, direction, caps);
   gst_umat_chain_info_unref (chain);
 
   if (filter) {
@@ -641,7 +553,7 @@ gst_umat_convert_sink_event (GstBaseTransform * trans, GstEvent * event)
   }
   ok = GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
   if (caps && !ok) {
-    GstUmatChainInfo *chain = gst_umat_convert_get_chain (GST_ELEMENT (self));
+    GstUmatChainInfo *chain = gst_umat_convert_get_chain (self);
     gst_umat_refusal_caps_unplaced (&self->refusal, GST_ELEMENT (self), chain,
         caps);
     gst_umat_chain_info_unref (chain);
@@ -710,7 +622,7 @@ gst_umat_convert_decide_allocation (GstBaseTransform * trans, GstQuery * query)
 }
 
 /* Makes `chain` run on the given formats: passthrough, in place or not. */
-static gboolean
+gboolean
 gst_umat_convert_configure (GstUmatConvert * self, GstUmatChainInfo * chain,
     const GstVideoInfo * in_info, const GstVideoInfo * out_info,
     gboolean cuda_in)
@@ -754,52 +666,12 @@ gst_umat_convert_set_info (GstVideoFilter * filter, GstCaps * incaps,
     GstVideoInfo * in_info, GstCaps * outcaps, GstVideoInfo * out_info)
 {
   GstUmatConvert *self = GST_UMAT_CONVERT (filter);
-  GstUmatChainInfo *chain = gst_umat_convert_get_chain (GST_ELEMENT (self));
-  UmatcvLayout in = gst_umat_layout_from_format (GST_VIDEO_INFO_FORMAT
-      (in_info));
-  UmatcvLayout out = gst_umat_layout_from_format (GST_VIDEO_INFO_FORMAT
-      (out_info));
-  GstUmatConversion conv;
+  GstUmatChainInfo *chain = gst_umat_convert_chain_for_formats (self,
+      GST_VIDEO_INFO_FORMAT (in_info), GST_VIDEO_INFO_FORMAT (out_info));
   gboolean ok;
 
-  /* caps made for the previous chain, which changed since: keep it for
-   * these caps; the new one renegotiates (set_chain asked for it) */
-  gst_umat_conversion (chain, in, out, &conv);
-  if (!conv.possible && self->dev.chain) {
-    GstUmatConversion previous;
-    gst_umat_conversion (self->dev.chain, in, out, &previous);
-    if (previous.possible) {
-      gst_umat_chain_info_unref (chain);
-      chain = gst_umat_chain_info_ref (self->dev.chain);
-    }
-  }
   ok = gst_umat_convert_configure (self, chain, in_info, out_info,
       gst_umat_caps_are_cuda (incaps));
-  gst_umat_chain_info_unref (chain);
-  return ok;
-}
-
-/* A chain set while playing takes over here, before the next frame, when
- * the negotiated formats suit it; else new caps bring it in (set_info). */
-static gboolean
-gst_umat_convert_follow_chain (GstUmatConvert * self)
-{
-  GstVideoFilter *filter = GST_VIDEO_FILTER (self);
-  GstUmatChainInfo *chain;
-  gboolean ok = TRUE;
-
-  if (G_LIKELY (g_atomic_pointer_get (&self->chain) == self->dev.chain))
-    return TRUE;
-
-  chain = gst_umat_convert_get_chain (GST_ELEMENT (self));
-  if (chain_takes_current_caps (self, chain, TRUE)) {
-    ok = gst_umat_convert_configure (self, chain, &filter->in_info,
-        &filter->out_info, self->dev.cuda_in);
-  } else if (!self->stale_chain_noted) {
-    /* frames already under way keep the old chain until new caps come */
-    self->stale_chain_noted = TRUE;
-    GST_INFO_OBJECT (self, "chain \"%s\" waits for new caps", chain->text);
-  }
   gst_umat_chain_info_unref (chain);
   return ok;
 }
