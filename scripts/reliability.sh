@@ -43,13 +43,14 @@ run_valgrind() {
   ninja -C "$UMAT_BUILD_DIR" || umat_die "the build failed"
   umat_say "the cpu suite under valgrind"
   # Not under valgrind: the tests that run other programs around the
-  # element (examples, umat-process, the OpenCV users', colour and docs
-  # checks drive Python, gst-launch-1.0 and gst-inspect-1.0) and the
+  # element (examples, umat-process, the OpenCV users', colour, real files
+  # and docs checks drive Python, gst-launch-1.0 and gst-inspect-1.0) and the
   # benchmark smoke run; the element and the shim are under valgrind
   # through the check programs.
   meson test -C "$UMAT_BUILD_DIR" --setup=valgrind --suite cpu --no-suite stress \
     --no-suite examples --no-suite tools --no-suite docs --no-suite bench-smoke \
-    --no-suite opencv --no-suite colour --no-suite launch --print-errorlogs
+    --no-suite opencv --no-suite colour --no-suite realfiles --no-suite launch \
+    --print-errorlogs
 }
 
 run_sanitize() {
@@ -66,7 +67,7 @@ run_sanitize() {
   # frame over 2 GiB ('large': ASan's shadow memory on top of 8 GiB)
   env "${SANITIZER_ENV[@]}" meson test -C "$dir" --print-errorlogs \
     --no-suite examples --no-suite tools --no-suite docs --no-suite opencv \
-    --no-suite colour --no-suite launch --no-suite large
+    --no-suite colour --no-suite realfiles --no-suite launch --no-suite large
 }
 
 run_fuzz() {

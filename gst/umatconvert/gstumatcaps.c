@@ -619,6 +619,29 @@ gst_umat_caps_are_cuda (GstCaps * caps)
       GST_UMAT_CAPS_FEATURE_CUDA_MEMORY);
 }
 
+/* The chroma siting the converter applies to `caps`: the one they name,
+ * else MPEG-2's, which H.264 and HEVC assume (docs/colour.md). GStreamer
+ * 1.22's gst_video_info_from_caps gives caps without colorimetry the
+ * default siting for their size instead (JPEG's, centred, up to 576
+ * lines), even when they name one, as decoders of untagged H.264 do. */
+void
+gst_umat_info_take_chroma_site (GstVideoInfo * info, const GstCaps * caps)
+{
+  const gchar *text = NULL;
+  GstVideoChromaSite site = GST_VIDEO_CHROMA_SITE_UNKNOWN;
+
+  if (!GST_VIDEO_INFO_IS_YUV (info))
+    return;
+  if (caps != NULL && gst_caps_get_size (caps) > 0)
+    text = gst_structure_get_string (gst_caps_get_structure (caps, 0),
+        "chroma-site");
+  if (text != NULL)
+    site = gst_video_chroma_site_from_string (text);
+  if (site == GST_VIDEO_CHROMA_SITE_UNKNOWN)
+    site = GST_VIDEO_CHROMA_SITE_MPEG2;
+  GST_VIDEO_INFO_CHROMA_SITE (info) = site;
+}
+
 void
 gst_umat_fixate_colorimetry (GstCaps * caps)
 {

@@ -85,6 +85,8 @@ gboolean gst_umat_structure_has_known_matrix (const GstStructure * s);
 
 /* Writes out the colorimetry and chroma siting that fixed YUV caps leave
  * to the default. */
+/* The chroma siting `caps` name, into `info` (see gstumatcaps.c). */
+void gst_umat_info_take_chroma_site (GstVideoInfo * info, const GstCaps * caps);
 void gst_umat_fixate_colorimetry (GstCaps * caps);
 
 G_END_DECLS

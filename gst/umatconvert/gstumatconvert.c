@@ -670,6 +670,9 @@ gst_umat_convert_set_info (GstVideoFilter * filter, GstCaps * incaps,
       GST_VIDEO_INFO_FORMAT (in_info), GST_VIDEO_INFO_FORMAT (out_info));
   gboolean ok;
 
+  gst_umat_info_take_chroma_site (in_info, incaps);
+  gst_umat_info_take_chroma_site (out_info, outcaps);
+
   ok = gst_umat_convert_configure (self, chain, in_info, out_info,
       gst_umat_caps_are_cuda (incaps));
   gst_umat_chain_info_unref (chain);
