@@ -616,6 +616,8 @@ umatcv_converter_wait (UmatcvConverter *c, int block, int *done, char **error)
   }
   UmatcvConverter::Submitted &frame = c->submitted.front ();
   if (frame.status == UMATCV_OK && frame.frame.done) {
+    if (!block && testhook_opencl_hold ())
+      return UMATCV_OK;
     bool finished = false;
     char *failure = nullptr;
     frame.status = umatcv_guard (&failure, [&] () -> UmatcvStatus {

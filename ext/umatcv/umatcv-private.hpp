@@ -133,6 +133,9 @@ void set_error (char **error, const std::string &message);
 /* Throws an OpenCL error for frame numbers the test environment asks for
  * (umatcv-testhook.cpp); does nothing otherwise. */
 void testhook_opencl_frame (uint64_t frame);
+/* Whether a wait() that does not block must leave OpenCL frames in flight
+ * (umatcv-testhook.cpp). */
+bool testhook_opencl_hold ();
 
 /* Binds an engine's OpenCL context on this thread while it lives, then
  * gives the thread back the OpenCV state it had: its own context (or none)

@@ -6,21 +6,40 @@
  * With UMATCV_TEST_OPENCL_FAIL_AFTER=N in the environment of the process,
  * every OpenCL converter fails each frame after its N-th with the exception
  * a lost device gives (cv::Error::OpenCLApiCallError), as a GPU reset or a
- * driver crash would in the middle of a stream. The variable is read once,
- * the first time an OpenCL frame is converted; after that the hook is one
- * comparison. tests/check/elements/umatconvert-faults.c uses it.
+ * driver crash would in the middle of a stream. With
+ * UMATCV_TEST_OPENCL_HOLD=1, a wait() that does not block never finds an
+ * OpenCL frame finished, as with a device slower than the stream: frames
+ * stay in flight until the element must wait for one, whatever the pace of
+ * the machine running the tests. The variables are read once, the first
+ * time an OpenCL frame is converted; after that each hook is one
+ * comparison. tests/check/elements/umatconvert-faults.c uses them.
  */
 #include "umatcv-private.hpp"
 
 #include <cstdlib>
+#include <cstring>
 
 namespace {
 
-uint64_t
-fail_after ()
+struct Hooks {
+  uint64_t fail_after;
+  bool hold;
+};
+
+Hooks
+read_hooks ()
 {
   const char *after = getenv ("UMATCV_TEST_OPENCL_FAIL_AFTER");
-  return after != nullptr ? strtoull (after, nullptr, 10) : UINT64_MAX;
+  const char *hold = getenv ("UMATCV_TEST_OPENCL_HOLD");
+  return {after != nullptr ? strtoull (after, nullptr, 10) : UINT64_MAX,
+    hold != nullptr && strcmp (hold, "1") == 0};
+}
+
+const Hooks &
+hooks ()
+{
+  static const Hooks read = read_hooks ();
+  return read;
 }
 
 }  /* namespace */
@@ -28,8 +47,13 @@ fail_after ()
 void
 umatcv::testhook_opencl_frame (uint64_t frame)
 {
-  static const uint64_t after = fail_after ();
-  if (frame >= after)
+  if (frame >= hooks ().fail_after)
     CV_Error (cv::Error::OpenCLApiCallError,
         "UMATCV_TEST_OPENCL_FAIL_AFTER: simulated OpenCL failure");
+}
+
+bool
+umatcv::testhook_opencl_hold ()
+{
+  return hooks ().hold;
 }
