@@ -123,6 +123,7 @@ struct UmatcvConverter {
   KernelColour colour;
   bool cuda_input = false;
   uint64_t opencl_frames = 0;
+  const TestHooks hooks = testhooks_from_environment ();
 
   /* frames submitted and not yet waited for: on the device still (`frame`
    * has an event), or done, with how it went */
@@ -175,7 +176,7 @@ struct UmatcvConverter {
   StripeQueues::Frame enqueue_opencl (const UmatcvImage *in_image,
       const UmatcvImage *out_image)
   {
-    testhook_opencl_frame (opencl_frames++);
+    testhook_opencl_frame (hooks, opencl_frames++);
     Slot &slot = slots[next_slot];
     next_slot = (next_slot + 1) % slots.size ();
     if (!stripe_queues) {
@@ -616,7 +617,7 @@ umatcv_converter_wait (UmatcvConverter *c, int block, int *done, char **error)
   }
   UmatcvConverter::Submitted &frame = c->submitted.front ();
   if (frame.status == UMATCV_OK && frame.frame.done) {
-    if (!block && testhook_opencl_hold ())
+    if (!block && c->hooks.hold)
       return UMATCV_OK;
     bool finished = false;
     char *failure = nullptr;

@@ -130,12 +130,17 @@ private:
  * freeing what it held. */
 void set_error (char **error, const std::string &message);
 
-/* Throws an OpenCL error for frame numbers the test environment asks for
- * (umatcv-testhook.cpp); does nothing otherwise. */
-void testhook_opencl_frame (uint64_t frame);
-/* Whether a wait() that does not block must leave OpenCL frames in flight
- * (umatcv-testhook.cpp). */
-bool testhook_opencl_hold ();
+/* What the test environment asks of a converter (umatcv-testhook.cpp):
+ * OpenCL failing from frame `fail_after` on, and `hold`, a wait() that
+ * does not block leaving OpenCL frames in flight. */
+struct TestHooks {
+  uint64_t fail_after;
+  bool hold;
+};
+TestHooks testhooks_from_environment ();
+/* Throws an OpenCL error for frame numbers the hooks ask for; does nothing
+ * otherwise. */
+void testhook_opencl_frame (const TestHooks &hooks, uint64_t frame);
 
 /* Binds an engine's OpenCL context on this thread while it lives, then
  * gives the thread back the OpenCV state it had: its own context (or none)

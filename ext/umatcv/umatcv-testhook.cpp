@@ -10,24 +10,18 @@
  * UMATCV_TEST_OPENCL_HOLD=1, a wait() that does not block never finds an
  * OpenCL frame finished, as with a device slower than the stream: frames
  * stay in flight until the element must wait for one, whatever the pace of
- * the machine running the tests. The variables are read once, the first
- * time an OpenCL frame is converted; after that each hook is one
- * comparison. tests/check/elements/umatconvert-faults.c uses them.
+ * the machine running the tests. A converter reads the variables when it
+ * is made (so that tests run one after the other in a process each get
+ * their own); after that each hook is one comparison.
+ * tests/check/elements/umatconvert-faults.c uses them.
  */
 #include "umatcv-private.hpp"
 
 #include <cstdlib>
 #include <cstring>
 
-namespace {
-
-struct Hooks {
-  uint64_t fail_after;
-  bool hold;
-};
-
-Hooks
-read_hooks ()
+umatcv::TestHooks
+umatcv::testhooks_from_environment ()
 {
   const char *after = getenv ("UMATCV_TEST_OPENCL_FAIL_AFTER");
   const char *hold = getenv ("UMATCV_TEST_OPENCL_HOLD");
@@ -35,25 +29,10 @@ read_hooks ()
     hold != nullptr && strcmp (hold, "1") == 0};
 }
 
-const Hooks &
-hooks ()
-{
-  static const Hooks read = read_hooks ();
-  return read;
-}
-
-}  /* namespace */
-
 void
-umatcv::testhook_opencl_frame (uint64_t frame)
+umatcv::testhook_opencl_frame (const TestHooks &hooks, uint64_t frame)
 {
-  if (frame >= hooks ().fail_after)
+  if (frame >= hooks.fail_after)
     CV_Error (cv::Error::OpenCLApiCallError,
         "UMATCV_TEST_OPENCL_FAIL_AFTER: simulated OpenCL failure");
-}
-
-bool
-umatcv::testhook_opencl_hold ()
-{
-  return hooks ().hold;
 }
