@@ -169,7 +169,9 @@ negotiate (const GstUmatChainInfo * info, guint rate, GstCaps * in,
     gst_caps_unref (out);
     out = tmp;
   }
-  if (gst_caps_is_empty (out) || !gst_caps_is_fixed (in)) {
+  /* A chain with a problem links as anything would and fails the element
+   * when it starts: nothing is negotiated or converted with it. */
+  if (info->problem || gst_caps_is_empty (out) || !gst_caps_is_fixed (in)) {
     gchar *why = gst_umat_explain_refusal (info, in, downstream);
     g_free (why);
     gst_caps_unref (out);
