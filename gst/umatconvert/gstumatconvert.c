@@ -576,6 +576,20 @@ gst_umat_convert_query (GstBaseTransform * trans, GstPadDirection direction,
     gst_umat_convert_drain (self);
   ok = GST_BASE_TRANSFORM_CLASS (parent_class)->query (trans, direction,
       query);
+  if (ok && direction == GST_PAD_SINK
+      && GST_QUERY_TYPE (query) == GST_QUERY_ACCEPT_CAPS) {
+    GstCaps *caps;
+    gboolean accepted;
+
+    gst_query_parse_accept_caps (query, &caps);
+    gst_query_parse_accept_caps_result (query, &accepted);
+    if (!accepted) {
+      GstUmatChainInfo *chain = gst_umat_convert_get_chain (self);
+      gst_umat_refusal_accept_caps_refused (&self->refusal,
+          GST_ELEMENT (self), chain, caps);
+      gst_umat_chain_info_unref (chain);
+    }
+  }
   if (ok && direction == GST_PAD_SRC
       && GST_QUERY_TYPE (query) == GST_QUERY_LATENCY && filter->negotiated) {
     gboolean live;

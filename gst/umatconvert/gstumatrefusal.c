@@ -4,7 +4,10 @@
  *
  * Accept-caps and caps queries on their own are questions (autopluggers and
  * applications probe with them) and post nothing. What posts: a CAPS event
- * the sink pad is about to refuse, and a CAPS event that nothing downstream
+ * the sink pad is about to refuse; the same event refused before it reaches
+ * the pad, where a ghost pad or a queue in between asks the element's
+ * accept-caps for it (decodebin's output: without this, the user sees only
+ * the demuxer's not-negotiated); and a CAPS event that nothing downstream
  * takes. (A chain that can never work fails the element at start.)
  */
 #ifdef HAVE_CONFIG_H
@@ -154,6 +157,68 @@ post (GstUmatRefusal * refusal, GstElement * element,
   GST_ELEMENT_ERROR (element, CORE, NEGOTIATION, ("%s", why),
       ("refused caps %" GST_PTR_FORMAT, caps));
   g_free (why);
+}
+
+/* Whether upstream is pushing `caps` now, rather than asking about them: a
+ * CAPS event with them is stored on our peer, or behind what forwards its
+ * accept-caps question to us (the target of a ghost pad, as decodebin's
+ * output is; an element with one input, as a queue), where the event
+ * waits on that check. */
+static gboolean
+upstream_pushes (GstPad * sinkpad, GstCaps * caps)
+{
+  GstPad *pad = gst_pad_get_peer (sinkpad);
+  gboolean found = FALSE;
+
+  for (guint hops = 0; pad != NULL && !found && hops < 16; hops++) {
+    GstEvent *sticky = gst_pad_get_sticky_event (pad, GST_EVENT_CAPS, 0);
+    GstPad *next = NULL;
+
+    if (sticky != NULL) {
+      GstCaps *pushed;
+      gst_event_parse_caps (sticky, &pushed);
+      found = gst_caps_is_equal (pushed, caps);
+      gst_event_unref (sticky);
+    }
+    if (!found && GST_IS_GHOST_PAD (pad)) {
+      next = gst_ghost_pad_get_target (GST_GHOST_PAD (pad));
+    } else if (!found) {
+      GstObject *parent = gst_pad_get_parent (pad);
+      if (parent != NULL && GST_IS_ELEMENT (parent)) {
+        GstElement *element = GST_ELEMENT (parent);
+        GstPad *input = NULL;
+        GST_OBJECT_LOCK (element);
+        if (element->numsinkpads == 1)
+          input = gst_object_ref (element->sinkpads->data);
+        GST_OBJECT_UNLOCK (element);
+        if (input != NULL) {
+          next = gst_pad_get_peer (input);
+          gst_object_unref (input);
+        }
+      }
+      if (parent != NULL)
+        gst_object_unref (parent);
+    }
+    gst_object_unref (pad);
+    pad = next;
+  }
+  if (pad != NULL)
+    gst_object_unref (pad);
+  return found;
+}
+
+void
+gst_umat_refusal_accept_caps_refused (GstUmatRefusal * refusal,
+    GstElement * element, const GstUmatChainInfo * info, GstCaps * caps)
+{
+  GstPad *sinkpad = GST_BASE_TRANSFORM_SINK_PAD (element);
+
+  if (caps == NULL || !gst_caps_is_fixed (caps)
+      || gst_pad_has_current_caps (sinkpad)
+      || g_atomic_int_get (&refusal->posted)
+      || !upstream_pushes (sinkpad, caps))
+    return;
+  post (refusal, element, info, caps, FALSE);
 }
 
 typedef struct {

@@ -30,6 +30,12 @@ void gst_umat_refusal_watch (GstUmatRefusal * refusal,
 /* New caps were taken: a later failure is worth a message again. */
 void gst_umat_refusal_reset (GstUmatRefusal * refusal);
 
+/* The sink pad answered no to accept-caps for `caps`: posts why, when
+ * the element has no caps yet and upstream is pushing these (not merely
+ * asking), since that push fails before the pad sees the event. */
+void gst_umat_refusal_accept_caps_refused (GstUmatRefusal * refusal,
+    GstElement * element, const GstUmatChainInfo * info, GstCaps * caps);
+
 /* Sink caps that were accepted but lead nowhere downstream takes. */
 void gst_umat_refusal_caps_unplaced (GstUmatRefusal * refusal,
     GstElement * element, const GstUmatChainInfo * info, GstCaps * caps);

@@ -225,6 +225,29 @@ class RealFiles(unittest.TestCase):
     def test_one_frame(self):
         self.check("h264-one-frame.mp4")
 
+    def test_format_it_does_not_take_is_named(self):
+        # DV's 4:1:1 (Y41B, from avdec_dvvideo behind decodebin): decodebin's
+        # ghost pad refuses the decoder's caps by asking the element, so the
+        # element must say what it was offered and what it takes, rather
+        # than leave the user with the demuxer's not-negotiated
+        path = os.path.join(self.tmp, "dv-411.avi")
+        subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi",
+                        "-i", SOURCE % ("720x480", 30), "-t", "0.1", "-c:v",
+                        "dvvideo", "-pix_fmt", "yuv411p", path], check=True)
+        pipeline = Gst.parse_launch(
+            "filesrc location=%s ! decodebin ! umatconvert name=u device=%s "
+            "chain=%s ! fakesink" % (umattest.quote(path), DEVICE, CHAIN))
+        pipeline.set_state(Gst.State.PLAYING)
+        msg = pipeline.get_bus().timed_pop_filtered(
+            60 * Gst.SECOND, Gst.MessageType.ERROR | Gst.MessageType.EOS)
+        pipeline.set_state(Gst.State.NULL)
+        self.assertIsNotNone(msg)
+        self.assertEqual(msg.type, Gst.MessageType.ERROR)
+        self.assertEqual(msg.src.get_name(), "u")
+        text = msg.parse_error()[0].message
+        self.assertIn("does not take Y41B video", text)
+        self.assertIn("it takes BGR", text)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
