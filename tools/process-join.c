@@ -54,8 +54,6 @@ typedef struct
   guint index;
   GstClockTime first_pts;       /* the input's time of its first frame */
   GstClockTime first_out;       /* the running time its encoder gave it */
-  gint64 first_out_dts;         /* and its dts's */
-  GstClockTime file_first_dts;  /* that dts in the part */
   GstClockTime file_first;      /* that frame's time in the part */
   guint64 expected;             /* frames it has when complete */
   GstCaps *caps;
@@ -297,7 +295,6 @@ part_read (const gchar * path, gchar ** error)
   } else {
     part->caps = gst_caps_ref (gst_sample_get_caps (sample));
     part->file_first = GST_BUFFER_PTS (gst_sample_get_buffer (sample));
-    part->file_first_dts = GST_BUFFER_DTS (gst_sample_get_buffer (sample));
     gst_sample_unref (sample);
     if (comment != NULL)
       part->info = gst_structure_from_string (comment, NULL);
@@ -307,9 +304,7 @@ part_read (const gchar * path, gchar ** error)
             &part->expected)
         || !gst_structure_get_uint64 (part->info, "first-pts", &first_pts)
         || !gst_structure_get_uint64 (part->info, "first-out", &first_out)
-        || !gst_structure_get_int64 (part->info, "first-out-dts",
-            &part->first_out_dts)
-        || !GST_CLOCK_TIME_IS_VALID (part->file_first_dts))
+        || !GST_CLOCK_TIME_IS_VALID (part->file_first))
       *error = g_strdup_printf ("%s is not a part that umat-process wrote "
           "(it does not say which range of which input it holds)", path);
     part->first_pts = first_pts;
@@ -521,13 +516,16 @@ feed (Join * join)
   for (i = 0; i < join->parts->len; i++) {
     Part *part = g_ptr_array_index (join->parts, i);
     /* from running times in part k's pipeline to those in one pipeline;
-     * and from times in the part to running times in its pipeline, by the
-     * first dts, which the part's muxer moved to 0 (pts are rounded to its
-     * timescale, that 0 is not) */
+     * and from times in the part to running times in its pipeline, by its
+     * first frame: exactly, so that part 0's first frame lands on the
+     * segment's start. (Anchored on the first dts instead, the part's
+     * rounding of pts to its timescale put that frame 1 ns before the
+     * start whenever the encoder's first dts was not on the timescale's
+     * grid, and the muxer dropped it as outside the segment.) */
     GstClockTimeDiff offset =
         GST_CLOCK_DIFF (first->first_pts, first->first_out)
         - GST_CLOCK_DIFF (part->first_pts, part->first_out)
-        + part->first_out_dts - (gint64) part->file_first_dts;
+        + GST_CLOCK_DIFF (part->file_first, part->first_out);
     gint64 pushed = feed_part (join, part, offset);
 
     if (pushed < 0)

@@ -401,28 +401,23 @@ first_frame (GstPad * pad, GstPadProbeInfo * info, Worker * w)
   return GST_PAD_PROBE_REMOVE;
 }
 
-/* On the encoder's output (under lock): the running times the muxer gets
- * for the first frame, its pts and its dts (before the segment's start
- * with B-frames: negative). The join gives the frames of the whole the
- * running times one pipeline's muxer would get; the part's muxer wrote
- * them moved so that its first dts is 0, and rounded to its timescale. */
+/* On the encoder's output (under lock): the running time the muxer gets
+ * for the first frame's pts. The join gives the frames of the whole the
+ * running times one pipeline's muxer would get, from the part's times of
+ * that frame on (the part's muxer wrote them moved, so that its first dts
+ * is 0, and rounded to its timescale). */
 static void
 record_first_out (Worker * w, GstBuffer * buf)
 {
   GstClockTime pts = 0;
-  gint64 dts = 0;
 
-  if (!GST_BUFFER_PTS_IS_VALID (buf) || !GST_BUFFER_DTS_IS_VALID (buf)
+  if (!GST_BUFFER_PTS_IS_VALID (buf)
       || gst_segment_to_running_time_full (&w->encoded_segment,
           GST_FORMAT_TIME, GST_BUFFER_PTS (buf), &pts) != 1)
     return;
-  if (gst_segment_to_running_time_full (&w->encoded_segment, GST_FORMAT_TIME,
-          GST_BUFFER_DTS (buf), (guint64 *) & dts) < 0)
-    dts = -dts;
   /* and how its segment maps it: muxers do not all go by running time
    * (matroskamux writes the time from the segment's start) */
   gst_structure_set (w->part, "first-out", G_TYPE_UINT64, pts,
-      "first-out-dts", G_TYPE_INT64, dts,
       "first-out-position", G_TYPE_UINT64, GST_BUFFER_PTS (buf)
       - w->encoded_segment.start, "first-out-stream", G_TYPE_UINT64,
       gst_segment_to_stream_time (&w->encoded_segment, GST_FORMAT_TIME,

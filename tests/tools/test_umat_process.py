@@ -557,6 +557,28 @@ class Jobs(unittest.TestCase):
         self.assert_input_audio(out)
         self.assert_no_parts_left()
 
+    def test_a_range_of_two_frames(self):
+        # 62 frames, a keyframe every 60: ranges of 60 and 2 frames. The
+        # join once anchored each part on its first dts; x264's first dts
+        # here is off the MP4 timescale's grid, which put the first frame
+        # 1 ns before the segment and the muxer dropped it, and the frames
+        # after it lost their times (58 frames decoded, no error)
+        clip = self.out("short-last.mp4")
+        subprocess.run(
+            ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+             "testsrc2=size=320x240:rate=30", "-frames:v", "62",
+             "-c:v", "libx264", "-preset", "veryfast", "-g", "60", clip],
+            check=True, timeout=120)
+        outs = []
+        for jobs in ("1", "2"):
+            outs.append(self.out("short-last-%s.mp4" % jobs))
+            stdout, _ = self.run_tool(["--jobs", jobs, clip, outs[-1]])
+        self.assertEqual(summary_value(stdout, "jobs"),
+                         "2 (ranges of 60, 2 frames)")
+        self.assert_same_video(umattest.decode(outs[1]),
+                               umattest.decode(outs[0]))
+        self.assert_no_parts_left()
+
     def test_selection_counts_over_the_whole_input(self):
         # ranges start at frames 180 and 420: keeping every 7th frame of
         # the whole input, range 1 keeps its 3rd frame (182) first
@@ -666,8 +688,14 @@ class Jobs(unittest.TestCase):
         self.assertGreater(len(frames), 0)
         self.assertLess(len(frames), 600)
         self.assertEqual(len(frames), written)
-        self.assertEqual([f.pts for f in frames],
-                         [f.pts for f in self.one_job()[:len(frames)]])
+        want = [f.pts for f in self.one_job()[:len(frames)]]
+        if len(frames) <= 2 and frames[0].pts == 0:
+            # x264 given fewer frames than its B-frames' delay gives no
+            # decoding times before the first frame's, so the muxer does
+            # not move the frames by that delay (--jobs 1 stopped there
+            # writes the same): same frames, times from 0
+            want = [t - want[0] for t in want]
+        self.assertEqual([f.pts for f in frames], want)
         # the audio stops where the video does
         [audio] = umattest.packets(out, "audio")
         end = frames[-1].pts + Gst.SECOND // 30
