@@ -48,9 +48,7 @@ run_valgrind() {
   # benchmark smoke run; the element and the shim are under valgrind
   # through the check programs.
   meson test -C "$UMAT_BUILD_DIR" --setup=valgrind --suite cpu --no-suite stress \
-    --no-suite examples --no-suite tools --no-suite docs --no-suite bench-smoke \
-    --no-suite opencv --no-suite colour --no-suite realfiles --no-suite launch \
-    --print-errorlogs
+    --no-suite python --no-suite bench-smoke --no-suite launch --print-errorlogs
 }
 
 run_sanitize() {
@@ -66,8 +64,7 @@ run_sanitize() {
   # (uninstrumented programs, which cannot load an ASan plugin), nor the
   # frame over 2 GiB ('large': ASan's shadow memory on top of 8 GiB)
   env "${SANITIZER_ENV[@]}" meson test -C "$dir" --print-errorlogs \
-    --no-suite examples --no-suite tools --no-suite docs --no-suite opencv \
-    --no-suite colour --no-suite realfiles --no-suite launch --no-suite large
+    --no-suite python --no-suite launch --no-suite large
 }
 
 run_fuzz() {
