@@ -746,33 +746,40 @@ umattest_image_from_buffer (GstBuffer * buffer, const GstVideoInfo * info)
   return image;
 }
 
+/* Derived from GStreamer's own definitions, not a copy of the element's
+ * mapping (gstumatdevice.c), so that a slip there shows against it: the
+ * matrix by its Kr, an unknown one by what GStreamer gives a frame of that
+ * size, the siting from the caps' bits. */
 UmatcvColorimetry
 umattest_colorimetry_of (const GstVideoInfo * info)
 {
   UmatcvColorimetry c = umattest_colorimetry_default ();
+  GstVideoColorMatrix matrix = info->colorimetry.matrix;
   GstVideoChromaSite site = GST_VIDEO_INFO_CHROMA_SITE (info);
+  gdouble kr, kb;
 
   if (!GST_VIDEO_INFO_IS_YUV (info))
     return c;
-  switch (info->colorimetry.matrix) {
-    case GST_VIDEO_COLOR_MATRIX_BT709:
-      c.matrix = UMATCV_MATRIX_BT709;
-      break;
-    case GST_VIDEO_COLOR_MATRIX_BT2020:
-      c.matrix = UMATCV_MATRIX_BT2020;
-      break;
-    default:
-      break;
+  if (matrix == GST_VIDEO_COLOR_MATRIX_UNKNOWN) {
+    GstVideoInfo sized;
+
+    gst_video_info_set_format (&sized, GST_VIDEO_INFO_FORMAT (info),
+        GST_VIDEO_INFO_WIDTH (info), GST_VIDEO_INFO_HEIGHT (info));
+    matrix = sized.colorimetry.matrix;
   }
+  fail_unless (gst_video_color_matrix_get_Kr_Kb (matrix, &kr, &kb));
+  if (G_APPROX_VALUE (kr, 0.2126, 1e-6))
+    c.matrix = UMATCV_MATRIX_BT709;
+  else if (G_APPROX_VALUE (kr, 0.2627, 1e-6))
+    c.matrix = UMATCV_MATRIX_BT2020;
+  else
+    fail_unless (G_APPROX_VALUE (kr, 0.299, 1e-6), "Kr %f", kr);
   if (info->colorimetry.range == GST_VIDEO_COLOR_RANGE_0_255)
     c.range = UMATCV_RANGE_FULL;
-  if (site != GST_VIDEO_CHROMA_SITE_UNKNOWN) {
-    c.chroma_site = 0;
-    if (site & GST_VIDEO_CHROMA_SITE_H_COSITED)
-      c.chroma_site |= UMATCV_SITE_H_COSITED;
-    if (site & GST_VIDEO_CHROMA_SITE_V_COSITED)
-      c.chroma_site |= UMATCV_SITE_V_COSITED;
-  }
+  if (site != GST_VIDEO_CHROMA_SITE_UNKNOWN)
+    c.chroma_site = ((site & GST_VIDEO_CHROMA_SITE_H_COSITED) ?
+        UMATCV_SITE_H_COSITED : 0) | ((site & GST_VIDEO_CHROMA_SITE_V_COSITED) ?
+        UMATCV_SITE_V_COSITED : 0);
   return c;
 }
 
