@@ -612,6 +612,28 @@ end_stopped (App * app)
   return 128 + app->interrupted;
 }
 
+/* Runs the workers to their end, ends the progress bar on a terminal and
+ * says which backend ran. A run that failed ends the program here (the
+ * workers' sink is the output unless they write parts). FALSE when a
+ * second signal stopped it: then the caller returns end_stopped (). */
+static gboolean
+work_to_end (App * app)
+{
+  run_work (app);
+  app->end_us = g_get_monotonic_time ();
+  if (app->options.on_terminal && work_error (app) == NULL && !app->stopped) {
+    on_progress (app);          /* the bar as it ended, then a new line */
+    fprintf (stderr, "\n");
+  }
+  note_backend (app);
+  if (app->stopped)
+    return FALSE;
+  if (work_error (app) != NULL)
+    fail_run (app, work_error (app), work_sink_failed (app)
+        && app->parts_dir == NULL);
+  return TRUE;
+}
+
 /* ---- the modes --------------------------------------------------------- */
 
 static const gchar *
@@ -633,17 +655,8 @@ process_whole (App * app)
   app->workers[0] = worker_new (&app->options, app->input, app->output,
       app->container, app->output != NULL, NULL, device_for (app, 0), NULL,
       (WorkerDone) on_worker_done, app);
-  run_work (app);
-  app->end_us = g_get_monotonic_time ();
-  if (app->options.on_terminal && work_error (app) == NULL && !app->stopped) {
-    on_progress (app);          /* the bar as it ended, then a new line */
-    fprintf (stderr, "\n");
-  }
-  note_backend (app);
-  if (app->stopped)
+  if (!work_to_end (app))
     return end_stopped (app);
-  if (work_error (app) != NULL)
-    fail_run (app, work_error (app), work_sink_failed (app));
   work_done (app, &done, &total, &in, &out);
   if (in == 0 && !app->interrupted) {
     remove_output (app);
@@ -744,16 +757,8 @@ process_ranges (App * app)
             size, &app->ranges[i], &app->options),
         (WorkerDone) on_worker_done, app);
   }
-  run_work (app);
-  if (app->options.on_terminal && work_error (app) == NULL && !app->stopped) {
-    on_progress (app);
-    fprintf (stderr, "\n");
-  }
-  note_backend (app);
-  if (app->stopped)
+  if (!work_to_end (app))
     return end_stopped (app);
-  if (work_error (app) != NULL)
-    fail_run (app, work_error (app), FALSE);
   if (!app->interrupted)
     check_ranges (app);
   work_done (app, &done, &total, &in, &out);
@@ -825,17 +830,8 @@ process_ranges_to_null (App * app)
         FALSE, &app->ranges[i], device_for (app, i), NULL,
         (WorkerDone) on_worker_done, app);
   }
-  run_work (app);
-  app->end_us = g_get_monotonic_time ();
-  if (app->options.on_terminal && work_error (app) == NULL && !app->stopped) {
-    on_progress (app);
-    fprintf (stderr, "\n");
-  }
-  note_backend (app);
-  if (app->stopped)
+  if (!work_to_end (app))
     return end_stopped (app);
-  if (work_error (app) != NULL)
-    fail_run (app, work_error (app), FALSE);
   if (!app->interrupted)
     check_ranges (app);
   work_done (app, &done, &total, &in, &out);
@@ -871,17 +867,8 @@ process_segment (App * app)
       app->container, FALSE, r, device_for (app, 0), part_info_new
       (app->input, g_stat (app->input, &st) == 0 ? (guint64) st.st_size : 0,
           r, &app->options), (WorkerDone) on_worker_done, app);
-  run_work (app);
-  app->end_us = g_get_monotonic_time ();
-  if (app->options.on_terminal && work_error (app) == NULL && !app->stopped) {
-    on_progress (app);
-    fprintf (stderr, "\n");
-  }
-  note_backend (app);
-  if (app->stopped)
+  if (!work_to_end (app))
     return end_stopped (app);
-  if (work_error (app) != NULL)
-    fail_run (app, work_error (app), work_sink_failed (app));
   if (!app->interrupted)
     check_ranges (app);
   work_done (app, &done, &total, &in, &out);
