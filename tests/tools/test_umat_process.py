@@ -6,6 +6,7 @@
 # Copyright (C) 2026 gst-umat authors
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
+import glob
 import os
 import pty
 import re
@@ -663,11 +664,18 @@ class Jobs(unittest.TestCase):
             [PROG, "--device", DEVICE, "--jobs", "3", "--stats-period", "0.05",
              "--encoder", "x264enc speed-preset=slower", self.clip, out],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # the ranges run side by side, any of them ahead: wait for range
+        # 0's part to have data on disk (its encoder has given frames),
+        # checked at each progress line. Counting all ranges' frames was
+        # not enough: range 0 had sometimes encoded none, or 1.
         seen = ""
+        part0 = os.path.join(self.tmp.name, "." + os.path.basename(out)
+                             + ".parts-*", "part-0.mp4")
         for line in proc.stderr:
             seen += line
-            match = PROGRESS_LINE.match(line.rstrip("\n"))
-            if match and int(match.group(2)) >= 30:
+            if (PROGRESS_LINE.match(line.rstrip("\n"))
+                    and any(os.path.getsize(p) > 0
+                            for p in glob.glob(part0))):
                 return proc, seen
         self.fail("no progress before the end:\n" + seen)
 
