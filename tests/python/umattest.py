@@ -117,10 +117,16 @@ def decode(path, video_format=None, timeout=120):
             break
         frames.append(Frame(sample))
     error = pipeline.get_bus().pop_filtered(Gst.MessageType.ERROR)
+    ended = sink.get_property("eos")
     pipeline.set_state(Gst.State.NULL)
     if error is not None:
         raise AssertionError("decoding %s: %s"
                              % (path, error.parse_error()[0].message))
+    # a stall is not the end of the file: no frame for `timeout` seconds
+    # and no EOS would otherwise pass as a short file
+    if not ended:
+        raise AssertionError("decoding %s: no frame for %d s after frame %d, "
+                             "and no end" % (path, timeout, len(frames)))
     return frames
 
 
