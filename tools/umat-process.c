@@ -1202,7 +1202,15 @@ main (int argc, char **argv)
   g_source_remove (progress);
   g_source_remove (sigterm);
   g_source_remove (sigint);
-  if (!app.stopped)
-    app_clear (&app);
+  if (app.stopped) {
+    /* Stopped at once: the pipelines may still be running (an encoder
+     * finishing the frames it holds). Leave without exit()'s teardown
+     * (OpenCV's and the OpenCL driver's destructors), which would race
+     * their threads. */
+    fflush (stdout);
+    fflush (stderr);
+    _exit (status);
+  }
+  app_clear (&app);
   return status;
 }
