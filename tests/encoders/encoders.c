@@ -155,7 +155,7 @@ pull (GstElement * pipeline, const gchar * name)
 {
   GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), name);
   GstSample *sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink),
-      30 * GST_SECOND);
+      umattest_stall_timeout (30));
 
   gst_object_unref (sink);
   return sample;
@@ -226,7 +226,7 @@ GST_START_TEST (test_x264enc_encodes_the_output)
   }
 
   msg = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (pipeline),
-      30 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+      umattest_stall_timeout (30), GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
   fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
   gst_message_unref (msg);
   gst_element_set_state (pipeline, GST_STATE_NULL);
@@ -267,7 +267,7 @@ GST_START_TEST (test_x264enc_look_ahead_does_not_stall)
       NULL);
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
   msg = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (pipeline),
-      60 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+      umattest_stall_timeout (60), GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
   fail_unless (msg != NULL, "stalled: %d of %d frames encoded within 60 s",
       g_atomic_int_get (&encoded), frames);
   fail_unless (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS, "an error");

@@ -119,7 +119,8 @@ GST_START_TEST (test_no_opencl_device_opencl_fails)
   umattest_pipeline_init (&p, "video/x-raw,format=BGR,width=32,height=24,"
       "framerate=30/1", NULL, "device=opencl chain=BGR2RGB");
   gst_element_set_state (p.pipeline, GST_STATE_PLAYING);
-  msg = gst_bus_timed_pop_filtered (p.bus, 30 * GST_SECOND, GST_MESSAGE_ERROR);
+  msg = gst_bus_timed_pop_filtered (p.bus, umattest_stall_timeout (30),
+      GST_MESSAGE_ERROR);
   fail_unless (msg != NULL, "no error within 30 s");
   gst_message_parse_error (msg, &error, NULL);
   fail_unless (strstr (error->message, "OpenCL") != NULL, "the error does "
@@ -554,10 +555,10 @@ GST_START_TEST (test_flush_seek_mid_stream)
   fail_unless (gst_element_set_state (pipeline, GST_STATE_PAUSED)
       != GST_STATE_CHANGE_FAILURE);
   fail_unless (gst_element_get_state (pipeline, NULL, NULL,
-          30 * GST_SECOND) == GST_STATE_CHANGE_SUCCESS);
+          umattest_stall_timeout (30)) == GST_STATE_CHANGE_SUCCESS);
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
   while (before < 5 && (sample = gst_app_sink_try_pull_sample (GST_APP_SINK
-              (sink), 10 * GST_SECOND))) {
+              (sink), umattest_stall_timeout (10)))) {
     before++;
     gst_sample_unref (sample);
   }
@@ -565,7 +566,7 @@ GST_START_TEST (test_flush_seek_mid_stream)
   fail_unless (gst_element_seek_simple (pipeline, GST_FORMAT_TIME,
           GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE, GST_SECOND / 3));
   while ((sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink),
-              10 * GST_SECOND))) {
+              umattest_stall_timeout (10)))) {
     after++;
     gst_sample_unref (sample);
   }

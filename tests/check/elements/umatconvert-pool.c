@@ -343,7 +343,7 @@ check_downstream_holds_frames (const gchar * caps, const gchar * props,
       NULL);
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
   msg = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (pipeline),
-      60 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+      umattest_stall_timeout (60), GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
   fail_unless (msg != NULL, "%s: stalled: %u of %u frames out within 60 s, "
       "downstream holding %u", line, holder.seen, frames, holder.hold);
   fail_unless (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS, "%s: an error", line);

@@ -112,7 +112,7 @@ GST_START_TEST (test_bad_chain_at_start_is_an_error)
   guint64 processed;
 
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND,
+  msg = gst_bus_timed_pop_filtered (bus, umattest_stall_timeout (10),
       GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
   fail_unless (msg != NULL, "neither an error nor EOS within 10 s");
   fail_unless (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR,

@@ -79,7 +79,7 @@ GST_START_TEST (test_state_cycles)
 
     fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING)
         != GST_STATE_CHANGE_FAILURE);
-    msg = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
+    msg = gst_bus_timed_pop_filtered (bus, umattest_stall_timeout (30),
         GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
     fail_unless (msg != NULL, "cycle %u: no EOS within 30 s", i);
     fail_unless (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS,
@@ -163,7 +163,7 @@ run_job (gpointer data)
             PH, job->index, i));
   gst_app_src_end_of_stream (GST_APP_SRC (src));
   while ((sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink),
-              30 * GST_SECOND))) {
+              umattest_stall_timeout (30)))) {
     GstMapInfo map;
     GstBuffer *buffer = gst_sample_get_buffer (sample);
     gst_buffer_map (buffer, &map, GST_MAP_READ);
@@ -284,7 +284,7 @@ GST_START_TEST (test_long_run_memory_flat)
     /* keep at most 12 frames in flight: appsrc, queue and appsink hold
      * more than that, so the push above never waits on this thread */
     while ((sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink),
-                pulled + 12 <= i ? 10 * GST_SECOND : 0))) {
+                pulled + 12 <= i ? umattest_stall_timeout (10) : 0))) {
       fail_unless_equals_uint64 (GST_BUFFER_PTS (gst_sample_get_buffer
               (sample)), (guint64) pulled * GST_SECOND / 30);
       pulled++;
@@ -298,7 +298,7 @@ GST_START_TEST (test_long_run_memory_flat)
   {
     GstSample *sample;
     while ((sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink),
-                10 * GST_SECOND))) {
+                umattest_stall_timeout (10)))) {
       fail_unless_equals_uint64 (GST_BUFFER_PTS (gst_sample_get_buffer
               (sample)), (guint64) pulled * GST_SECOND / 30);
       pulled++;

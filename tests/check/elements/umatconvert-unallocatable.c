@@ -41,7 +41,7 @@ GST_START_TEST (test_unallocatable_size)
   /* caps come with the first buffer; its size does not matter here */
   gst_app_src_push_buffer (GST_APP_SRC (p.src), gst_buffer_new_allocate (NULL,
           64, NULL));
-  msg = gst_bus_timed_pop_filtered (p.bus, 60 * GST_SECOND,
+  msg = gst_bus_timed_pop_filtered (p.bus, umattest_stall_timeout (60),
       GST_MESSAGE_ERROR);
   fail_unless (msg != NULL, "no error within 60 s at %s (the device's "
       "largest buffer: %" G_GUINT64_FORMAT " bytes)", size, max_alloc);

@@ -140,7 +140,7 @@ umattest_pipeline_finish (UmattestPipeline * p, gchar ** debug)
   GError *error = NULL;
 
   gst_app_src_end_of_stream (GST_APP_SRC (p->src));
-  msg = gst_bus_timed_pop_filtered (p->bus, 60 * GST_SECOND,
+  msg = gst_bus_timed_pop_filtered (p->bus, umattest_stall_timeout (60),
       GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
   fail_unless (msg != NULL, "neither EOS nor an error within 60 s");
   if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
@@ -155,7 +155,7 @@ GstSample *
 umattest_pipeline_pull (UmattestPipeline * p)
 {
   GstSample *sample = gst_app_sink_try_pull_sample (GST_APP_SINK (p->sink),
-      30 * GST_SECOND);
+      umattest_stall_timeout (30));
 
   fail_unless (sample != NULL, "no frame within 30 s");
   return sample;

@@ -143,6 +143,12 @@ umattest_thorough (void)
   return preload == NULL || strstr (preload, "vgpreload") == NULL;
 }
 
+GstClockTime
+umattest_stall_timeout (guint seconds)
+{
+  return (umattest_thorough ()? 1 : 10) * seconds * GST_SECOND;
+}
+
 static void
 fail_on_log (const gchar * domain, GLogLevelFlags level,
     const gchar * message, gpointer data)

@@ -66,6 +66,11 @@ guint64 umattest_opencl_max_alloc (void);
  * (memory errors show on one as on three), the other ones too elsewhere. */
 gboolean umattest_thorough (void);
 
+/* How long a test waits for a frame, a message or a state before it calls
+ * the pipeline stalled: `seconds` (what the failures say), ten times that
+ * under valgrind, where meson's own timeouts are ten times longer too. */
+GstClockTime umattest_stall_timeout (guint seconds);
+
 /* Makes a GLib warning or critical of any log domain fail the test that
  * logs it, with the message (gst-check does so for the domains it knows). */
 void umattest_fail_on_glib_warnings (void);
