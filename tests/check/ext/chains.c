@@ -22,18 +22,6 @@
 static UmatcvLayout video_layouts[UMATCV_N_LAYOUTS];
 static guint n_video_layouts;
 
-static gboolean
-contains_ci (const gchar * haystack, const gchar * needle)
-{
-  gchar *h = g_ascii_strdown (haystack, -1);
-  gchar *n = g_ascii_strdown (needle, -1);
-  gboolean found = strstr (h, n) != NULL;
-
-  g_free (h);
-  g_free (n);
-  return found;
-}
-
 /* ------------------------------------------------------------------------
  * The layout table
  * ------------------------------------------------------------------------ */
@@ -150,7 +138,7 @@ assert_parse_fails (const gchar * text, UmatcvStatus expected, ...)
       "'%s' failed without an error text", text);
   va_start (args, expected);
   while ((mention = va_arg (args, const gchar *)) != NULL)
-      fail_unless (contains_ci (error, mention),
+      fail_unless (umattest_contains_ci (error, mention),
         "the error for '%s' does not mention '%s': %s", text, mention, error);
   va_end (args);
   umatcv_free (error);

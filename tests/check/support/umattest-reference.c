@@ -315,18 +315,6 @@ static const gchar *const packed_yuv444[] = { "BGR2YUV", "RGB2YUV",
   "YUV2BGR", "YUV2RGB", NULL
 };
 
-static gboolean
-contains_ci (const gchar * haystack, const gchar * needle)
-{
-  gchar *h = g_ascii_strdown (haystack, -1);
-  gchar *n = g_ascii_strdown (needle, -1);
-  gboolean found = strstr (h, n) != NULL;
-
-  g_free (h);
-  g_free (n);
-  return found;
-}
-
 /* Whether `code` decodes 4:2:0 or 4:2:2 YUV to colour (not to GRAY). */
 static gboolean
 decodes_yuv_to_colour (const gchar * code)
@@ -360,8 +348,10 @@ umattest_code_tolerance (const gchar * backend, const gchar * code,
     return 0;
   /* CvtColor, BGRA2GRAY: isNVidia() ? 1 : 1e-3 */
   if (g_ascii_strcasecmp (code, "BGRA2GRAY") == 0)
-    return contains_ci (backend, "nvidia") || contains_ci (backend, "geforce")
-        || contains_ci (backend, "quadro") || contains_ci (backend, "tesla");
+    return umattest_contains_ci (backend, "nvidia")
+        || umattest_contains_ci (backend, "geforce")
+        || umattest_contains_ci (backend, "quadro")
+        || umattest_contains_ci (backend, "tesla");
   for (i = 0; i < G_N_ELEMENTS (opencv_thresholds); i++)
     if (g_ascii_strcasecmp (opencv_thresholds[i].code, code) == 0)
       return opencv_thresholds[i].tolerance;

@@ -143,6 +143,18 @@ umattest_thorough (void)
   return preload == NULL || strstr (preload, "vgpreload") == NULL;
 }
 
+gboolean
+umattest_contains_ci (const gchar * haystack, const gchar * needle)
+{
+  gchar *h = g_ascii_strdown (haystack, -1);
+  gchar *n = g_ascii_strdown (needle, -1);
+  gboolean found = strstr (h, n) != NULL;
+
+  g_free (h);
+  g_free (n);
+  return found;
+}
+
 GstClockTime
 umattest_stall_timeout (guint seconds)
 {

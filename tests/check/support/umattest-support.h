@@ -66,6 +66,9 @@ guint64 umattest_opencl_max_alloc (void);
  * (memory errors show on one as on three), the other ones too elsewhere. */
 gboolean umattest_thorough (void);
 
+/* Whether `needle` is in `haystack`, ignoring ASCII case. */
+gboolean umattest_contains_ci (const gchar * haystack, const gchar * needle);
+
 /* How long a test waits for a frame, a message or a state before it calls
  * the pipeline stalled: `seconds` (what the failures say), ten times that
  * under valgrind, where meson's own timeouts are ten times longer too. */
