@@ -202,24 +202,61 @@ enum
  * for GPU N keeps those and skips the others (CUDA device N taken to be
  * OpenCL GPU N, as NVIDIA's drivers number them). Decoders of other
  * plugins are left to decodebin. */
+static gboolean
+is_gpu_decoder (GstElementFactory * factory, gint gpu_index, gboolean * ours)
+{
+  const gchar *name = gst_plugin_feature_get_name (factory);
+  gchar *suffix;
+
+  if (g_strcmp0 (gst_plugin_feature_get_plugin_name (GST_PLUGIN_FEATURE
+              (factory)), "nvcodec") != 0 || !g_str_has_suffix (name, "dec"))
+    return FALSE;
+  if (gpu_index == 0) {
+    *ours = strstr (name, "device") == NULL;
+  } else {
+    suffix = g_strdup_printf ("device%ddec", gpu_index);
+    *ours = g_str_has_suffix (name, suffix);
+    g_free (suffix);
+  }
+  return TRUE;
+}
+
 static gint
 on_autoplug_select (GstElement * decodebin, GstPad * pad, GstCaps * caps,
     GstElementFactory * factory, Worker * w)
 {
-  const gchar *name = gst_plugin_feature_get_name (factory);
-  gchar *suffix;
   gboolean ours;
 
-  if (g_strcmp0 (gst_plugin_feature_get_plugin_name (GST_PLUGIN_FEATURE
-              (factory)), "nvcodec") != 0 || !g_str_has_suffix (name, "dec"))
+  if (!is_gpu_decoder (factory, w->gpu_index, &ours))
     return AUTOPLUG_TRY;
-  if (w->gpu_index == 0)
-    return strstr (name, "device") == NULL ? AUTOPLUG_TRY : AUTOPLUG_SKIP;
-  suffix = g_strdup_printf ("device%ddec", w->gpu_index);
-  ours = g_str_has_suffix (name, suffix);
-  g_free (suffix);
   return ours ? AUTOPLUG_TRY : AUTOPLUG_SKIP;
 }
+
+/* ...and tries them first: nvcodec ranks the decoders of devices other
+ * than 0 below the software decoders (avdec_h264 is PRIMARY, as is
+ * nvh264dec in GStreamer 1.22, where nvh264device1dec is one less), so
+ * decodebin would otherwise decode GPU 1's ranges on the CPU. */
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+static GValueArray *
+on_autoplug_sort (GstElement * decodebin, GstPad * pad, GstCaps * caps,
+    GValueArray * factories, Worker * w)
+{
+  GValueArray *sorted = g_value_array_new (factories->n_values);
+  gboolean ours;
+  guint i, pass;
+
+  for (pass = 0; pass < 2; pass++)
+    for (i = 0; i < factories->n_values; i++) {
+      GValue *value = g_value_array_get_nth (factories, i);
+      GstElementFactory *factory = g_value_get_object (value);
+      gboolean first = is_gpu_decoder (factory, w->gpu_index, &ours) && ours;
+
+      if (first == (pass == 0))
+        g_value_array_append (sorted, value);
+    }
+  return sorted;
+}
+G_GNUC_END_IGNORE_DEPRECATIONS
 
 /* ---- ranges ------------------------------------------------------------ */
 
@@ -718,6 +755,47 @@ video_end (Worker * w)
   return w->encoder ? w->encoder : w->null_sink;
 }
 
+/* Which decoder decodebin chose, and what memory umatconvert's frames
+ * come in: the first things to know when a GPU stays idle. */
+static void
+note_decoder (Worker * w, GstPad * pad)
+{
+  GstPad *target = gst_object_ref (pad), *next;
+  GstElement *decoder;
+  GstElementFactory *factory;
+
+  while (GST_IS_GHOST_PAD (target)
+      && (next = gst_ghost_pad_get_target (GST_GHOST_PAD (target)))) {
+    gst_object_unref (target);
+    target = next;
+  }
+  decoder = gst_pad_get_parent_element (target);
+  factory = decoder ? gst_element_get_factory (decoder) : NULL;
+  note (w->options, "decoding with %s", factory ?
+      gst_plugin_feature_get_name (GST_PLUGIN_FEATURE (factory)) :
+      "an unknown decoder");
+  if (decoder)
+    gst_object_unref (decoder);
+  gst_object_unref (target);
+}
+
+static GstPadProbeReturn
+note_memory (GstPad * pad, GstPadProbeInfo * info, Worker * w)
+{
+  GstCaps *caps = gst_pad_get_current_caps (pad);
+  GstCapsFeatures *features = caps ? gst_caps_get_features (caps, 0) : NULL;
+  gchar *memory = features ? gst_caps_features_to_string (features) : NULL;
+
+  note (w->options, "range %d: first frame into umatconvert after %.2f s, "
+      "in %s", w->range ? (gint) w->range->index : 0,
+      (g_get_monotonic_time () - w->options->start_us) / 1e6,
+      memory ? memory : "memory not known");
+  g_free (memory);
+  if (caps)
+    gst_caps_unref (caps);
+  return GST_PAD_PROBE_REMOVE;
+}
+
 /* decodebin's raw video: decide the converters and link. */
 static void
 on_decoded_pad (GstElement * decodebin, GstPad * pad, Worker * w)
@@ -742,6 +820,11 @@ on_decoded_pad (GstElement * decodebin, GstPad * pad, Worker * w)
     goto out;
   }
 
+  if (w->options->verbose) {
+    note_decoder (w, pad);
+    gst_pad_add_probe (umat_sink, GST_PAD_PROBE_TYPE_BUFFER,
+        (GstPadProbeCallback) note_memory, w, NULL);
+  }
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER,
       (GstPadProbeCallback) keep_whole, w, NULL);
   if (w->skip > 0)
@@ -1203,9 +1286,12 @@ worker_new (const Options * options, const gchar * input,
       (GstPadProbeCallback) on_encoded, w, NULL);
   gst_object_unref (encoded);
   g_signal_connect (w->parsebin, "pad-added", G_CALLBACK (on_parsed_pad), w);
-  if (w->gpu_index >= 0)
+  if (w->gpu_index >= 0) {
     g_signal_connect (w->decodebin, "autoplug-select",
         G_CALLBACK (on_autoplug_select), w);
+    g_signal_connect (w->decodebin, "autoplug-sort",
+        G_CALLBACK (on_autoplug_sort), w);
+  }
   g_signal_connect (w->decodebin, "pad-added", G_CALLBACK (on_decoded_pad),
       w);
 
@@ -1223,8 +1309,12 @@ worker_start (Worker * w)
   GstMessage *msg;
 
   if (gst_element_set_state (w->pipeline, GST_STATE_PLAYING)
-      != GST_STATE_CHANGE_FAILURE)
+      != GST_STATE_CHANGE_FAILURE) {
+    note (w->options, "range %d: pipeline started after %.2f s",
+        w->range ? (gint) w->range->index : 0,
+        (g_get_monotonic_time () - w->options->start_us) / 1e6);
     return TRUE;
+  }
   /* the reason, if any, is an ERROR already on the bus */
   bus = gst_element_get_bus (w->pipeline);
   while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR

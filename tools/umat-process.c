@@ -429,6 +429,7 @@ run_scan (App * app, guint wanted)
   if (scan_error (app->scan) != NULL)
     fail ("%s", scan_error (app->scan));
   app->ranges = scan_split (app->scan, wanted, &app->n_ranges);
+  note (&app->options, "keyframes read after %.2f s", elapsed_s (app));
   return TRUE;
 }
 
@@ -438,6 +439,10 @@ on_worker_done (Worker * worker, App * app)
   guint i;
 
   app->running--;
+  for (i = 0; i < app->n_workers; i++)
+    if (app->workers[i] == worker)
+      note (&app->options, "range %u of %u done after %.2f s", i,
+          app->n_workers, elapsed_s (app));
   if (worker_error (worker) != NULL) {
     /* one range failed: the file cannot be whole, stop the others */
     for (i = 0; i < app->n_workers; i++)
@@ -1172,6 +1177,7 @@ main (int argc, char **argv)
   progress = g_timeout_add (o->on_terminal ? 250 : app.stats_period * 1000,
       (GSourceFunc) on_progress, &app);
   app.start_us = g_get_monotonic_time ();
+  app.options.start_us = app.start_us;
 
   if (app.join_only) {
     status = process_join (&app);

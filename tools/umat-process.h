@@ -25,6 +25,8 @@ typedef struct
   gint convert_threads;         /* n-threads of any videoconvert */
   gboolean verbose;
   gboolean on_terminal;
+  gint64 start_us;              /* monotonic: when the work started, for
+                                 * the times in --verbose notes */
 } Options;
 
 typedef struct

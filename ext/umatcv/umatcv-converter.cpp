@@ -249,6 +249,7 @@ struct UmatcvConverter {
           in_image->strides[p], d.offset[p], d.row_bytes[p], d.row_bytes[p],
           (size_t) (r1 - r0));
     }
+    slot.cuda->finish_copies ();
   }
 
   /* Without queues of its own (a device that would not make them): one
@@ -377,7 +378,7 @@ struct UmatcvConverter {
    * one-plane images. */
   void plan_stripes ()
   {
-    int n = stripes_for (image_planes.front ().bytes);
+    int n = stripes_for (image_planes.front ().bytes, slots.size ());
     int align = 1, reach = 0;
     for (UmatcvLayout l : {in, out})
       align = std::max (align, 1 << layout_info (l).chroma_y_shift);

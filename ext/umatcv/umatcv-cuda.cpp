@@ -425,7 +425,16 @@ CudaBuffer::copy_in (uint64_t src, size_t src_stride, size_t offset,
   copy.WidthInBytes = row_bytes;
   copy.Height = rows;
   check (d.Memcpy2DAsync (&copy, (CUstream) stream_), "cuMemcpy2DAsync");
-  check (d.StreamSynchronize ((CUstream) stream_), "cuStreamSynchronize");
+}
+
+void
+CudaBuffer::finish_copies ()
+{
+  if (stream_ == nullptr)
+    return;
+  Pushed pushed ((CUcontext) stream_context_);
+  check (driver ().StreamSynchronize ((CUstream) stream_),
+      "cuStreamSynchronize");
 }
 
 }  /* namespace umatcv */

@@ -46,10 +46,12 @@ public:
   uint64_t cuda_address () const { return address_; }
   size_t size () const { return size_; }
 
-  /* Copies rows of bytes from CUDA device memory (any context on the same
-   * GPU) into this buffer at `offset`, and waits until they are there. */
+  /* Queues a copy of rows of bytes from CUDA device memory (any context on
+   * the same GPU) into this buffer at `offset`; finish_copies() waits
+   * until every copy queued is there (one wait for a frame's planes). */
   void copy_in (uint64_t src, size_t src_stride, size_t offset,
       size_t dst_stride, size_t row_bytes, size_t rows);
+  void finish_copies ();
 
 private:
   void release ();

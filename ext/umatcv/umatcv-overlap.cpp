@@ -23,17 +23,24 @@
 namespace umatcv {
 
 int
-stripes_for (size_t bytes)
+stripes_for (size_t bytes, unsigned frames_in_flight)
 {
   const char *env = getenv ("UMATCV_OVERLAP_STRIPES");
   if (env && *env) {
     int n = atoi (env);
     return n < 1 ? 1 : n > 64 ? 64 : n;
   }
-  /* about 1.5 MB per stripe, at most 8: a 1080p BGR frame gets 4, a 4K
-   * one 8. On the H100 machine 3 to 6 stripes ran 1080p BGR2RGB at about
-   * 4300 fps against 3100 in one piece, 16 stripes at a third of that:
-   * each stripe costs a barrier and a marker (docs/performance.md). */
+  /* Frames in flight already keep the copy engines and the compute units
+   * busy with different frames; stripes then only add a barrier and a
+   * marker each (on the H200 machine, 1080p BGR2HSV,HSV2RGB at queue-size
+   * 4 ran fastest in one piece, and slower with every stripe added:
+   * docs/performance.md). */
+  if (frames_in_flight > 1)
+    return 1;
+  /* One frame at a time: about 1.5 MB per stripe, at most 8: a 1080p BGR
+   * frame gets 4, a 4K one 8. On the H100 machine 3 to 6 stripes ran
+   * 1080p BGR2RGB at about 4300 fps against 3100 in one piece, 16 stripes
+   * at a third of that. */
   size_t n = bytes / (3u << 19);
   return n < 2 ? 1 : n > 8 ? 8 : (int) n;
 }
@@ -113,10 +120,53 @@ copy_plane_rows (void *queue, bool upload, const PlaneRows &r,
           events, event);
 }
 
+/* Planes that follow each other without a gap both in host memory and in
+ * the buffer (a frame of GStreamer's default layout: NV12's two planes,
+ * I420's three) go as one copy: each copy costs the device a command and
+ * its launch, and at 1080p a frame in flight is a few copies apart from
+ * the next. Writes the copies into `out` (room for n); returns how many. */
+static const int MAX_PLANES = 4;
+
+static int
+merge_contiguous (const PlaneRows *planes, int n, PlaneRows *out)
+{
+  int m = 0;
+  if (n > MAX_PLANES)
+    throw std::runtime_error ("a frame of more than 4 planes");
+  for (int p = 0; p < n; p++) {
+    const PlaneRows &b = planes[p];
+    if (b.rows <= 0)
+      continue;
+    if (m > 0) {
+      PlaneRows &a = out[m - 1];
+      if (a.buffer == b.buffer && a.host_stride == a.row_bytes
+          && b.host_stride == b.row_bytes
+          && a.host + (size_t) (a.row0 + a.rows) * a.row_bytes
+          == b.host + (size_t) b.row0 * b.row_bytes
+          && a.offset + (size_t) (a.row0 + a.rows) * a.row_bytes
+          == b.offset + (size_t) b.row0 * b.row_bytes) {
+        /* one row of all the bytes */
+        size_t bytes = (size_t) a.rows * a.row_bytes
+            + (size_t) b.rows * b.row_bytes;
+        a.host += (size_t) a.row0 * a.row_bytes;
+        a.offset += (size_t) a.row0 * a.row_bytes;
+        a.row_bytes = a.host_stride = bytes;
+        a.row0 = 0;
+        a.rows = 1;
+        continue;
+      }
+    }
+    out[m++] = b;
+  }
+  return m;
+}
+
 void
-StripeQueues::upload (const PlaneRows *planes, int n)
+StripeQueues::upload (const PlaneRows *in_planes, int n_in)
 {
   cl_event done = nullptr;
+  PlaneRows planes[MAX_PLANES];
+  int n = merge_contiguous (in_planes, n_in, planes);
   for (int p = 0; p < n; p++) {
     if (planes[p].rows <= 0)
       continue;
@@ -145,9 +195,11 @@ StripeQueues::wait_upload (size_t stripe)
 }
 
 void
-StripeQueues::download (const PlaneRows *planes, int n)
+StripeQueues::download (const PlaneRows *in_planes, int n_in)
 {
   cl_event kernels_done = nullptr;
+  PlaneRows planes[MAX_PLANES];
+  int n = merge_contiguous (in_planes, n_in, planes);
 
   check (clEnqueueMarkerWithWaitList ((cl_command_queue) main_, 0, nullptr,
           &kernels_done), "marking the kernels");

@@ -82,9 +82,11 @@ private:
   std::vector<void *> events_;  /* cl_event, released by finish() */
 };
 
-/* How many stripes a frame of `bytes` is cut into: 1 (no overlap) for
- * small frames, where the queueing costs more than it saves.
- * UMATCV_OVERLAP_STRIPES=N overrides it (1 turns overlap off). */
-int stripes_for (size_t bytes);
+/* How many stripes a frame of `bytes` is cut into when `frames_in_flight`
+ * frames can be on the device at once: 1 (no overlap within the frame)
+ * for small frames, where the queueing costs more than it saves, and when
+ * frames in flight overlap one frame's transfers with the next one's.
+ * UMATCV_OVERLAP_STRIPES=N overrides it (1 turns it off). */
+int stripes_for (size_t bytes, unsigned frames_in_flight);
 
 }  /* namespace umatcv */

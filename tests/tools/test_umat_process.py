@@ -634,6 +634,34 @@ class Jobs(unittest.TestCase):
                 self.assertEqual(summary_value(stdout, "frames out"),
                                  "%d (selection-rate %d)" % (kept[rate], rate))
 
+    def test_verbose_says_what_each_range_runs_and_when(self):
+        # what someone whose GPU stays idle needs to know: the decoder
+        # decodebin chose for each range, the memory its frames come in,
+        # and when each range started, had its first frame and was done
+        _, stderr = self.run_to_null(["--verbose", "--jobs", "2"])
+        notes = [line[len("umat-process: note: "):]
+                 for line in stderr.splitlines()
+                 if line.startswith("umat-process: note: ")]
+        decoders = [n for n in notes if n.startswith("decoding with ")]
+        self.assertEqual(len(decoders), 2, notes)
+        for note in decoders:
+            self.assertRegex(note, r"^decoding with [a-z0-9_]+$")
+            self.assertNotIn("unknown", note)
+        self.assertEqual(len([n for n in notes if n.startswith(
+            "keyframes read after ")]), 1, notes)
+        for k in (0, 1):
+            times = []
+            for pattern in (r"^range %d: pipeline started after "
+                            r"(\d+\.\d\d) s$",
+                            r"^range %d: first frame into umatconvert after "
+                            r"(\d+\.\d\d) s, in memory:SystemMemory$",
+                            r"^range %d of 2 done after (\d+\.\d\d) s$"):
+                found = [re.match(pattern % k, n) for n in notes]
+                found = [m for m in found if m]
+                self.assertEqual(len(found), 1, (pattern % k, notes))
+                times.append(float(found[0].group(1)))
+            self.assertEqual(times, sorted(times), notes)
+
     def test_segments_and_join_in_separate_processes(self):
         # as a job array runs them: each range on its own, then the join
         parts = [self.out("part-%d.mp4" % k) for k in range(3)]
