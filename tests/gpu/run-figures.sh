@@ -12,8 +12,16 @@
 # is compared to. The clips are made here with the bundle's x264enc:
 # 1080p30 H.264, BT.709, moving SMPTE bars; LONG_FRAMES (default 3600, two
 # minutes) for the long-video figures, SHORT_FRAMES (default 900) for the
-# rest (DECODER=avdec_h264 tries the script where there is no NVDEC). Python's cv2 on that machine runs the seed's script
-# (BUNDLE/seed_approach.py, copied there from shared/bench).
+# rest (DECODER=avdec_h264 tries the script where there is no NVDEC).
+# Python's cv2 on that machine runs the seed's script
+# (BUNDLE/seed_approach.py, copied there from shared/bench). CLIP_DIR keeps
+# the clips between runs (default: a temporary folder). STRIPES (default
+# "1 2 4 6 8") are the stripe counts the bench section sweeps.
+# NVDEC_VARIANTS (an extended regular expression, default: all) picks the
+# nvdec section's variants by name. GPUS_REPEAT=K runs the gpus section on
+# the long clip K times over, one file without re-encoding (splitmuxsrc
+# plays K links to it as one stream; mp4mux writes it), so that a file of
+# the seed's 50 minutes takes a 2-minute clip and K=25.
 set -u
 bundle=${1:-.gpu}
 out=${2:-/tmp/umat-figures}
@@ -77,8 +85,10 @@ make_clip () {
     x264enc speed-preset=ultrafast key-int-max=60 ! video/x-h264,profile=high ! \
     h264parse ! mp4mux ! filesink location="$path"
 }
-long=$work/long.mp4
-short=$work/short.mp4
+clips=${CLIP_DIR:-$work}
+mkdir -p "$clips"
+long=$clips/long-$long_frames.mp4
+short=$clips/short-$short_frames.mp4
 t0=$EPOCHREALTIME
 make_clip "$short" "$short_frames" && make_clip "$long" "$long_frames" ||
   { echo "making the clips failed" >&2; exit 1; }
@@ -130,6 +140,12 @@ for section in $sections; do
     echo "== umat-bench, 1080p, frames from pinned memory"
     umat-bench --sizes 1920x1080 --paths umat-opencl,umatcv-pinned,umat-cpu,videoconvert \
       --seconds 1 --json "$out/bench.json" --tsv "$out/bench.tsv"
+    for n in ${STRIPES:-1 2 4 6 8}; do
+      echo "-- $n stripes a frame (UMATCV_OVERLAP_STRIPES), the two chains"
+      UMATCV_OVERLAP_STRIPES=$n umat-bench --sizes 1920x1080 \
+        --paths umat-opencl,umatcv-pinned --conversions 5,6 --seconds 1 |
+        grep -v "^size\|^cores"
+    done
     for q in 1 2 4 8; do
       echo "-- queue-size $q (UMAT_BENCH_QUEUE_SIZE), the two chains"
       UMAT_BENCH_QUEUE_SIZE=$q umat-bench --sizes 1920x1080 \
@@ -153,6 +169,7 @@ for section in $sections; do
         "decode + umatconvert cpu|video/x-raw ! queue max-size-buffers=8 ! umatconvert device=cpu chain=$chain ! fakesink sync=false")
       for v in "${variants[@]}"; do
         name=${v%%|*}
+        [[ $name =~ ${NVDEC_VARIANTS:-.} ]] || continue
         read -r -a tail <<<"${v#*|}"
         case $n in
         1) time_it "$name" "$long_frames" gst-launch-1.0 -q "${demux[@]}" ! "${tail[@]}" ;;
@@ -197,13 +214,47 @@ for section in $sections; do
     done
     ;;
   gpus)
-    echo "== two GPUs: umat-process --jobs, decode + chain, no encode, one GPU against both"
-    time_it "umat-process --jobs 7 --devices 0" "$long_frames" \
-      umat-process --device opencl --chain "$chain" --jobs 7 --devices 0 "$long" -
-    time_it "umat-process --jobs 14 --devices 0,1" "$long_frames" \
-      umat-process --device opencl --chain "$chain" --jobs 14 --devices 0,1 "$long" -
-    time_it "umat-process --jobs 7 --devices 0 (again)" "$long_frames" \
-      umat-process --device opencl --chain "$chain" --jobs 7 --devices 0 "$long" -
+    repeat=${GPUS_REPEAT:-1}
+    clip=$long
+    frames=$long_frames
+    if ((repeat > 1)); then
+      clip=$clips/long-$long_frames-x$repeat.mp4
+      frames=$((long_frames * repeat))
+      if [[ ! -f $clip ]]; then
+        mkdir -p "$work/repeat"
+        for ((i = 0; i < repeat; i++)); do
+          ln -sf "$long" "$(printf "%s/repeat/part%03d.mp4" "$work" "$i")"
+        done
+        t0=$EPOCHREALTIME
+        gst-launch-1.0 -q splitmuxsrc location="$work/repeat/part*.mp4" ! \
+          h264parse ! mp4mux ! filesink location="$clip" ||
+          { echo "making the $repeat-times clip failed"; continue; }
+        echo "clip: $frames frames ($repeat x $long_frames), $(du -m "$clip" | cut -f1) MB, made in $(awk "BEGIN { printf \"%.1f\", $EPOCHREALTIME - $t0 }") s"
+      fi
+    fi
+    echo "== two GPUs: umat-process --jobs, decode + chain, no encode, one GPU against both ($frames frames)"
+    # with the decoders each range chose, the times of the stages, and
+    # each GPU's mean NVDEC use while it ran (nvidia-smi every 200 ms)
+    for run in "7 0" "14 0,1" "7 0"; do
+      read -r j devices <<<"$run"
+      nvidia-smi --query-gpu=index,utilization.decoder --format=csv,noheader,nounits \
+        -lms 200 >"$work/dec.csv" 2>/dev/null &
+      smi=$!
+      time_it "umat-process --jobs $j --devices $devices" "$frames" \
+        umat-process -v --device opencl --chain "$chain" --jobs "$j" \
+          --devices "$devices" "$clip" -
+      kill "$smi" 2>/dev/null
+      wait "$smi" 2>/dev/null
+      grep -o "decoding with .*\|in memory:.*" "$work/out.txt" | sort | uniq -c
+      grep -o "keyframes read after .*" "$work/out.txt"
+      for stage in "pipeline started" "first frame into umatconvert" "done"; do
+        grep -o "$stage after [0-9.]*" "$work/out.txt" | awk -v stage="$stage" '
+          { t = $NF + 0; if (!n++ || t < lo) lo = t; if (t > hi) hi = t }
+          END { if (n) printf "ranges: %s after %.2f to %.2f s\n", stage, lo, hi }'
+      done
+      awk -F', ' '$2 > 0 { sum[$1] += $2; n[$1]++ }
+        END { for (g in sum) printf "GPU %s: NVDEC %.0f %% on average while busy (%d samples)\n", g, sum[g] / n[g], n[g] }' "$work/dec.csv"
+    done
     ;;
   *)
     echo "unknown section $section" >&2
