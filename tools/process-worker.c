@@ -755,8 +755,23 @@ video_end (Worker * w)
   return w->encoder ? w->encoder : w->null_sink;
 }
 
-/* Which decoder decodebin chose, and what memory umatconvert's frames
- * come in: the first things to know when a GPU stays idle. */
+/* For --verbose notes: the worker's range (0 for the whole input), and the
+ * seconds since the work started. */
+static gint
+range_index (Worker * w)
+{
+  return w->range ? (gint) w->range->index : 0;
+}
+
+static gdouble
+since_start (Worker * w)
+{
+  return (g_get_monotonic_time () - w->options->start_us) / 1e6;
+}
+
+/* Which decoder decodebin chose, and (note_first_frame) what memory
+ * umatconvert's frames come in: the first things to know when a GPU stays
+ * idle. */
 static void
 note_decoder (Worker * w, GstPad * pad)
 {
@@ -780,15 +795,14 @@ note_decoder (Worker * w, GstPad * pad)
 }
 
 static GstPadProbeReturn
-note_memory (GstPad * pad, GstPadProbeInfo * info, Worker * w)
+note_first_frame (GstPad * pad, GstPadProbeInfo * info, Worker * w)
 {
   GstCaps *caps = gst_pad_get_current_caps (pad);
   GstCapsFeatures *features = caps ? gst_caps_get_features (caps, 0) : NULL;
   gchar *memory = features ? gst_caps_features_to_string (features) : NULL;
 
   note (w->options, "range %d: first frame into umatconvert after %.2f s, "
-      "in %s", w->range ? (gint) w->range->index : 0,
-      (g_get_monotonic_time () - w->options->start_us) / 1e6,
+      "in %s", range_index (w), since_start (w),
       memory ? memory : "memory not known");
   g_free (memory);
   if (caps)
@@ -823,7 +837,7 @@ on_decoded_pad (GstElement * decodebin, GstPad * pad, Worker * w)
   if (w->options->verbose) {
     note_decoder (w, pad);
     gst_pad_add_probe (umat_sink, GST_PAD_PROBE_TYPE_BUFFER,
-        (GstPadProbeCallback) note_memory, w, NULL);
+        (GstPadProbeCallback) note_first_frame, w, NULL);
   }
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER,
       (GstPadProbeCallback) keep_whole, w, NULL);
@@ -1311,8 +1325,7 @@ worker_start (Worker * w)
   if (gst_element_set_state (w->pipeline, GST_STATE_PLAYING)
       != GST_STATE_CHANGE_FAILURE) {
     note (w->options, "range %d: pipeline started after %.2f s",
-        w->range ? (gint) w->range->index : 0,
-        (g_get_monotonic_time () - w->options->start_us) / 1e6);
+        range_index (w), since_start (w));
     return TRUE;
   }
   /* the reason, if any, is an ERROR already on the bus */

@@ -152,7 +152,6 @@ typedef struct
   gint interrupted;             /* the first signal's number, or 0 */
   gboolean stopped;             /* a second signal: stop without a file */
   gboolean backend_noted;
-  gint64 start_us;
   gint64 end_us;
 } App;
 
@@ -263,7 +262,7 @@ elapsed_s (App * app)
 {
   gint64 end = app->end_us ? app->end_us : g_get_monotonic_time ();
 
-  return (end - app->start_us) / 1e6;
+  return (end - app->options.start_us) / 1e6;
 }
 
 static gchar *
@@ -1176,8 +1175,7 @@ main (int argc, char **argv)
   /* the bar redraws 4 times a second; lines come every stats period */
   progress = g_timeout_add (o->on_terminal ? 250 : app.stats_period * 1000,
       (GSourceFunc) on_progress, &app);
-  app.start_us = g_get_monotonic_time ();
-  app.options.start_us = app.start_us;
+  app.options.start_us = g_get_monotonic_time ();
 
   if (app.join_only) {
     status = process_join (&app);

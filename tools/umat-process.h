@@ -26,7 +26,7 @@ typedef struct
   gboolean verbose;
   gboolean on_terminal;
   gint64 start_us;              /* monotonic: when the work started, for
-                                 * the times in --verbose notes */
+                                 * the summary and the --verbose notes */
 } Options;
 
 typedef struct

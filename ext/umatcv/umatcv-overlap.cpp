@@ -120,13 +120,14 @@ copy_plane_rows (void *queue, bool upload, const PlaneRows &r,
           events, event);
 }
 
+static const int MAX_PLANES = 4;
+
 /* Planes that follow each other without a gap both in host memory and in
  * the buffer (a frame of GStreamer's default layout: NV12's two planes,
  * I420's three) go as one copy: each copy costs the device a command and
  * its launch, and at 1080p a frame in flight is a few copies apart from
- * the next. Writes the copies into `out` (room for n); returns how many. */
-static const int MAX_PLANES = 4;
-
+ * the next. Planes without rows are left out. Writes the copies into `out`
+ * (room for n); returns how many. */
 static int
 merge_contiguous (const PlaneRows *planes, int n, PlaneRows *out)
 {
@@ -168,8 +169,6 @@ StripeQueues::upload (const PlaneRows *in_planes, int n_in)
   PlaneRows planes[MAX_PLANES];
   int n = merge_contiguous (in_planes, n_in, planes);
   for (int p = 0; p < n; p++) {
-    if (planes[p].rows <= 0)
-      continue;
     /* the queue is in order: the last copy's event stands for them all */
     if (done)
       clReleaseEvent (done);
