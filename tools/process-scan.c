@@ -34,6 +34,7 @@ struct _Scan
 {
   const Options *options;
   gchar *input;
+  ScanStreams streams;
   ScanDone done;
   gpointer user_data;
 
@@ -80,6 +81,8 @@ on_parsed_pad (GstElement * parsebin, GstPad * pad, Scan * scan)
       (gst_caps_get_structure (caps, 0)), "video/");
   scan->have_video = scan->have_video || take;
   g_mutex_unlock (&scan->lock);
+  if (take && scan->streams != NULL)
+    scan->streams (scan, caps, scan->user_data);
   gst_caps_unref (caps);
   if (take)
     gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER,
@@ -168,8 +171,8 @@ on_bus_message (GstBus * bus, GstMessage * msg, Scan * scan)
 }
 
 Scan *
-scan_new (const Options * options, const gchar * input, ScanDone done,
-    gpointer user_data)
+scan_new (const Options * options, const gchar * input, ScanStreams streams,
+    ScanDone done, gpointer user_data)
 {
   Scan *scan = g_new0 (Scan, 1);
   GstElement *source, *parsebin;
@@ -177,6 +180,7 @@ scan_new (const Options * options, const gchar * input, ScanDone done,
 
   scan->options = options;
   scan->input = g_strdup (input);
+  scan->streams = streams;
   scan->done = done;
   scan->user_data = user_data;
   g_mutex_init (&scan->lock);

@@ -221,13 +221,168 @@ is_gpu_decoder (GstElementFactory * factory, gint gpu_index, gboolean * ours)
   return TRUE;
 }
 
+/* The GPU an opencl-device names by index, or -1. */
+static gint
+gpu_index_of (const gchar * opencl_device)
+{
+  if (opencl_device != NULL && *opencl_device != '\0'
+      && strspn (opencl_device, "0123456789") == strlen (opencl_device))
+    return atoi (opencl_device);
+  return -1;
+}
+
+/* ---- plugins, loaded before they are needed ---------------------------- */
+
+/* GStreamer loads one plugin at a time, and a plugin whose loading takes
+ * seconds holds up every element of a plugin not yet loaded: nvcodec's
+ * loading probes every GPU, for its decoders and for NVENC encoders, which
+ * takes over a second per GPU. While the keyframes are read, that plugin
+ * is loaded on a thread, after the plugins of everything else a worker
+ * makes, so the scan and the workers' start (umatconvert's OpenCL set-up)
+ * go on at the same time and only the decoder waits for it. */
+
+static GMutex loader_lock;
+static GThread *decoder_loader;  /* under loader_lock */
+
+static gpointer
+load_plugin_of (GstPluginFeature * factory)
+{
+  GstPluginFeature *loaded = gst_plugin_feature_load (factory);
+
+  if (loaded != NULL)
+    gst_object_unref (loaded);
+  gst_object_unref (factory);
+  return NULL;
+}
+
+/* Before a worker's decodebin makes any element, and before exit() tears
+ * down what the loader uses. A plugin's elements can be made while its
+ * plugin_init still runs: GStreamer marks each feature loaded as the
+ * plugin registers it, and nvcodec registers its decoders long before it
+ * sets up its CUDA allocator, at the end; a decoder made in between fails
+ * ("Failed to configure the buffer pool"). */
+static void
+wait_for_decoder_loader (void)
+{
+  g_mutex_lock (&loader_lock);
+  if (decoder_loader != NULL)
+    g_thread_join (decoder_loader);
+  decoder_loader = NULL;
+  g_mutex_unlock (&loader_lock);
+}
+
+static void
+load_factory (const gchar * name)
+{
+  GstElementFactory *factory;
+
+  if (name != NULL && (factory = gst_element_factory_find (name)) != NULL)
+    load_plugin_of (GST_PLUGIN_FEATURE (factory));
+}
+
+void
+worker_load_plugins (const Options * options, const Container * container)
+{
+  /* what worker_new and its streams make, but the decoder (parsebin may
+   * plug an audio parser after the video's: the common ones) */
+  static const gchar *const names[] = { "filesrc", "parsebin", "decodebin",
+    "queue", "umatconvert", "fakesink", "capsfilter", "videoconvert",
+    "h264parse", "filesink", "aacparse", "opusparse", NULL
+  };
+  guint i;
+
+  for (i = 0; names[i] != NULL; i++)
+    load_factory (names[i]);
+  load_factory (options->encoder_name);
+  if (container != NULL)
+    load_factory (container->factory);
+}
+
+/* The decoder a worker on `opencl_device` tries first for video of this
+ * kind (`caps`' name: decodebin puts a parser between to give a decoder
+ * the stream format it takes): decodebin's order, by rank and then name,
+ * after the worker's own autoplug-sort and -select. */
+static GstElementFactory *
+first_decoder (const GstCaps * caps, const gchar * opencl_device)
+{
+  GstCaps *kind = gst_caps_new_empty_simple (gst_structure_get_name
+      (gst_caps_get_structure (caps, 0)));
+  GList *all = gst_element_factory_list_get_elements
+      (GST_ELEMENT_FACTORY_TYPE_DECODER, GST_RANK_MARGINAL);
+  GList *fit = gst_element_factory_list_filter (all, kind, GST_PAD_SINK,
+      FALSE);
+  gint gpu_index = gpu_index_of (opencl_device);
+  GstElementFactory *ours = NULL, *other = NULL;
+  GList *l;
+
+  fit = g_list_sort (fit, (GCompareFunc) gst_plugin_feature_rank_compare_func);
+  for (l = fit; l != NULL; l = l->next) {
+    gboolean mine = FALSE;
+    gboolean gpu = gpu_index >= 0 && is_gpu_decoder (l->data, gpu_index,
+        &mine);
+
+    if (gpu && mine && ours == NULL)
+      ours = l->data;
+    else if (!gpu && other == NULL)
+      other = l->data;
+  }
+  ours = ours ? ours : other;
+  if (ours != NULL)
+    gst_object_ref (ours);
+  gst_plugin_feature_list_free (fit);
+  gst_plugin_feature_list_free (all);
+  gst_caps_unref (kind);
+  return ours;
+}
+
+gchar *
+worker_load_decoder_ahead (const GstCaps * caps, const gchar * opencl_device)
+{
+  GstElementFactory *factory = first_decoder (caps, opencl_device);
+  GstPlugin *plugin;
+  gchar *what;
+  gboolean started;
+
+  if (factory == NULL)
+    goto nothing;
+  plugin = gst_plugin_feature_get_plugin (GST_PLUGIN_FEATURE (factory));
+  if (plugin == NULL || gst_plugin_is_loaded (plugin)) {
+    if (plugin)
+      gst_object_unref (plugin);
+    goto nothing;
+  }
+  what = g_strdup_printf ("%s (%s's plugin)", gst_plugin_get_name (plugin),
+      gst_plugin_feature_get_name (factory));
+  gst_object_unref (plugin);
+  g_mutex_lock (&loader_lock);
+  started = decoder_loader == NULL;
+  if (started)
+    decoder_loader = g_thread_new ("load-decoder",
+        (GThreadFunc) load_plugin_of, factory);
+  g_mutex_unlock (&loader_lock);
+  if (!started) {
+    g_free (what);
+    goto nothing;
+  }
+  atexit (wait_for_decoder_loader);
+  return what;
+
+nothing:
+  if (factory != NULL)
+    gst_object_unref (factory);
+  return NULL;
+}
+
+/* ---- what the worker's decodebin tries ---------------------------------- */
+
 static gint
 on_autoplug_select (GstElement * decodebin, GstPad * pad, GstCaps * caps,
     GstElementFactory * factory, Worker * w)
 {
   gboolean ours;
 
-  if (!is_gpu_decoder (factory, w->gpu_index, &ours))
+  wait_for_decoder_loader ();
+  if (w->gpu_index < 0 || !is_gpu_decoder (factory, w->gpu_index, &ours))
     return AUTOPLUG_TRY;
   return ours ? AUTOPLUG_TRY : AUTOPLUG_SKIP;
 }
@@ -1252,10 +1407,7 @@ worker_new (const Options * options, const gchar * input,
   w->decodebin = make_element ("decodebin", NULL);
   w->queue = make_element ("queue", "prefetch");
   w->opencl_device = g_strdup (opencl_device);
-  w->gpu_index = -1;
-  if (opencl_device != NULL && *opencl_device != '\0'
-      && strspn (opencl_device, "0123456789") == strlen (opencl_device))
-    w->gpu_index = atoi (opencl_device);
+  w->gpu_index = gpu_index_of (opencl_device);
   w->umat = make_umatconvert (w, "umat");
   if (output != NULL) {
     w->encoder = make_encoder (options);
@@ -1300,12 +1452,11 @@ worker_new (const Options * options, const gchar * input,
       (GstPadProbeCallback) on_encoded, w, NULL);
   gst_object_unref (encoded);
   g_signal_connect (w->parsebin, "pad-added", G_CALLBACK (on_parsed_pad), w);
-  if (w->gpu_index >= 0) {
-    g_signal_connect (w->decodebin, "autoplug-select",
-        G_CALLBACK (on_autoplug_select), w);
+  g_signal_connect (w->decodebin, "autoplug-select",
+      G_CALLBACK (on_autoplug_select), w);
+  if (w->gpu_index >= 0)
     g_signal_connect (w->decodebin, "autoplug-sort",
         G_CALLBACK (on_autoplug_sort), w);
-  }
   g_signal_connect (w->decodebin, "pad-added", G_CALLBACK (on_decoded_pad),
       w);
 

@@ -405,10 +405,32 @@ on_sigterm (App * app)
 
 /* ---- the stages -------------------------------------------------------- */
 
+/* The OpenCL device of range `index`'s pipeline (NULL: the element's
+ * choice). */
+static const gchar *
+device_for (App * app, guint index)
+{
+  return app->devices ? app->devices[index % g_strv_length (app->devices)] :
+      NULL;
+}
+
 static void
 on_scan_done (Scan * scan, App * app)
 {
   g_main_loop_quit (app->loop);
+}
+
+/* From the scan's streaming thread: the decoder's plugin loads while the
+ * scan reads on (see worker_load_plugins). */
+static void
+on_scan_streams (Scan * scan, const GstCaps * video, App * app)
+{
+  gchar *loading = worker_load_decoder_ahead (video, device_for (app, 0));
+
+  if (loading != NULL)
+    note (&app->options, "loading %s while the keyframes are read, after "
+        "%.2f s", loading, elapsed_s (app));
+  g_free (loading);
 }
 
 /* Reads the input for its keyframes and cuts it into at most `wanted`
@@ -418,8 +440,9 @@ run_scan (App * app, guint wanted)
 {
   app->stage = STAGE_SCAN;
   note (&app->options, "reading %s for its keyframes", app->input);
+  worker_load_plugins (&app->options, app->container);
   app->scan = scan_new (&app->options, app->input,
-      (ScanDone) on_scan_done, app);
+      (ScanStreams) on_scan_streams, (ScanDone) on_scan_done, app);
   if (scan_start (app->scan))
     g_main_loop_run (app->loop);
   scan_stop (app->scan);
@@ -639,13 +662,6 @@ work_to_end (App * app)
 }
 
 /* ---- the modes --------------------------------------------------------- */
-
-static const gchar *
-device_for (App * app, guint index)
-{
-  return app->devices ? app->devices[index % g_strv_length (app->devices)] :
-      NULL;
-}
 
 /* INPUT to OUTPUT (or the null sink) in one pipeline. */
 static int

@@ -128,11 +128,15 @@ typedef struct
 
 typedef struct _Scan Scan;
 typedef void (*ScanDone) (Scan * scan, gpointer user_data);
-
-/* Reads `input` once, without decoding, for its keyframes; `done` is called
- * in the main loop at the end. */
-Scan *scan_new (const Options * options, const gchar * input, ScanDone done,
+/* The parsed video's caps, once the video stream is found. */
+typedef void (*ScanStreams) (Scan * scan, const GstCaps * video,
     gpointer user_data);
+
+/* Reads `input` once, without decoding, for its keyframes; `streams` (if
+ * not NULL) is called from a streaming thread once the video stream is
+ * found, `done` in the main loop at the end. */
+Scan *scan_new (const Options * options, const gchar * input,
+    ScanStreams streams, ScanDone done, gpointer user_data);
 gboolean scan_start (Scan * scan);
 void scan_stop (Scan * scan);
 const gchar *scan_error (Scan * scan);
@@ -163,6 +167,17 @@ typedef void (*WorkerDone) (Worker * worker, gpointer user_data);
  * output NULL (OUTPUT `-`): umatconvert's frames go to a fakesink
  * (sync=false), with no encoder, no muxer and no file, and no audio;
  * container, keep_audio and part are then unused (NULL, FALSE, NULL). */
+/* Loads the plugins of every element a worker makes but its decoder. */
+void worker_load_plugins (const Options * options, const Container * container);
+
+/* Starts loading, on a thread, the plugin of the decoder that a worker on
+ * `opencl_device` would choose for video of `caps`, if it is not loaded
+ * yet (call worker_load_plugins first, and this once). Returns "PLUGIN
+ * (DECODER's plugin)" (g_free) when it started, else NULL. exit() waits
+ * for the thread. */
+gchar *worker_load_decoder_ahead (const GstCaps * caps,
+    const gchar * opencl_device);
+
 Worker *worker_new (const Options * options, const gchar * input,
     const gchar * output, const Container * container, gboolean keep_audio,
     const Range * range, const gchar * opencl_device, GstStructure * part,

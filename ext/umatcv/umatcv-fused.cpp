@@ -1079,6 +1079,21 @@ FusedKernel::build (const std::vector<Op> &ops, UmatcvLayout in,
         enc});
 }
 
+/* FNV-1a over the kernel's source and build options, in hex: the key of
+ * the compiled program in OpenCV's binary cache. */
+static std::string
+source_hash (const std::string &source, const char *options)
+{
+  uint64_t h = 14695981039346656037ull;
+  for (const std::string &part : {source, std::string ("\n"),
+          std::string (options)})
+    for (unsigned char c : part)
+      h = (h ^ c) * 1099511628211ull;
+  char hex[17];
+  snprintf (hex, sizeof (hex), "%016llx", (unsigned long long) h);
+  return hex;
+}
+
 std::unique_ptr<FusedKernel>
 FusedKernel::build (const std::vector<Op> &ops, UmatcvLayout in,
     UmatcvLayout out, int width, int height, const KernelColour &colour)
@@ -1151,7 +1166,6 @@ FusedKernel::build (const std::vector<Op> &ops, UmatcvLayout in,
       << g.body << "  }\n}\n";
   k->source_ = src.str ();
 
-  cv::ocl::ProgramSource program (k->source_);
   cv::String errors;
   /* and divides exactly, as the CPU does, where the device can (OpenCL
    * allows 2.5 ulp otherwise, and NVIDIA's default takes it) */
@@ -1159,6 +1173,13 @@ FusedKernel::build (const std::vector<Op> &ops, UmatcvLayout in,
   const char *options = device.singleFPConfig ()
       & cv::ocl::Device::FP_CORRECTLY_ROUNDED_DIVIDE_SQRT
       ? "-cl-fp32-correctly-rounded-divide-sqrt" : "";
+  /* A module, a name and a hash make the program one that OpenCV keeps
+   * in its binary cache on disk (per device and driver, beside its own
+   * kernels): a process that starts a pipeline then loads the compiled
+   * kernel instead of compiling it again, which a GPU's compiler takes a
+   * good part of a second to do, while the decoder waits. */
+  cv::ocl::ProgramSource program ("umatcv", "fused",
+      k->source_, source_hash (k->source_, options));
   k->kernel_.create ("fused", program, options, &errors);
   if (k->kernel_.empty ())
     CV_Error (cv::Error::OpenCLApiCallError,

@@ -72,6 +72,7 @@ gst_umat_device_start (GstUmatDevice * dev, GstElement * element,
     UmatcvDevice device, const gchar * opencl_device)
 {
   gchar *note = NULL;
+  gint64 began = g_get_monotonic_time ();
   UmatcvStatus status = umatcv_engine_new_on (device, opencl_device,
       &dev->engine, &note);
 
@@ -91,7 +92,9 @@ gst_umat_device_start (GstUmatDevice * dev, GstElement * element,
         note ? note : "taken");
   umatcv_free (note);
   set_state (dev, element, FALSE, TRUE);
-  GST_INFO_OBJECT (element, "backend %s", umatcv_engine_backend (dev->engine));
+  GST_INFO_OBJECT (element, "backend %s, ready after %.3f s",
+      umatcv_engine_backend (dev->engine),
+      (g_get_monotonic_time () - began) / 1e6);
   return TRUE;
 
   /* ERRORS */
@@ -212,6 +215,7 @@ build (GstUmatDevice * dev, GstElement * element)
   UmatcvStatus status;
   const GstVideoInfo *in_info = &dev->in_info;
   gchar *error = NULL;
+  gint64 began = g_get_monotonic_time ();
 
   umatcv_converter_spec_init (&spec, dev->in_layout, dev->out_layout,
       GST_VIDEO_INFO_WIDTH (in_info), GST_VIDEO_INFO_HEIGHT (in_info));
@@ -225,13 +229,16 @@ build (GstUmatDevice * dev, GstElement * element)
     goto failed;
 
   set_state (dev, element, umatcv_converter_is_fused (dev->converter), FALSE);
-  GST_DEBUG_OBJECT (element, "converting %s to %s at %dx%d with %s chain, %u "
-      "slots%s", umatcv_layout_name (dev->in_layout),
+  /* the kernels are compiled (or loaded from OpenCV's cache) and the
+   * slots allocated here, while upstream waits */
+  GST_INFO_OBJECT (element, "converting %s to %s at %dx%d with %s chain, %u "
+      "slots%s, built in %.3f s", umatcv_layout_name (dev->in_layout),
       umatcv_layout_name (dev->out_layout), GST_VIDEO_INFO_WIDTH (in_info),
       GST_VIDEO_INFO_HEIGHT (in_info),
       gst_umat_chain_info_is_auto (dev->chain) ? "auto" : dev->chain->text,
       dev->slots,
-      umatcv_converter_is_fused (dev->converter) ? ", fused" : "");
+      umatcv_converter_is_fused (dev->converter) ? ", fused" : "",
+      (g_get_monotonic_time () - began) / 1e6);
   return TRUE;
 
   /* ERRORS */

@@ -21,7 +21,14 @@
 # nvdec section's variants by name. GPUS_REPEAT=K runs the gpus section on
 # the long clip K times over, one file without re-encoding (splitmuxsrc
 # plays K links to it as one stream; mp4mux writes it), so that a file of
-# the seed's 50 minutes takes a 2-minute clip and K=25.
+# the seed's 50 minutes takes a 2-minute clip and K=25. NVDEC_REPEAT=K
+# runs the nvdec section's variants K times, taking turns, and
+# NVDEC_COUNTS (default "1 7 7p") picks its pipeline counts. BEFORE=DIR (a
+# folder with libgstumat.so and umat-process of an earlier tree) runs every
+# nvdec and gpus measurement that involves umatconvert again with those,
+# marked "(before)", next to the current tree's. GPUS_RUNS (default
+# "7:0:now 14:0,1:now 7:0:now") are the gpus section's runs, in turn, as
+# JOBS:DEVICES:TREE (TREE: now or before).
 set -u
 bundle=${1:-.gpu}
 out=${2:-/tmp/umat-figures}
@@ -39,6 +46,22 @@ trap 'rm -rf "$work"' EXIT
 export XDG_RUNTIME_DIR=/tmp GST_REGISTRY_1_0=/tmp/umat-figures-registry.bin
 nvidia-smi -L
 echo "cores: $(nproc)"
+
+# before COMMAND...: COMMAND with BEFORE's plugin and umat-process (in a
+# plugin folder and registry of their own, so the two trees never meet)
+before_plugins=$work/before-plugins
+if [[ -n ${BEFORE:-} ]]; then
+  mkdir -p "$before_plugins"
+  ln -s "$(cd "$bundle/plugins" && pwd)"/*.so "$before_plugins/"
+  ln -sf "$(cd "$BEFORE" && pwd)/libgstumat.so" "$before_plugins/libgstumat.so"
+fi
+before () {
+  GST_PLUGIN_SYSTEM_PATH_1_0=$before_plugins \
+    GST_REGISTRY_1_0=$work/registry-before.bin PATH="$BEFORE:$PATH" "$@"
+}
+# trees: "now", and "before" when BEFORE is set
+trees=(now)
+[[ -n ${BEFORE:-} ]] && trees+=(before)
 
 # time_it NAME FRAMES COMMAND...: frames, seconds, fps (or FAILED)
 time_it () {
@@ -158,9 +181,10 @@ for section in $sections; do
     # one process (the decoders share a CUDA context and the umatconverts an
     # OpenCL context, as in an application or umat-process --jobs), and as
     # 7 processes (a context each)
-    echo "== nvh264dec -> umatconvert, $long_frames frames: one pipeline; 7 in one process; 7 processes"
+    echo "== nvh264dec -> umatconvert, $long_frames frames: one pipeline; 7 in one process; 7 processes (${NVDEC_REPEAT:-1} times, taking turns)"
     # shellcheck disable=SC2054
-    for n in 1 7 7p; do
+    for ((repeat = 0; repeat < ${NVDEC_REPEAT:-1}; repeat++)); do
+    for n in ${NVDEC_COUNTS:-1 7 7p}; do
       variants=(
         "decode alone, frames to system memory|video/x-raw ! fakesink sync=false"
         "decode alone, frames in CUDA memory|video/x-raw(memory:CUDAMemory) ! fakesink sync=false"
@@ -171,18 +195,27 @@ for section in $sections; do
         name=${v%%|*}
         [[ $name =~ ${NVDEC_VARIANTS:-.} ]] || continue
         read -r -a tail <<<"${v#*|}"
-        case $n in
-        1) time_it "$name" "$long_frames" gst-launch-1.0 -q "${demux[@]}" ! "${tail[@]}" ;;
-        7)
-          branches=()
-          for ((i = 0; i < 7; i++)); do branches+=("${demux[@]}" ! "${tail[@]}"); done
-          time_it "7 in one process: $name" $((7 * long_frames)) gst-launch-1.0 -q "${branches[@]}" ;;
-        7p)
-          [[ ${NVDEC_PROCESSES:-1} == 1 ]] || continue
-          [[ $name == *"CUDA memory in"* || $name == *"alone, frames in CUDA"* ]] || continue
-          parallel "7 processes: $name" 7 "$long_frames" gst-launch-1.0 -q "${demux[@]}" ! "${tail[@]}" ;;
-        esac
+        for tree in "${trees[@]}"; do
+          run=()
+          if [[ $tree == before ]]; then
+            [[ $name == *umatconvert* ]] || continue
+            name="${v%%|*} (before)"
+            run=(before)
+          fi
+          case $n in
+          1) time_it "$name" "$long_frames" "${run[@]}" gst-launch-1.0 -q "${demux[@]}" ! "${tail[@]}" ;;
+          7)
+            branches=()
+            for ((i = 0; i < 7; i++)); do branches+=("${demux[@]}" ! "${tail[@]}"); done
+            time_it "7 in one process: $name" $((7 * long_frames)) "${run[@]}" gst-launch-1.0 -q "${branches[@]}" ;;
+          7p)
+            [[ ${NVDEC_PROCESSES:-1} == 1 ]] || continue
+            [[ $name == *"CUDA memory in"* || $name == *"alone, frames in CUDA"* ]] || continue
+            parallel "7 processes: $name" 7 "$long_frames" "${run[@]}" gst-launch-1.0 -q "${demux[@]}" ! "${tail[@]}" ;;
+          esac
+        done
       done
+    done
     done
     ;;
   seed)
@@ -235,18 +268,21 @@ for section in $sections; do
     echo "== two GPUs: umat-process --jobs, decode + chain, no encode, one GPU against both ($frames frames)"
     # with the decoders each range chose, the times of the stages, and
     # each GPU's mean NVDEC use while it ran (nvidia-smi every 200 ms)
-    for run in "7 0" "14 0,1" "7 0"; do
-      read -r j devices <<<"$run"
+    for run in ${GPUS_RUNS:-7:0:now 14:0,1:now 7:0:now}; do
+      read -r j devices tree <<<"${run//:/ }"
+      run=()
+      [[ $tree == before ]] && run=(before)
       nvidia-smi --query-gpu=index,utilization.decoder --format=csv,noheader,nounits \
         -lms 200 >"$work/dec.csv" 2>/dev/null &
       smi=$!
-      time_it "umat-process --jobs $j --devices $devices" "$frames" \
-        umat-process -v --device opencl --chain "$chain" --jobs "$j" \
-          --devices "$devices" "$clip" -
+      time_it "umat-process --jobs $j --devices $devices${run:+ (before)}" "$frames" \
+        "${run[@]}" umat-process -v --device opencl --chain "$chain" \
+          --jobs "$j" --devices "$devices" "$clip" -
       kill "$smi" 2>/dev/null
       wait "$smi" 2>/dev/null
       grep -o "decoding with .*\|in memory:.*" "$work/out.txt" | sort | uniq -c
       grep -o "keyframes read after .*" "$work/out.txt"
+      grep -o "loading .* after [0-9.]* s" "$work/out.txt"
       for stage in "pipeline started" "first frame into umatconvert" "done"; do
         grep -o "$stage after [0-9.]*" "$work/out.txt" | awk -v stage="$stage" '
           { t = $NF + 0; if (!n++ || t < lo) lo = t; if (t > hi) hi = t }
@@ -254,6 +290,41 @@ for section in $sections; do
       done
       awk -F', ' '$2 > 0 { sum[$1] += $2; n[$1]++ }
         END { for (g in sum) printf "GPU %s: NVDEC %.0f %% on average while busy (%d samples)\n", g, sum[g] / n[g], n[g] }' "$work/dec.csv"
+    done
+    ;;
+  startup)
+    # where a pipeline's first seconds go: the debug log's lines that
+    # follow a pause of 50 ms or more, with the line before each pause
+    # (times from gst_init); the whole logs are kept in OUTDIR
+    echo "== start-up: nvh264dec -> umatconvert, $short_frames frames, where the time goes"
+    export GST_DEBUG_NO_COLOR=1 GST_DEBUG=umatconvert:5,nvcodec:5,nvdecoder:5,nvenc:5,cudacontext:5,nvdec:4,GST_STATES:3,GST_PLUGIN_LOADING:4
+    # umatconvert twice: its kernel is compiled the first time (OpenCV's
+    # cache starts empty on a fresh machine) and loaded from the cache after
+    # shellcheck disable=SC2054
+    for v in "decode alone|fakesink sync=false" \
+        "decode + umatconvert, first|queue max-size-buffers=8 ! umatconvert device=opencl chain=$chain ! fakesink sync=false" \
+        "decode + umatconvert, again|queue max-size-buffers=8 ! umatconvert device=opencl chain=$chain ! fakesink sync=false"; do
+      name=${v%%|*}
+      read -r -a tail <<<"${v#*|}"
+      log=$out/startup-$(tr -c 'a-z\n' - <<<"$name" | tr -s -).log
+      t0=$EPOCHREALTIME
+      gst-launch-1.0 filesrc location="$short" ! qtdemux ! h264parse ! nvh264dec ! \
+        "video/x-raw(memory:CUDAMemory)" ! "${tail[@]}" >"$log" 2>&1
+      rc=$?
+      echo "-- $name: $(awk "BEGIN { printf \"%.2f\", $EPOCHREALTIME - $t0 }") s, exit $rc"
+      awk '
+        $1 ~ /^[0-9]+:[0-9][0-9]:[0-9][0-9]\./ {
+          split($1, h, ":"); t = h[1] * 3600 + h[2] * 60 + h[3]
+          line = sprintf("%8.3f %s", t, substr($0, index($0, $4), 180))
+          if (t - last >= 0.05) printf "   %s\n-> %s\n", prev, line
+          last = t; prev = line }
+        END { printf "   last line at %.3f s\n", last }' "$log"
+      grep -o "ready after .*\|built in .*" "$log"
+    done
+    unset GST_DEBUG GST_DEBUG_NO_COLOR
+    for i in 1 2; do
+      time_it "gst-inspect-1.0 nvh264dec (nvcodec loads, probes the GPUs)" 0 \
+        gst-inspect-1.0 nvh264dec
     done
     ;;
   *)

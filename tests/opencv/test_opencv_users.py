@@ -190,5 +190,43 @@ class HostOpenCV(unittest.TestCase):
             self.assertEqual(state, fresh[0], "on the streaming thread")
 
 
+@unittest.skipUnless(DEVICE == "opencl", "the CPU backend compiles no kernel")
+class KernelCache(unittest.TestCase):
+    """The fused kernel goes into OpenCV's binary cache beside OpenCV's own
+    kernels, so that the next process loads it instead of compiling it
+    while the decoder waits, and converts the same with it."""
+
+    def convert(self, env, out, device="opencl"):
+        rc, _, stderr = umattest.run(
+            ["gst-launch-1.0", "-q", "videotestsrc", "num-buffers=3",
+             "pattern=smpte", "!",
+             "video/x-raw,format=NV12,width=320,height=240", "!",
+             "umatconvert", "device=" + device, "chain=" + CHAIN, "!",
+             "video/x-raw,format=BGR", "!", "filesink", "location=" + out],
+            env=env)
+        self.assertEqual(rc, 0, stderr)
+        with open(out, "rb") as f:
+            return f.read()
+
+    def test_fused_kernel_is_kept_and_loaded(self):
+        with tempfile.TemporaryDirectory(prefix="umat-cache-") as cache:
+            # PoCL's own cache off: only OpenCV's can spare the compiler
+            env = dict(os.environ, OPENCV_OPENCL_CACHE_DIR=cache,
+                       POCL_KERNEL_CACHE="0")
+            compiled = self.convert(env, os.path.join(cache, "a.raw"))
+            kept = [os.path.join(d, f) for d, _, files in os.walk(cache)
+                    for f in files if f.startswith("umatcv--fused_")]
+            self.assertEqual(len(kept), 1, os.listdir(cache))
+            written = os.stat(kept[0]).st_mtime_ns
+            loaded = self.convert(env, os.path.join(cache, "b.raw"))
+            # read, not compiled and written again
+            self.assertEqual(os.stat(kept[0]).st_mtime_ns, written)
+            self.assertEqual(len(compiled), 3 * 320 * 240 * 3)
+            self.assertEqual(loaded, compiled)
+            self.assertEqual(
+                self.convert(env, os.path.join(cache, "c.raw"), "cpu"),
+                compiled, "the CPU's conversion")
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -649,6 +649,18 @@ class Jobs(unittest.TestCase):
             self.assertNotIn("unknown", note)
         self.assertEqual(len([n for n in notes if n.startswith(
             "keyframes read after ")]), 1, notes)
+        # the decoder's plugin is loaded while the keyframes are read: the
+        # decoder decodebin then chose, before the scan ended
+        loading = [re.match(r"^loading ([a-z0-9_]+) \(([a-z0-9_]+)'s "
+                            r"plugin\) while the keyframes are read, after "
+                            r"\d+\.\d\d s$", n) for n in notes]
+        loading = [m for m in loading if m]
+        self.assertEqual(len(loading), 1, notes)
+        self.assertEqual(decoders[0], "decoding with " + loading[0].group(2),
+                         notes)
+        self.assertLess(notes.index(loading[0].group(0)),
+                        [i for i, n in enumerate(notes)
+                         if n.startswith("keyframes read after ")][0], notes)
         for k in (0, 1):
             times = []
             for pattern in (r"^range %d: pipeline started after "
