@@ -168,7 +168,8 @@ typedef void (*WorkerDone) (Worker * worker, gpointer user_data);
  * (sync=false), with no encoder, no muxer and no file, and no audio;
  * container, keep_audio and part are then unused (NULL, FALSE, NULL). */
 /* Loads the plugins of every element a worker makes but its decoder. */
-void worker_load_plugins (const Options * options, const Container * container);
+void worker_load_plugins (const Options * options,
+    const Container * container);
 
 /* Starts loading, on a thread, the plugin of the decoder that a worker on
  * `opencl_device` would choose for video of `caps`, if it is not loaded
