@@ -79,6 +79,13 @@ gst_umat_allocation_decide (GstElement * element, UmatcvEngine * engine,
   pool = gst_umat_pool_new (engine);
   if (pool == NULL)
     return;
+  /* configured with the caps now: GstVideoFilter sets the pool's config
+   * again before GstBaseTransform does, without caps when the query
+   * already has a pool */
+  if (!gst_umat_pool_configure (pool, caps, min)) {
+    gst_object_unref (pool);
+    return;
+  }
   if (gst_query_get_n_allocation_pools (query) > 0)
     gst_query_set_nth_allocation_pool (query, 0, pool, size, min, 0);
   else

@@ -361,6 +361,47 @@ check_downstream_holds_frames (const gchar * caps, const gchar * props,
   g_free (line);
 }
 
+/* Warnings and errors of the element's own categories in the debug log. */
+static void
+count_warnings (GstDebugCategory * category, GstDebugLevel level,
+    const gchar * file, const gchar * function, gint line, GObject * object,
+    GstDebugMessage * message, gpointer data)
+{
+  if (level <= GST_LEVEL_WARNING && g_str_has_prefix
+      (gst_debug_category_get_name (category), "umat"))
+    g_atomic_int_inc ((gint *) data);
+}
+
+/* A stream that starts, converts and ends as it should leaves no warning
+ * in the debug log (GST_DEBUG=2 is where people look first): the output
+ * pool used to be configured once without caps, and said so. */
+GST_START_TEST (test_clean_run_logs_no_warning)
+{
+  gint warnings = 0;
+  GstMessage *msg;
+  gchar *line = g_strdup_printf ("videotestsrc num-buffers=3 ! "
+      "video/x-raw,format=NV12,width=320,height=240 ! umatconvert device=%s "
+      "chain=BGR2HSV,HSV2RGB ! video/x-raw,format=BGR ! fakesink",
+      umattest_device ());
+  GstElement *pipeline = gst_parse_launch (line, NULL);
+
+  gst_debug_set_threshold_for_name ("umat*", GST_LEVEL_WARNING);
+  gst_debug_add_log_function (count_warnings, &warnings, NULL);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  msg = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (pipeline),
+      umattest_stall_timeout (60), GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_debug_remove_log_function (count_warnings);
+  gst_debug_unset_threshold_for_name ("umat*");
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+  fail_unless_equals_int (g_atomic_int_get (&warnings), 0);
+  gst_message_unref (msg);
+  gst_object_unref (pipeline);
+  g_free (line);
+}
+
+GST_END_TEST;
+
 /* In place (I420 to I420 through BGR), the frames downstream holds come
  * from the pool offered upstream: a bound on it stalled the stream. */
 GST_START_TEST (test_downstream_holding_frames_in_place)
@@ -502,6 +543,7 @@ umatconvert_pool_suite (void)
   tcase_add_test (tc, test_downstream_holding_frames_converting);
   tcase_add_test (tc, test_queue_size_one_holds_no_frame);
   tcase_add_test (tc, test_frames_in_flight_order_times_pixels);
+  tcase_add_test (tc, test_clean_run_logs_no_warning);
   return s;
 }
 
