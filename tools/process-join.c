@@ -46,6 +46,8 @@
 
 /* How long reading a part may stall before the join gives up. */
 #define READ_TIMEOUT (30 * GST_SECOND)
+/* a part reader's frames read ahead of the join */
+#define READ_AHEAD 64
 
 typedef struct
 {
@@ -219,9 +221,17 @@ part_reader_open (const gchar * path, gchar ** error)
   demux = make_element ("qtdemux", NULL);
   reader->sink = make_element ("appsink", NULL);
   g_object_set (source, "location", path, NULL);
-  /* not synchronised, not waiting to preroll; 64 frames read ahead */
-  g_object_set (reader->sink, "sync", FALSE, "async", FALSE, "max-buffers",
-      64, NULL);
+  /* not synchronised, not waiting to preroll. Nor waiting at the end for
+   * its frames to be pulled, and bounded only once the pipeline plays
+   * (below): an appsink that waits (for the frames to be pulled at EOS,
+   * for room in its queue) does so inside GstBaseSink's preroll lock,
+   * which the sink's own change to PLAYING takes. An unsynchronised sink
+   * takes frames from PAUSED on, so a fast demuxer could fill it, or reach
+   * the end of a short part, while the pipeline was still on its way to
+   * PLAYING, and the state change (in this thread, the only one that
+   * pulls) waited for ever. The frames queued at EOS are still pulled. */
+  g_object_set (reader->sink, "sync", FALSE, "async", FALSE, "wait-on-eos",
+      FALSE, NULL);
   gst_bin_add_many (GST_BIN (reader->pipeline), source, demux, reader->sink,
       NULL);
   gst_element_link (source, demux);
@@ -234,6 +244,7 @@ part_reader_open (const gchar * path, gchar ** error)
   if (gst_element_set_state (reader->pipeline, GST_STATE_PLAYING)
       == GST_STATE_CHANGE_FAILURE)
     goto failed;
+  g_object_set (reader->sink, "max-buffers", READ_AHEAD, NULL);
   g_mutex_lock (&reader->lock);
   while (!reader->linked && g_cond_wait_until (&reader->cond, &reader->lock,
           until));

@@ -221,6 +221,27 @@ is_gpu_decoder (GstElementFactory * factory, gint gpu_index, gboolean * ours)
   return TRUE;
 }
 
+/* Where the worker puts a decoder in decodebin's list: its own GPU's NVDEC
+ * decoders first (PLACE_FIRST), other GPUs' not at all (PLACE_SKIP), the
+ * rest in decodebin's order (PLACE_AFTER). A worker on no GPU index keeps
+ * decodebin's order. */
+typedef enum
+{
+  PLACE_SKIP,
+  PLACE_FIRST,
+  PLACE_AFTER
+} DecoderPlace;
+
+static DecoderPlace
+decoder_place (GstElementFactory * factory, gint gpu_index)
+{
+  gboolean ours;
+
+  if (gpu_index < 0 || !is_gpu_decoder (factory, gpu_index, &ours))
+    return PLACE_AFTER;
+  return ours ? PLACE_FIRST : PLACE_SKIP;
+}
+
 /* The GPU an opencl-device names by index, or -1. */
 static gint
 gpu_index_of (const gchar * opencl_device)
@@ -301,7 +322,7 @@ worker_load_plugins (const Options * options, const Container * container)
 /* The decoder a worker on `opencl_device` tries first for video of this
  * kind (`caps`' name: decodebin puts a parser between to give a decoder
  * the stream format it takes): decodebin's order, by rank and then name,
- * after the worker's own autoplug-sort and -select. */
+ * placed as the worker places it. */
 static GstElementFactory *
 first_decoder (const GstCaps * caps, const gchar * opencl_device)
 {
@@ -312,65 +333,49 @@ first_decoder (const GstCaps * caps, const gchar * opencl_device)
   GList *fit = gst_element_factory_list_filter (all, kind, GST_PAD_SINK,
       FALSE);
   gint gpu_index = gpu_index_of (opencl_device);
-  GstElementFactory *ours = NULL, *other = NULL;
+  GstElementFactory *found[PLACE_AFTER + 1] = { NULL, };
+  GstElementFactory *first;
   GList *l;
 
   fit = g_list_sort (fit, (GCompareFunc) gst_plugin_feature_rank_compare_func);
   for (l = fit; l != NULL; l = l->next) {
-    gboolean mine = FALSE;
-    gboolean gpu = gpu_index >= 0 && is_gpu_decoder (l->data, gpu_index,
-        &mine);
+    DecoderPlace place = decoder_place (l->data, gpu_index);
 
-    if (gpu && mine && ours == NULL)
-      ours = l->data;
-    else if (!gpu && other == NULL)
-      other = l->data;
+    if (found[place] == NULL)
+      found[place] = l->data;
   }
-  ours = ours ? ours : other;
-  if (ours != NULL)
-    gst_object_ref (ours);
+  first = found[PLACE_FIRST] ? found[PLACE_FIRST] : found[PLACE_AFTER];
+  if (first != NULL)
+    gst_object_ref (first);
   gst_plugin_feature_list_free (fit);
   gst_plugin_feature_list_free (all);
   gst_caps_unref (kind);
-  return ours;
+  return first;
 }
 
 gchar *
 worker_load_decoder_ahead (const GstCaps * caps, const gchar * opencl_device)
 {
   GstElementFactory *factory = first_decoder (caps, opencl_device);
-  GstPlugin *plugin;
-  gchar *what;
-  gboolean started;
+  GstPlugin *plugin = factory ? gst_plugin_feature_get_plugin
+      (GST_PLUGIN_FEATURE (factory)) : NULL;
+  gchar *what = NULL;
 
-  if (factory == NULL)
-    goto nothing;
-  plugin = gst_plugin_feature_get_plugin (GST_PLUGIN_FEATURE (factory));
-  if (plugin == NULL || gst_plugin_is_loaded (plugin)) {
-    if (plugin)
-      gst_object_unref (plugin);
-    goto nothing;
-  }
-  what = g_strdup_printf ("%s (%s's plugin)", gst_plugin_get_name (plugin),
-      gst_plugin_feature_get_name (factory));
-  gst_object_unref (plugin);
   g_mutex_lock (&loader_lock);
-  started = decoder_loader == NULL;
-  if (started)
+  if (plugin != NULL && !gst_plugin_is_loaded (plugin)
+      && decoder_loader == NULL) {
     decoder_loader = g_thread_new ("load-decoder",
-        (GThreadFunc) load_plugin_of, factory);
-  g_mutex_unlock (&loader_lock);
-  if (!started) {
-    g_free (what);
-    goto nothing;
+        (GThreadFunc) load_plugin_of, gst_object_ref (factory));
+    what = g_strdup_printf ("%s (%s's plugin)", gst_plugin_get_name (plugin),
+        gst_plugin_feature_get_name (factory));
+    atexit (wait_for_decoder_loader);
   }
-  atexit (wait_for_decoder_loader);
-  return what;
-
-nothing:
+  g_mutex_unlock (&loader_lock);
+  if (plugin != NULL)
+    gst_object_unref (plugin);
   if (factory != NULL)
     gst_object_unref (factory);
-  return NULL;
+  return what;
 }
 
 /* ---- what the worker's decodebin tries ---------------------------------- */
@@ -379,12 +384,9 @@ static gint
 on_autoplug_select (GstElement * decodebin, GstPad * pad, GstCaps * caps,
     GstElementFactory * factory, Worker * w)
 {
-  gboolean ours;
-
   wait_for_decoder_loader ();
-  if (w->gpu_index < 0 || !is_gpu_decoder (factory, w->gpu_index, &ours))
-    return AUTOPLUG_TRY;
-  return ours ? AUTOPLUG_TRY : AUTOPLUG_SKIP;
+  return decoder_place (factory, w->gpu_index) == PLACE_SKIP ?
+      AUTOPLUG_SKIP : AUTOPLUG_TRY;
 }
 
 /* ...and tries them first: nvcodec ranks the decoders of devices other
@@ -397,14 +399,13 @@ on_autoplug_sort (GstElement * decodebin, GstPad * pad, GstCaps * caps,
     GValueArray * factories, Worker * w)
 {
   GValueArray *sorted = g_value_array_new (factories->n_values);
-  gboolean ours;
   guint i, pass;
 
   for (pass = 0; pass < 2; pass++)
     for (i = 0; i < factories->n_values; i++) {
       GValue *value = g_value_array_get_nth (factories, i);
-      GstElementFactory *factory = g_value_get_object (value);
-      gboolean first = is_gpu_decoder (factory, w->gpu_index, &ours) && ours;
+      gboolean first = decoder_place (g_value_get_object (value),
+          w->gpu_index) == PLACE_FIRST;
 
       if (first == (pass == 0))
         g_value_array_append (sorted, value);

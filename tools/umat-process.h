@@ -158,15 +158,6 @@ typedef struct _Worker Worker;
  * by an error. */
 typedef void (*WorkerDone) (Worker * worker, gpointer user_data);
 
-/* A pipeline that decodes `input` (only `range` of it, if not NULL), runs
- * umatconvert (on `opencl_device`, if not NULL) and the encoder, and
- * writes `output` in `container`. keep_audio: demuxed audio goes into the
- * output untouched where the container takes it. part (taken; NULL for
- * none): written into the output's tags as GST_TAG_COMMENT, with
- * "first-pts" added, the input's time of the first frame encoded.
- * output NULL (OUTPUT `-`): umatconvert's frames go to a fakesink
- * (sync=false), with no encoder, no muxer and no file, and no audio;
- * container, keep_audio and part are then unused (NULL, FALSE, NULL). */
 /* Loads the plugins of every element a worker makes but its decoder. */
 void worker_load_plugins (const Options * options,
     const Container * container);
@@ -179,6 +170,15 @@ void worker_load_plugins (const Options * options,
 gchar *worker_load_decoder_ahead (const GstCaps * caps,
     const gchar * opencl_device);
 
+/* A pipeline that decodes `input` (only `range` of it, if not NULL), runs
+ * umatconvert (on `opencl_device`, if not NULL) and the encoder, and
+ * writes `output` in `container`. keep_audio: demuxed audio goes into the
+ * output untouched where the container takes it. part (taken; NULL for
+ * none): written into the output's tags as GST_TAG_COMMENT, with
+ * "first-pts" added, the input's time of the first frame encoded.
+ * output NULL (OUTPUT `-`): umatconvert's frames go to a fakesink
+ * (sync=false), with no encoder, no muxer and no file, and no audio;
+ * container, keep_audio and part are then unused (NULL, FALSE, NULL). */
 Worker *worker_new (const Options * options, const gchar * input,
     const gchar * output, const Container * container, gboolean keep_audio,
     const Range * range, const gchar * opencl_device, GstStructure * part,

@@ -184,38 +184,38 @@ for section in $sections; do
     echo "== nvh264dec -> umatconvert, $long_frames frames: one pipeline; 7 in one process; 7 processes (${NVDEC_REPEAT:-1} times, taking turns)"
     # shellcheck disable=SC2054
     for ((repeat = 0; repeat < ${NVDEC_REPEAT:-1}; repeat++)); do
-    for n in ${NVDEC_COUNTS:-1 7 7p}; do
-      variants=(
-        "decode alone, frames to system memory|video/x-raw ! fakesink sync=false"
-        "decode alone, frames in CUDA memory|video/x-raw(memory:CUDAMemory) ! fakesink sync=false"
-        "decode + umatconvert opencl, CUDA memory in|video/x-raw(memory:CUDAMemory) ! queue max-size-buffers=8 ! umatconvert device=opencl chain=$chain ! fakesink sync=false"
-        "decode + umatconvert opencl, system memory in|video/x-raw ! queue max-size-buffers=8 ! umatconvert device=opencl chain=$chain ! fakesink sync=false"
-        "decode + umatconvert cpu|video/x-raw ! queue max-size-buffers=8 ! umatconvert device=cpu chain=$chain ! fakesink sync=false")
-      for v in "${variants[@]}"; do
-        name=${v%%|*}
-        [[ $name =~ ${NVDEC_VARIANTS:-.} ]] || continue
-        read -r -a tail <<<"${v#*|}"
-        for tree in "${trees[@]}"; do
-          run=()
-          if [[ $tree == before ]]; then
-            [[ $name == *umatconvert* ]] || continue
-            name="${v%%|*} (before)"
-            run=(before)
-          fi
-          case $n in
-          1) time_it "$name" "$long_frames" "${run[@]}" gst-launch-1.0 -q "${demux[@]}" ! "${tail[@]}" ;;
-          7)
-            branches=()
-            for ((i = 0; i < 7; i++)); do branches+=("${demux[@]}" ! "${tail[@]}"); done
-            time_it "7 in one process: $name" $((7 * long_frames)) "${run[@]}" gst-launch-1.0 -q "${branches[@]}" ;;
-          7p)
-            [[ ${NVDEC_PROCESSES:-1} == 1 ]] || continue
-            [[ $name == *"CUDA memory in"* || $name == *"alone, frames in CUDA"* ]] || continue
-            parallel "7 processes: $name" 7 "$long_frames" "${run[@]}" gst-launch-1.0 -q "${demux[@]}" ! "${tail[@]}" ;;
-          esac
+      for n in ${NVDEC_COUNTS:-1 7 7p}; do
+        variants=(
+          "decode alone, frames to system memory|video/x-raw ! fakesink sync=false"
+          "decode alone, frames in CUDA memory|video/x-raw(memory:CUDAMemory) ! fakesink sync=false"
+          "decode + umatconvert opencl, CUDA memory in|video/x-raw(memory:CUDAMemory) ! queue max-size-buffers=8 ! umatconvert device=opencl chain=$chain ! fakesink sync=false"
+          "decode + umatconvert opencl, system memory in|video/x-raw ! queue max-size-buffers=8 ! umatconvert device=opencl chain=$chain ! fakesink sync=false"
+          "decode + umatconvert cpu|video/x-raw ! queue max-size-buffers=8 ! umatconvert device=cpu chain=$chain ! fakesink sync=false")
+        for v in "${variants[@]}"; do
+          name=${v%%|*}
+          [[ $name =~ ${NVDEC_VARIANTS:-.} ]] || continue
+          read -r -a tail <<<"${v#*|}"
+          for tree in "${trees[@]}"; do
+            run=()
+            if [[ $tree == before ]]; then
+              [[ $name == *umatconvert* ]] || continue
+              name="${v%%|*} (before)"
+              run=(before)
+            fi
+            case $n in
+            1) time_it "$name" "$long_frames" "${run[@]}" gst-launch-1.0 -q "${demux[@]}" ! "${tail[@]}" ;;
+            7)
+              branches=()
+              for ((i = 0; i < 7; i++)); do branches+=("${demux[@]}" ! "${tail[@]}"); done
+              time_it "7 in one process: $name" $((7 * long_frames)) "${run[@]}" gst-launch-1.0 -q "${branches[@]}" ;;
+            7p)
+              [[ ${NVDEC_PROCESSES:-1} == 1 ]] || continue
+              [[ $name == *"CUDA memory in"* || $name == *"alone, frames in CUDA"* ]] || continue
+              parallel "7 processes: $name" 7 "$long_frames" "${run[@]}" gst-launch-1.0 -q "${demux[@]}" ! "${tail[@]}" ;;
+            esac
+          done
         done
       done
-    done
     done
     ;;
   seed)
