@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <mutex>
 
 using namespace umatcv;
 
@@ -152,6 +153,11 @@ umatcv_engine_new_on (UmatcvDevice device, const char *opencl_device,
     return UMATCV_ERROR_INVALID_ARGUMENT;
   }
 
+  /* OpenCV fills its lists of platforms and devices, and its default
+   * context, without a lock: engines made on several threads at once
+   * (pipelines started from several threads) take turns */
+  static std::mutex making;
+  std::lock_guard<std::mutex> turn (making);
   return umatcv_guard (error, [&] () -> UmatcvStatus {
     std::unique_ptr<UmatcvEngine> e (new UmatcvEngine {false, "cpu", {}});
     if (device != UMATCV_DEVICE_CPU) {

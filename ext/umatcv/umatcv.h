@@ -187,7 +187,8 @@ void umatcv_chain_size_alignment (const UmatcvChain *chain, int *width_align,
 
 /* Engines: one compute device. cpu never loads OpenCL. On auto, a missing
  * GPU is no failure: the engine runs on the CPU and *error (when given)
- * says why, for the log. */
+ * says why, for the log. Any thread may make one; they are made one at a
+ * time. */
 UmatcvStatus umatcv_engine_new (UmatcvDevice device, UmatcvEngine **engine,
     char **error);
 /* The same on one OpenCL device: `opencl_device` (NULL or "": the choice

@@ -59,6 +59,9 @@ before () {
   GST_PLUGIN_SYSTEM_PATH_1_0=$before_plugins \
     GST_REGISTRY_1_0=$work/registry-before.bin PATH="$BEFORE:$PATH" "$@"
 }
+# both registries scanned before anything is timed
+gst-inspect-1.0 umatconvert >/dev/null 2>&1
+[[ -z ${BEFORE:-} ]] || before gst-inspect-1.0 umatconvert >/dev/null 2>&1
 # trees: "now", and "before" when BEFORE is set
 trees=(now)
 [[ -n ${BEFORE:-} ]] && trees+=(before)

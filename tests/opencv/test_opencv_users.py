@@ -9,6 +9,7 @@
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -226,6 +227,78 @@ class KernelCache(unittest.TestCase):
             self.assertEqual(
                 self.convert(env, os.path.join(cache, "c.raw"), "cpu"),
                 compiled, "the CPU's conversion")
+
+
+# An application with a pipeline per camera, started from a thread each at
+# once, in a process where nothing has used OpenCL yet.
+STARTED_TOGETHER = r"""
+import hashlib, sys, threading
+import umattest
+from umattest import Gst
+
+n, device = int(sys.argv[1]), sys.argv[2]
+together = threading.Barrier(n)
+results = [None] * n
+
+
+def camera(i):
+    pipeline = Gst.parse_launch(
+        "videotestsrc num-buffers=5 pattern=smpte ! "
+        "video/x-raw,format=BGR,width=64,height=48 ! "
+        "umatconvert name=u device=%s chain=BGR2HSV,HSV2BGR ! "
+        "appsink name=s sync=false" % device)
+    sink = pipeline.get_by_name("s")
+    together.wait()
+    pipeline.set_state(Gst.State.PLAYING)
+    frames = hashlib.sha256()
+    count = 0
+    while True:
+        sample = sink.emit("try-pull-sample", 30 * Gst.SECOND)
+        if sample is None:
+            break
+        ok, info = sample.get_buffer().map(Gst.MapFlags.READ)
+        frames.update(bytes(info.data))
+        sample.get_buffer().unmap(info)
+        count += 1
+    msg = pipeline.get_bus().pop_filtered(Gst.MessageType.ERROR)
+    results[i] = "%s %s %d %s" % (
+        msg.parse_error()[0].message if msg else "ok",
+        pipeline.get_by_name("u").get_property("backend"), count,
+        frames.hexdigest())
+    pipeline.set_state(Gst.State.NULL)
+
+
+threads = [threading.Thread(target=camera, args=(i,)) for i in range(n)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print("\n".join(results))
+"""
+
+
+@unittest.skipUnless(DEVICE == "opencl",
+                     "device=cpu makes no OpenCL context to race for")
+class StartedTogether(unittest.TestCase):
+    """Pipelines started from several threads at once each get the OpenCL
+    device, as one started alone does. OpenCV fills its device lists
+    without a lock: when the first engines of a process were made at the
+    same time, all but one found no device (device=auto then ran on the
+    CPU without a word), or the process crashed."""
+
+    def test_every_pipeline_gets_the_device(self):
+        # a process each time: the race is in a process's first engines
+        for _ in range(3):
+            rc, stdout, stderr = umattest.run(
+                [sys.executable, "-c", STARTED_TOGETHER, "4", DEVICE])
+            self.assertEqual(rc, 0, stderr)
+            lines = stdout.splitlines()
+            self.assertEqual(len(lines), 4, stdout)
+            for line in lines:
+                self.assertRegex(line, r"^ok opencl:.* 5 [0-9a-f]{64}$")
+            # the same frames from each
+            self.assertEqual(len({line.split()[-1] for line in lines}), 1,
+                             stdout)
 
 
 if __name__ == "__main__":
