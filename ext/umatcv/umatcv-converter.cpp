@@ -122,6 +122,7 @@ struct UmatcvConverter {
   int stripe_rows;
   KernelColour colour;
   bool cuda_input = false;
+  void *cuda_context = nullptr;   /* CUcontext for the CUDA slots, or NULL */
   uint64_t opencl_frames = 0;
   const TestHooks hooks = testhooks_from_environment ();
 
@@ -230,7 +231,7 @@ struct UmatcvConverter {
   {
     cv::UMat &input = slot.images.front ();
     slot.cuda.reset (new CudaBuffer (engine->context.getContext (),
-            image_planes.front ().bytes));
+            image_planes.front ().bytes, cuda_context));
     cv::UMat wrapped;
     cv::ocl::convertFromBuffer (slot.cuda->cl_buffer (), input.step,
         input.rows, input.cols, input.type (), wrapped);
@@ -515,6 +516,7 @@ umatcv_converter_new (UmatcvEngine *engine, const UmatcvChain *chain,
     c->colour = {ci, co, yuv_coefficients (ci.matrix, ci.range),
       yuv_coefficients (co.matrix, co.range)};
     c->cuda_input = spec->cuda_input != 0;
+    c->cuda_context = spec->cuda_context;
     if (c->cuda_input && (!engine->opencl || ops.empty ()))
       CV_Error (cv::Error::StsBadArg, "frames in CUDA memory need an OpenCL "
           "engine and a conversion");

@@ -98,6 +98,7 @@ struct Driver {
   CUresult (*DevicePrimaryCtxRelease) (CUdevice);
   CUresult (*CtxPushCurrent) (CUcontext);
   CUresult (*CtxPopCurrent) (CUcontext *);
+  CUresult (*CtxGetDevice) (CUdevice *);
   CUresult (*PointerGetAttribute) (void *, int, CUdeviceptr);
   CUresult (*MemGetAllocationGranularity) (size_t *,
       const CUmemAllocationProp *, int);
@@ -149,6 +150,7 @@ driver ()
             d.DevicePrimaryCtxRelease)
         && resolve (lib, "cuCtxPushCurrent_v2", d.CtxPushCurrent)
         && resolve (lib, "cuCtxPopCurrent_v2", d.CtxPopCurrent)
+        && resolve (lib, "cuCtxGetDevice", d.CtxGetDevice)
         && resolve (lib, "cuPointerGetAttribute", d.PointerGetAttribute)
         && resolve (lib, "cuMemGetAllocationGranularity",
             d.MemGetAllocationGranularity)
@@ -265,6 +267,20 @@ public:
   }
 };
 
+/* Whether `context` is a CUDA context on `device`. */
+bool
+context_on (CUcontext context, int device)
+{
+  const Driver &d = driver ();
+  CUdevice on = -1;
+  if (d.CtxPushCurrent (context) != CUDA_SUCCESS)
+    return false;
+  CUresult r = d.CtxGetDevice (&on);
+  CUcontext ignored;
+  d.CtxPopCurrent (&ignored);
+  return r == CUDA_SUCCESS && on == device;
+}
+
 }  /* namespace */
 
 bool
@@ -293,10 +309,11 @@ cuda_import_available (const cv::ocl::Context &context, std::string &why)
   return true;
 }
 
-CudaBuffer::CudaBuffer (const cv::ocl::Context &context, size_t size)
+CudaBuffer::CudaBuffer (const cv::ocl::Context &context, size_t size,
+    void *cuda_context)
   : mem_ (nullptr), address_ (0), handle_ (0), context_ (nullptr),
-    stream_ (nullptr), stream_context_ (nullptr), size_ (size), mapped_ (0),
-    device_ (-1)
+    primary_ (false), stream_ (nullptr), stream_context_ (nullptr),
+    size_ (size), mapped_ (0), device_ (-1)
 {
   const Driver &d = driver ();
   std::string why;
@@ -305,11 +322,20 @@ CudaBuffer::CudaBuffer (const cv::ocl::Context &context, size_t size)
   device_ = cuda_device_of (context);
 
   try {
-    CUcontext primary;
-    check (d.DevicePrimaryCtxRetain (&primary, device_),
-        "cuDevicePrimaryCtxRetain");
-    context_ = primary;
-    Pushed pushed (primary);
+    /* the frames' own context when it is on this GPU; else the device's
+     * primary context, which costs a context of its own when nothing in
+     * the process holds it yet */
+    if (cuda_context != nullptr && context_on ((CUcontext) cuda_context,
+            device_)) {
+      context_ = cuda_context;
+    } else {
+      CUcontext primary;
+      check (d.DevicePrimaryCtxRetain (&primary, device_),
+          "cuDevicePrimaryCtxRetain");
+      context_ = primary;
+      primary_ = true;
+    }
+    Pushed pushed ((CUcontext) context_);
 
     CUmemAllocationProp prop;
     memset (&prop, 0, sizeof (prop));
@@ -382,7 +408,9 @@ CudaBuffer::release ()
     if (address_ && mapped_)
       d.MemAddressFree (address_, mapped_);
   }
-  d.DevicePrimaryCtxRelease (device_);
+  if (primary_)
+    d.DevicePrimaryCtxRelease (device_);
+  primary_ = false;
   context_ = nullptr;
   stream_ = nullptr;
   address_ = handle_ = 0;

@@ -34,9 +34,12 @@ bool cuda_import_available (const cv::ocl::Context &context, std::string &why);
 /* One allocation of CUDA memory imported into an OpenCL context. */
 class CudaBuffer {
 public:
-  /* `size` bytes on the GPU the OpenCL device is (matched by UUID). Throws
-   * a cv::Exception that names what failed. */
-  CudaBuffer (const cv::ocl::Context &context, size_t size);
+  /* `size` bytes on the GPU the OpenCL device is (matched by UUID), made
+   * in `cuda_context` (a CUcontext on that GPU, which must outlive the
+   * buffer) or, when NULL or on another GPU, in the device's primary
+   * context. Throws a cv::Exception that names what failed. */
+  CudaBuffer (const cv::ocl::Context &context, size_t size,
+      void *cuda_context);
   ~CudaBuffer ();
   CudaBuffer (const CudaBuffer &) = delete;
   CudaBuffer &operator= (const CudaBuffer &) = delete;
@@ -59,7 +62,8 @@ private:
   void *mem_;              /* cl_mem */
   uint64_t address_;       /* CUdeviceptr */
   uint64_t handle_;        /* CUmemGenericAllocationHandle */
-  void *context_;          /* CUcontext of the allocation (primary) */
+  void *context_;          /* CUcontext of the allocation */
+  bool primary_;           /* context_ is the primary one, retained */
   void *stream_;           /* CUstream for the copies, of... */
   void *stream_context_;   /* ...the CUcontext of the frames' memory */
   size_t size_, mapped_;

@@ -222,6 +222,11 @@ typedef struct {
    * planes are CUDA addresses, copied on the GPU into the slots; only
    * where umatcv_engine_takes_cuda() says so */
   int cuda_input;
+  /* the CUcontext those frames were made in (a decoder's), where the slots'
+   * CUDA memory is then made too; the caller keeps it alive as long as
+   * the converter. NULL: the GPU's primary CUDA context, which is a
+   * context more on the GPU when nothing else holds it */
+  void *cuda_context;
 } UmatcvConverterSpec;
 
 /* Fills `spec` with the defaults: BT.601 limited range with MPEG-2 chroma

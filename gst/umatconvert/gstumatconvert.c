@@ -34,6 +34,7 @@
 
 #include "gstumatconvert.h"
 #include "gstumatallocation.h"
+#include "gstumatcudacontext.h"
 
 GST_DEBUG_CATEGORY (gst_umat_convert_debug);
 #define GST_CAT_DEFAULT gst_umat_convert_debug
@@ -642,7 +643,8 @@ gst_umat_convert_configure (GstUmatConvert * self, GstUmatChainInfo * chain,
     gboolean cuda_in)
 {
   GstBaseTransform *trans = GST_BASE_TRANSFORM (self);
-  gboolean passthrough = FALSE;
+  GstObject *cuda_context = NULL;
+  gboolean passthrough = FALSE, ok;
   guint slots;
 
   GST_OBJECT_LOCK (self);
@@ -652,8 +654,13 @@ gst_umat_convert_configure (GstUmatConvert * self, GstUmatChainInfo * chain,
   gst_umat_selection_new_caps (&self->selection);
   gst_umat_in_flight_new_caps (&self->flight);
   self->stale_chain_noted = FALSE;
-  if (!gst_umat_device_configure (&self->dev, GST_ELEMENT (self), chain,
-          in_info, out_info, cuda_in, slots, &passthrough, &self->in_place))
+  if (cuda_in)
+    cuda_context = gst_umat_cuda_context_from_upstream (trans->sinkpad);
+  ok = gst_umat_device_configure (&self->dev, GST_ELEMENT (self), chain,
+      in_info, out_info, cuda_in, cuda_context, slots, &passthrough,
+      &self->in_place);
+  gst_clear_object (&cuda_context);
+  if (!ok)
     return FALSE;
   gst_base_transform_set_passthrough (trans, passthrough);
   gst_base_transform_set_in_place (trans, self->in_place);

@@ -14,6 +14,7 @@
 
 #include "gstumatdevice.h"
 #include "gstumatconvert.h"
+#include "gstumatcudacontext.h"
 
 #include <string.h>
 
@@ -51,6 +52,7 @@ gst_umat_device_init (GstUmatDevice * dev)
 void
 gst_umat_device_finalize (GstUmatDevice * dev)
 {
+  gst_clear_object (&dev->cuda_context);
   g_free (dev->backend);
 }
 
@@ -118,6 +120,7 @@ gst_umat_device_drop_converter (GstUmatDevice * dev, GstElement * element)
 {
   umatcv_converter_free (dev->converter);
   dev->converter = NULL;
+  gst_clear_object (&dev->cuda_context);       /* after the converter */
   gst_umat_chain_info_unref (dev->chain);
   dev->chain = NULL;
   GST_OBJECT_LOCK (element);
@@ -220,6 +223,8 @@ build (GstUmatDevice * dev, GstElement * element)
   umatcv_converter_spec_init (&spec, dev->in_layout, dev->out_layout,
       GST_VIDEO_INFO_WIDTH (in_info), GST_VIDEO_INFO_HEIGHT (in_info));
   spec.cuda_input = dev->cuda_in;
+  if (dev->cuda_in)
+    spec.cuda_context = gst_umat_cuda_context_handle (dev->cuda_context);
   spec.in_colorimetry = colorimetry_of (in_info);
   spec.out_colorimetry = colorimetry_of (&dev->out_info);
   spec.slots = dev->slots;
@@ -227,6 +232,10 @@ build (GstUmatDevice * dev, GstElement * element)
       &dev->converter, &error);
   if (status != UMATCV_OK)
     goto failed;
+  if (dev->cuda_in)
+    GST_INFO_OBJECT (element, "CUDA memory made in %s",
+        spec.cuda_context ? "upstream's CUDA context"
+        : "the GPU's primary CUDA context (upstream shares none)");
 
   set_state (dev, element, umatcv_converter_is_fused (dev->converter), FALSE);
   /* the kernels are compiled (or loaded from OpenCV's cache) and the
@@ -257,8 +266,8 @@ failed:
 gboolean
 gst_umat_device_configure (GstUmatDevice * dev, GstElement * element,
     GstUmatChainInfo * chain, const GstVideoInfo * in_info,
-    const GstVideoInfo * out_info, gboolean cuda_in, guint slots,
-    gboolean * passthrough, gboolean * in_place)
+    const GstVideoInfo * out_info, gboolean cuda_in, GstObject * cuda_context,
+    guint slots, gboolean * passthrough, gboolean * in_place)
 {
   gboolean same_format =
       GST_VIDEO_INFO_FORMAT (in_info) == GST_VIDEO_INFO_FORMAT (out_info);
@@ -285,6 +294,7 @@ gst_umat_device_configure (GstUmatDevice * dev, GstElement * element,
         (out_info));
     dev->slots = slots;
     dev->cuda_in = cuda_in;
+    gst_object_replace (&dev->cuda_context, cuda_in ? cuda_context : NULL);
     if (!*passthrough && !build (dev, element))
       return FALSE;
   }

@@ -21,6 +21,9 @@ typedef struct {
   GstVideoInfo in_info, out_info;
   guint slots;
   gboolean cuda_in;             /* frames come in CUDA memory */
+  GstObject *cuda_context;      /* upstream's GstCudaContext, where the
+                                 * converter's CUDA memory is made: held
+                                 * as long as the converter */
   gint takes_cuda;              /* atomic: the engine takes them; -1
                                  * while there is no engine */
   /* under the element's object lock (read-only properties) */
@@ -40,12 +43,13 @@ gboolean gst_umat_device_on_opencl (const GstUmatDevice * dev);
 
 /* Builds the converter for `chain` on these formats (none for
  * passthrough; the same one when only the framerate changed); says whether
- * the element passes buffers through and converts in place. Posts the
- * error. */
+ * the element passes buffers through and converts in place. Frames in CUDA
+ * memory come from `cuda_context` (upstream's GstCudaContext, or NULL),
+ * held as long as a converter built for them. Posts the error. */
 gboolean gst_umat_device_configure (GstUmatDevice * dev, GstElement * element,
     GstUmatChainInfo * chain, const GstVideoInfo * in_info,
-    const GstVideoInfo * out_info, gboolean cuda_in, guint slots,
-    gboolean * passthrough, gboolean * in_place);
+    const GstVideoInfo * out_info, gboolean cuda_in, GstObject * cuda_context,
+    guint slots, gboolean * passthrough, gboolean * in_place);
 void gst_umat_device_drop_converter (GstUmatDevice * dev, GstElement * element);
 
 /* How many frames may be in flight on the converter. */

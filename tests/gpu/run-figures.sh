@@ -135,10 +135,14 @@ for section in $sections; do
     ;;
   cuda)
     echo "== CUDA memory in: what nvh264dec and umatconvert negotiate"
-    gst-launch-1.0 -v filesrc location="$short" ! qtdemux ! h264parse ! \
+    # and in which CUDA context the element makes its CUDA memory
+    GST_DEBUG=umatconvert:4 GST_DEBUG_NO_COLOR=1 \
+      gst-launch-1.0 -v filesrc location="$short" ! qtdemux ! h264parse ! \
       nvh264dec ! queue ! \
       umatconvert device=opencl chain="$chain" ! video/x-raw,format=BGR ! \
-      fakesink num-buffers=2 2>&1 | grep -m1 "umatconvert0.GstPad:sink: caps"
+      fakesink num-buffers=2 2>&1 |
+      grep -o -E "umatconvert0.GstPad:sink: caps.*|CUDA memory made in .*" |
+      sort -u
     echo "== the same frames through CUDA memory and through system memory (90 frames, to the end)"
     gst-launch-1.0 -q videotestsrc pattern=smpte horizontal-speed=4 num-buffers=90 ! \
       video/x-raw,format=I420,width=1920,height=1080,framerate=30/1,colorimetry=bt709 ! \
