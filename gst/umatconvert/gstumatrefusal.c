@@ -16,6 +16,9 @@
 
 #include "gstumatrefusal.h"
 
+GST_DEBUG_CATEGORY_EXTERN (gst_umat_convert_debug);
+#define GST_CAT_DEFAULT gst_umat_convert_debug
+
 static gboolean
 caps_take_format (GstCaps * caps, GstVideoFormat format)
 {
@@ -132,17 +135,53 @@ gst_umat_explain_refusal (const GstUmatChainInfo * info, GstCaps * caps,
   return msg;
 }
 
+/* Whether `caps` are frames in CUDA memory that this element cannot take
+ * where the same frames in system memory would do, and upstream can give
+ * them so. A decoder inside decodebin chooses its memory before decodebin
+ * links it here (nothing downstream answers then, and nvcodec's decoders
+ * take CUDA memory whenever it is possible); asked again, it chooses
+ * system memory, as it does for videoconvert. */
+static gboolean
+system_memory_would_do (GstPad * sinkpad, GstCaps * caps)
+{
+  GstCaps *system, *offered;
+  gboolean would;
+
+  if (!gst_umat_caps_are_cuda (caps))
+    return FALSE;
+  system = gst_caps_copy (caps);
+  for (guint i = 0; i < gst_caps_get_size (system); i++)
+    gst_caps_set_features (system, i, NULL);
+  would = gst_pad_query_accept_caps (sinkpad, system);
+  if (would) {
+    offered = gst_pad_peer_query_caps (sinkpad, system);
+    would = !gst_caps_is_empty (offered);
+    gst_caps_unref (offered);
+  }
+  gst_caps_unref (system);
+  return would;
+}
+
 /* Posts, once per negotiation, why `caps` cannot be taken (into what
- * downstream accepts, when `downstream` is set). */
+ * downstream accepts, when `downstream` is set); for frames in CUDA memory
+ * that upstream can give in system memory, asks upstream to negotiate
+ * again instead. */
 static void
 post (GstUmatRefusal * refusal, GstElement * element,
     const GstUmatChainInfo * info, GstCaps * caps, gboolean downstream)
 {
+  GstPad *sinkpad = GST_BASE_TRANSFORM_SINK_PAD (element);
   GstCaps *peer = NULL;
   gchar *why;
 
   if (g_atomic_int_get (&refusal->posted))
     return;
+  if (system_memory_would_do (sinkpad, caps)) {
+    GST_INFO_OBJECT (element, "frames in CUDA memory refused (this backend "
+        "cannot take them): asking upstream for system memory");
+    gst_pad_push_event (sinkpad, gst_event_new_reconfigure ());
+    return;
+  }
   if (downstream)
     peer = gst_pad_peer_query_caps (GST_BASE_TRANSFORM_SRC_PAD (element),
         NULL);

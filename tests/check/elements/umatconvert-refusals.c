@@ -183,6 +183,107 @@ GST_START_TEST (test_bad_chain_while_playing_keeps_converting)
 
 GST_END_TEST;
 
+/* ------------------------------------------------------------------ */
+/* Frames in CUDA memory where the backend cannot take them           */
+
+#define CUDA_CAPS "video/x-raw(memory:CUDAMemory),format=BGR,width=32," \
+    "height=24,framerate=30/1"
+#define SYSTEM_CAPS "video/x-raw,format=BGR,width=32,height=24,framerate=30/1"
+
+/* Frames in CUDA memory that the element cannot take (device=cpu never
+ * can), from an upstream that can give the same frames in system memory:
+ * a decoder inside decodebin chooses its memory before decodebin links it
+ * here, and nvcodec's decoders take CUDA memory whenever nothing says no.
+ * The caps are refused without an error, upstream is asked to negotiate
+ * again (a RECONFIGURE event), and the frames then come in system memory
+ * and convert. */
+GST_START_TEST (test_cuda_memory_refused_asks_upstream_again)
+{
+  GstHarness *h = umattest_harness_new ("device=cpu chain=BGR2RGB");
+  GstBus *bus = gst_bus_new ();
+  GstBuffer *frame = gst_buffer_new_allocate (NULL, 32 * 24 * 3, NULL);
+  GstBuffer *out;
+  GstEvent *event;
+  GstMessage *msg;
+  GstMapInfo in_map, out_map;
+  GstPad *sinkpad;
+  gboolean reconfigure = FALSE;
+
+  gst_element_set_bus (h->element, bus);
+  /* the harness answers caps queries with anything: it can give both */
+  gst_harness_push_event (h, gst_event_new_caps (gst_caps_from_string
+          (CUDA_CAPS)));
+  sinkpad = gst_element_get_static_pad (h->element, "sink");
+  fail_if (gst_pad_has_current_caps (sinkpad), "CUDA memory taken on the "
+      "CPU");
+  gst_object_unref (sinkpad);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  if (msg != NULL) {
+    GError *error = NULL;
+    gst_message_parse_error (msg, &error, NULL);
+    fail ("an error for caps upstream can change: %s", error->message);
+  }
+  while ((event = gst_harness_try_pull_upstream_event (h)) != NULL) {
+    reconfigure |= GST_EVENT_TYPE (event) == GST_EVENT_RECONFIGURE;
+    gst_event_unref (event);
+  }
+  fail_unless (reconfigure, "upstream was not asked to negotiate again");
+
+  gst_buffer_map (frame, &in_map, GST_MAP_WRITE);
+  for (gsize i = 0; i < in_map.size; i++)
+    in_map.data[i] = (guint8) (i * 7);
+  gst_buffer_unmap (frame, &in_map);
+  out = umattest_harness_convert (h, gst_caps_from_string (SYSTEM_CAPS),
+      gst_caps_from_string ("video/x-raw,format=RGB"), gst_buffer_ref (frame));
+  gst_buffer_map (frame, &in_map, GST_MAP_READ);
+  gst_buffer_map (out, &out_map, GST_MAP_READ);
+  fail_unless_equals_int (out_map.size, in_map.size);
+  for (gsize i = 0; i < in_map.size; i += 3)
+    fail_unless (out_map.data[i] == in_map.data[i + 2]
+        && out_map.data[i + 1] == in_map.data[i + 1]
+        && out_map.data[i + 2] == in_map.data[i], "pixel %" G_GSIZE_FORMAT
+        " not BGR2RGB", i / 3);
+  gst_buffer_unmap (out, &out_map);
+  gst_buffer_unmap (frame, &in_map);
+
+  gst_buffer_unref (out);
+  gst_buffer_unref (frame);
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  umattest_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* From an upstream that has frames in CUDA memory only (appsrc with those
+ * caps), the refusal is an error on the bus that says what to change. */
+GST_START_TEST (test_cuda_memory_only_is_an_error)
+{
+  const gchar *words[] = { "CUDA memory", "device=auto or opencl",
+    "(memory:CUDAMemory)", NULL
+  };
+  UmattestPipeline p;
+  GstMessage *msg;
+  GError *error = NULL;
+
+  umattest_pipeline_init (&p, CUDA_CAPS, NULL, "device=cpu chain=BGR2RGB");
+  gst_element_set_state (p.pipeline, GST_STATE_PLAYING);
+  gst_app_src_push_buffer (GST_APP_SRC (p.src),
+      gst_buffer_new_allocate (NULL, 32 * 24 * 3, NULL));
+  msg = gst_bus_timed_pop_filtered (p.bus, umattest_stall_timeout (30),
+      GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "no error within 30 s");
+  fail_unless (GST_MESSAGE_SRC (msg) == GST_OBJECT (p.convert),
+      "the error is from %s, not umatconvert", GST_MESSAGE_SRC_NAME (msg));
+  gst_message_parse_error (msg, &error, NULL);
+  assert_message_names (error, words);
+  g_error_free (error);
+  gst_message_unref (msg);
+  umattest_pipeline_clear (&p);
+}
+
+GST_END_TEST;
+
 static Suite *
 umatconvert_refusals_suite (void)
 {
@@ -196,6 +297,8 @@ umatconvert_refusals_suite (void)
   tcase_add_test (tc, test_chain_not_connecting);
   tcase_add_test (tc, test_bad_chain_at_start_is_an_error);
   tcase_add_test (tc, test_bad_chain_while_playing_keeps_converting);
+  tcase_add_test (tc, test_cuda_memory_refused_asks_upstream_again);
+  tcase_add_test (tc, test_cuda_memory_only_is_an_error);
   return s;
 }
 
