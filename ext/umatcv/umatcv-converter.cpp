@@ -692,6 +692,14 @@ umatcv_converter_is_fused (const UmatcvConverter *c)
   return c != nullptr && c->steps.size () == 1 && c->steps[0].kernel;
 }
 
+void *
+umatcv_converter_cuda_context (const UmatcvConverter *c)
+{
+  if (c == nullptr || c->slots.empty () || !c->slots[0].cuda)
+    return nullptr;
+  return c->slots[0].cuda->cuda_context ();
+}
+
 uint64_t
 umatcv_converter_allocations (const UmatcvConverter *c)
 {

@@ -48,6 +48,8 @@ public:
   void *cl_buffer () const { return mem_; }
   uint64_t cuda_address () const { return address_; }
   size_t size () const { return size_; }
+  /* The CUcontext it was made in. */
+  void *cuda_context () const { return context_; }
 
   /* Queues a copy of rows of bytes from CUDA device memory (any context on
    * the same GPU) into this buffer at `offset`; finish_copies() waits

@@ -249,6 +249,9 @@ UmatcvStatus umatcv_converter_new (UmatcvEngine *engine,
 int umatcv_converter_in_place_ok (const UmatcvConverter *converter);
 /* 1 when the chain runs as one generated OpenCL kernel. */
 int umatcv_converter_is_fused (const UmatcvConverter *converter);
+/* The CUcontext its slots' CUDA memory was made in (the spec's
+ * cuda_context, or the GPU's primary context); NULL without CUDA input. */
+void *umatcv_converter_cuda_context (const UmatcvConverter *converter);
 /* in and out may be the same memory (in place); out is complete on
  * return. On an OpenCL failure `in` is intact, so the frame can be done
  * again elsewhere. */

@@ -51,17 +51,23 @@ gst_umat_cuda_context_from_upstream (GstPad * sinkpad)
 gpointer
 gst_umat_cuda_context_handle (GstObject * context)
 {
-  /* gst_cuda_context_get_handle's address, or 1 where it was not found
-   * (not looked for again) */
-  static gsize get_handle = 0;
+  /* gst_cuda_context_get_handle, once found: libgstcuda is loaded by
+   * whoever made the CUDA memory, which may be after a first look */
+  static gpointer get_handle = NULL;
+  gpointer fn = g_atomic_pointer_get (&get_handle);
 
-  if (g_once_init_enter (&get_handle)) {
-    void *lib = dlopen ("libgstcuda-1.0.so.0", RTLD_NOW | RTLD_NOLOAD);
-    void *fn = lib ? dlsym (lib, "gst_cuda_context_get_handle") : NULL;
-
-    g_once_init_leave (&get_handle, fn ? (gsize) fn : 1);
-  }
-  if (context == NULL || get_handle == 1)
+  if (context == NULL)
     return NULL;
-  return ((gpointer (*) (GstObject *)) get_handle) (context);
+  if (fn == NULL) {
+    void *lib = dlopen ("libgstcuda-1.0.so.0", RTLD_NOW | RTLD_NOLOAD);
+
+    fn = lib ? dlsym (lib, "gst_cuda_context_get_handle") : NULL;
+    if (fn == NULL) {
+      if (lib != NULL)
+        dlclose (lib);
+      return NULL;
+    }
+    g_atomic_pointer_set (&get_handle, fn);
+  }
+  return ((gpointer (*) (GstObject *)) fn) (context);
 }

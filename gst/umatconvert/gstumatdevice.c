@@ -232,10 +232,15 @@ build (GstUmatDevice * dev, GstElement * element)
       &dev->converter, &error);
   if (status != UMATCV_OK)
     goto failed;
-  if (dev->cuda_in)
+  if (dev->cuda_in) {
+    gpointer made_in = umatcv_converter_cuda_context (dev->converter);
+
     GST_INFO_OBJECT (element, "CUDA memory made in %s",
-        spec.cuda_context ? "upstream's CUDA context"
-        : "the GPU's primary CUDA context (upstream shares none)");
+        made_in && made_in == spec.cuda_context ? "upstream's CUDA context"
+        : spec.cuda_context ? "the GPU's primary CUDA context (upstream's "
+        "is on another GPU)" : "the GPU's primary CUDA context (upstream "
+        "shares none)");
+  }
 
   set_state (dev, element, umatcv_converter_is_fused (dev->converter), FALSE);
   /* the kernels are compiled (or loaded from OpenCV's cache) and the

@@ -162,26 +162,40 @@ system_memory_would_do (GstPad * sinkpad, GstCaps * caps)
   return would;
 }
 
+/* For the CAPS event `seqnum` in CUDA memory that upstream can give in
+ * system memory: asks upstream, once per negotiation, to negotiate again
+ * (a RECONFIGURE event), and says TRUE while that answers the refusal
+ * (this is the event asked about, which a pad sends again with each
+ * buffer). FALSE when upstream has come back with CUDA memory in a new
+ * event: then the refusal is an error. */
+static gboolean
+ask_upstream_again (GstUmatRefusal * refusal, GstElement * element,
+    GstPad * sinkpad, guint32 seqnum)
+{
+  gint asked = g_atomic_int_get (&refusal->asked);
+
+  if (asked == (gint) seqnum)
+    return TRUE;
+  if (asked != 0 || !g_atomic_int_compare_and_exchange (&refusal->asked, 0,
+          (gint) seqnum))
+    return FALSE;
+  GST_INFO_OBJECT (element, "frames in CUDA memory refused (this backend "
+      "cannot take them): asking upstream for system memory");
+  gst_pad_push_event (sinkpad, gst_event_new_reconfigure ());
+  return TRUE;
+}
+
 /* Posts, once per negotiation, why `caps` cannot be taken (into what
- * downstream accepts, when `downstream` is set); for frames in CUDA memory
- * that upstream can give in system memory, asks upstream to negotiate
- * again instead. */
+ * downstream accepts, when `downstream` is set). */
 static void
 post (GstUmatRefusal * refusal, GstElement * element,
     const GstUmatChainInfo * info, GstCaps * caps, gboolean downstream)
 {
-  GstPad *sinkpad = GST_BASE_TRANSFORM_SINK_PAD (element);
   GstCaps *peer = NULL;
   gchar *why;
 
   if (g_atomic_int_get (&refusal->posted))
     return;
-  if (system_memory_would_do (sinkpad, caps)) {
-    GST_INFO_OBJECT (element, "frames in CUDA memory refused (this backend "
-        "cannot take them): asking upstream for system memory");
-    gst_pad_push_event (sinkpad, gst_event_new_reconfigure ());
-    return;
-  }
   if (downstream)
     peer = gst_pad_peer_query_caps (GST_BASE_TRANSFORM_SRC_PAD (element),
         NULL);
@@ -252,10 +266,12 @@ gst_umat_refusal_accept_caps_refused (GstUmatRefusal * refusal,
 {
   GstPad *sinkpad = GST_BASE_TRANSFORM_SINK_PAD (element);
 
+  /* frames in CUDA memory are the CAPS event probe's to answer */
   if (caps == NULL || !gst_caps_is_fixed (caps)
       || gst_pad_has_current_caps (sinkpad)
       || g_atomic_int_get (&refusal->posted)
-      || !upstream_pushes (sinkpad, caps))
+      || !upstream_pushes (sinkpad, caps)
+      || system_memory_would_do (sinkpad, caps))
     return;
   post (refusal, element, info, caps, FALSE);
 }
@@ -280,6 +296,10 @@ caps_probe (GstPad * pad, GstPadProbeInfo * probe_info, gpointer user_data)
   if (gst_pad_query_accept_caps (pad, caps))
     return GST_PAD_PROBE_OK;
   element = GST_ELEMENT (GST_OBJECT_PARENT (pad));
+  if (system_memory_would_do (pad, caps)
+      && ask_upstream_again (watch->refusal, element, pad,
+          GST_EVENT_SEQNUM (event)))
+    return GST_PAD_PROBE_OK;
   info = watch->get_chain (element);
   post (watch->refusal, element, info, caps, FALSE);
   gst_umat_chain_info_unref (info);
@@ -302,11 +322,14 @@ void
 gst_umat_refusal_reset (GstUmatRefusal * refusal)
 {
   g_atomic_int_set (&refusal->posted, FALSE);
+  g_atomic_int_set (&refusal->asked, 0);
 }
 
 void
 gst_umat_refusal_caps_unplaced (GstUmatRefusal * refusal,
     GstElement * element, const GstUmatChainInfo * info, GstCaps * caps)
 {
-  post (refusal, element, info, caps, TRUE);
+  /* frames in CUDA memory are the CAPS event probe's to answer */
+  if (!system_memory_would_do (GST_BASE_TRANSFORM_SINK_PAD (element), caps))
+    post (refusal, element, info, caps, TRUE);
 }

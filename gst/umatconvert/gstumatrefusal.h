@@ -18,6 +18,9 @@ G_BEGIN_DECLS
 
 typedef struct {
   gint posted;                  /* atomic: once per negotiation */
+  gint asked;                   /* atomic: the seqnum of the CAPS event in
+                                 * CUDA memory that made the element ask
+                                 * upstream for system memory; 0: none */
 } GstUmatRefusal;
 
 /* The chain the element runs now (a new reference), for the pad probe. */

@@ -190,44 +190,71 @@ GST_END_TEST;
     "height=24,framerate=30/1"
 #define SYSTEM_CAPS "video/x-raw,format=BGR,width=32,height=24,framerate=30/1"
 
+/* How many RECONFIGURE events the harness has received from the element
+ * since the last call (the upstream events are taken). */
+static guint
+upstream_reconfigures (GstHarness * h)
+{
+  GstEvent *event;
+  guint n = 0;
+
+  while ((event = gst_harness_try_pull_upstream_event (h)) != NULL) {
+    n += GST_EVENT_TYPE (event) == GST_EVENT_RECONFIGURE;
+    gst_event_unref (event);
+  }
+  return n;
+}
+
 /* Frames in CUDA memory that the element cannot take (device=cpu never
  * can), from an upstream that can give the same frames in system memory:
  * a decoder inside decodebin chooses its memory before decodebin links it
  * here, and nvcodec's decoders take CUDA memory whenever nothing says no.
- * The caps are refused without an error, upstream is asked to negotiate
- * again (a RECONFIGURE event), and the frames then come in system memory
- * and convert. */
+ * The caps are refused without an error, upstream is asked once to
+ * negotiate again (a RECONFIGURE event; the same event sent again asks
+ * nothing more), and the frames then come in system memory and convert.
+ * Upstream that comes back with CUDA memory in a new event gets the error
+ * that says what to change. */
 GST_START_TEST (test_cuda_memory_refused_asks_upstream_again)
 {
+  const gchar *words[] = { "CUDA memory", "(memory:CUDAMemory)", NULL };
   GstHarness *h = umattest_harness_new ("device=cpu chain=BGR2RGB");
   GstBus *bus = gst_bus_new ();
   GstBuffer *frame = gst_buffer_new_allocate (NULL, 32 * 24 * 3, NULL);
+  GstEvent *cuda = gst_event_new_caps (gst_caps_from_string (CUDA_CAPS));
   GstBuffer *out;
-  GstEvent *event;
   GstMessage *msg;
   GstMapInfo in_map, out_map;
   GstPad *sinkpad;
-  gboolean reconfigure = FALSE;
+  GError *error = NULL;
 
   gst_element_set_bus (h->element, bus);
+  /* what linking the harness sent upstream is not the element's asking */
+  upstream_reconfigures (h);
   /* the harness answers caps queries with anything: it can give both */
-  gst_harness_push_event (h, gst_event_new_caps (gst_caps_from_string
-          (CUDA_CAPS)));
+  gst_harness_push_event (h, gst_event_ref (cuda));
   sinkpad = gst_element_get_static_pad (h->element, "sink");
   fail_if (gst_pad_has_current_caps (sinkpad), "CUDA memory taken on the "
       "CPU");
   gst_object_unref (sinkpad);
   msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
   if (msg != NULL) {
-    GError *error = NULL;
     gst_message_parse_error (msg, &error, NULL);
     fail ("an error for caps upstream can change: %s", error->message);
   }
-  while ((event = gst_harness_try_pull_upstream_event (h)) != NULL) {
-    reconfigure |= GST_EVENT_TYPE (event) == GST_EVENT_RECONFIGURE;
-    gst_event_unref (event);
-  }
-  fail_unless (reconfigure, "upstream was not asked to negotiate again");
+  fail_unless_equals_int (upstream_reconfigures (h), 1);
+  gst_harness_push_event (h, cuda);
+  fail_unless (gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR) == NULL,
+      "an error for the event asked about");
+  fail_unless_equals_int (upstream_reconfigures (h), 0);
+  /* back with CUDA memory in a new event */
+  gst_harness_push_event (h, gst_event_new_caps (gst_caps_from_string
+          (CUDA_CAPS)));
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "no error for CUDA memory after asking");
+  gst_message_parse_error (msg, &error, NULL);
+  assert_message_names (error, words);
+  g_clear_error (&error);
+  gst_message_unref (msg);
 
   gst_buffer_map (frame, &in_map, GST_MAP_WRITE);
   for (gsize i = 0; i < in_map.size; i++)
