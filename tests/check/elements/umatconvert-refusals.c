@@ -220,7 +220,8 @@ GST_START_TEST (test_cuda_memory_refused_asks_upstream_again)
   GstHarness *h = umattest_harness_new ("device=cpu chain=BGR2RGB");
   GstBus *bus = gst_bus_new ();
   GstBuffer *frame = gst_buffer_new_allocate (NULL, 32 * 24 * 3, NULL);
-  GstEvent *cuda = gst_event_new_caps (gst_caps_from_string (CUDA_CAPS));
+  GstCaps *cuda_caps = gst_caps_from_string (CUDA_CAPS);
+  GstEvent *cuda = gst_event_new_caps (cuda_caps);
   GstBuffer *out;
   GstMessage *msg;
   GstMapInfo in_map, out_map;
@@ -247,8 +248,8 @@ GST_START_TEST (test_cuda_memory_refused_asks_upstream_again)
       "an error for the event asked about");
   fail_unless_equals_int (upstream_reconfigures (h), 0);
   /* back with CUDA memory in a new event */
-  gst_harness_push_event (h, gst_event_new_caps (gst_caps_from_string
-          (CUDA_CAPS)));
+  gst_harness_push_event (h, gst_event_new_caps (cuda_caps));
+  gst_caps_unref (cuda_caps);
   msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
   fail_unless (msg != NULL, "no error for CUDA memory after asking");
   gst_message_parse_error (msg, &error, NULL);
