@@ -21,6 +21,10 @@
 #define MAX_INPUT_SIZE 4096
 #define MAX_PIXELS (256 * 256)
 
+/* gstumatrefusal.c logs to the element's category, which
+ * gstumatconvert.c defines: the fuzzer, without the element, has its own */
+GST_DEBUG_CATEGORY (gst_umat_convert_debug);
+
 static UmatcvEngine *cpu_engine;
 static gboolean parsing;
 
@@ -200,6 +204,8 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
   /* caps and video info need no plugin: load none */
   g_setenv ("GST_REGISTRY_DISABLE", "yes", TRUE);
   gst_init (NULL, NULL);
+  GST_DEBUG_CATEGORY_INIT (gst_umat_convert_debug, "umatconvert", 0,
+      "umatconvert, in the caps fuzzer");
   g_log_set_default_handler (on_log, NULL);
   g_log_set_handler ("GStreamer", G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL
       | G_LOG_FLAG_RECURSION, on_log, NULL);
