@@ -242,9 +242,8 @@ decoder_place (GstElementFactory * factory, gint gpu_index)
   return ours ? PLACE_FIRST : PLACE_SKIP;
 }
 
-/* The GPU an opencl-device names by index, or -1. */
-static gint
-gpu_index_of (const gchar * opencl_device)
+gint
+worker_gpu_index (const gchar * opencl_device)
 {
   if (opencl_device != NULL && *opencl_device != '\0'
       && strspn (opencl_device, "0123456789") == strlen (opencl_device))
@@ -332,7 +331,7 @@ first_decoder (const GstCaps * caps, const gchar * opencl_device)
       (GST_ELEMENT_FACTORY_TYPE_DECODER, GST_RANK_MARGINAL);
   GList *fit = gst_element_factory_list_filter (all, kind, GST_PAD_SINK,
       FALSE);
-  gint gpu_index = gpu_index_of (opencl_device);
+  gint gpu_index = worker_gpu_index (opencl_device);
   GstElementFactory *found[PLACE_AFTER + 1] = { NULL, };
   GstElementFactory *first;
   GList *l;
@@ -376,6 +375,36 @@ worker_load_decoder_ahead (const GstCaps * caps, const gchar * opencl_device)
   if (factory != NULL)
     gst_object_unref (factory);
   return what;
+}
+
+gboolean
+worker_nvdec_registered (void)
+{
+  GList *features = gst_registry_get_feature_list_by_plugin
+      (gst_registry_get (), nvdec_plugin ());
+  gboolean found = FALSE;
+  GList *l;
+
+  for (l = features; l != NULL && !found; l = l->next)
+    found = GST_IS_ELEMENT_FACTORY (l->data)
+        && gst_element_factory_list_is_type (l->data,
+        GST_ELEMENT_FACTORY_TYPE_DECODER);
+  gst_plugin_feature_list_free (features);
+  return found;
+}
+
+gchar *
+worker_nvdec_decoder (const GstCaps * caps, const gchar * opencl_device)
+{
+  GstElementFactory *factory = first_decoder (caps, opencl_device);
+  gchar *name = NULL;
+
+  if (factory != NULL && g_strcmp0 (gst_plugin_feature_get_plugin_name
+          (GST_PLUGIN_FEATURE (factory)), nvdec_plugin ()) == 0)
+    name = g_strdup (gst_plugin_feature_get_name (factory));
+  if (factory != NULL)
+    gst_object_unref (factory);
+  return name;
 }
 
 /* ---- what the worker's decodebin tries ---------------------------------- */
@@ -1408,7 +1437,7 @@ worker_new (const Options * options, const gchar * input,
   w->decodebin = make_element ("decodebin", NULL);
   w->queue = make_element ("queue", "prefetch");
   w->opencl_device = g_strdup (opencl_device);
-  w->gpu_index = gpu_index_of (opencl_device);
+  w->gpu_index = worker_gpu_index (opencl_device);
   w->umat = make_umatconvert (w, "umat");
   if (output != NULL) {
     w->encoder = make_encoder (options);

@@ -54,7 +54,12 @@
  * per pipeline: the decoder and x264enc already use every core, and on a
  * 2-core machine two pipelines were measured no faster than one (see
  * docs/scale-out.md); else one pipeline per JOBS_CORES cores, at most
- * JOBS_MAX; with --devices, at least one per device.
+ * JOBS_MAX; with --devices, at least one per device. With OUTPUT - (no
+ * encoder), the video decoded on NVDEC and the chain not on the CPU
+ * (--device cpu), where the decoder bounds the job, N is rather one
+ * pipeline per NVDEC engine of the GPUs used (one stream keeps one engine
+ * busy), at most one per core: the scan finds the codec and the engines
+ * are counted meanwhile (process-nvdec.c).
  *
  * Errors are one line: the element's own message where an element failed
  * (umatconvert names the chain code it refuses), "cannot decode INPUT: ..."
@@ -127,6 +132,10 @@ typedef struct
   gchar *audio_from;
   gchar *devices_text;
   gchar **devices;              /* NULL: the element's choice */
+  gboolean jobs_by_engines;     /* no --jobs, frames to the null sink, and
+                                 * NVDEC here: N follows the NVDEC engines
+                                 * once the scan knows the video's codec */
+  GThread *engines_query;       /* counts them while the scan reads */
 
   const gchar *input;
   const gchar *output;          /* the file written: OUTPUT or PART; NULL
@@ -420,23 +429,127 @@ on_scan_done (Scan * scan, App * app)
   g_main_loop_quit (app->loop);
 }
 
+/* ---- how many pipelines ------------------------------------------------ */
+
+/* What the engines query found: the pipelines it asks for, or 0 and why. */
+typedef struct
+{
+  App *app;
+  GstCaps *video;
+  gchar *decoder;               /* the NVDEC decoder the video gets */
+  guint jobs;
+  GString *said;                /* "GPU 0 has 7 NVDEC engines for H.264" */
+} EnginesQuery;
+
+/* On a thread of its own: one pipeline per NVDEC engine of every GPU the
+ * workers use (GPU 0 without --devices; a device named otherwise than by
+ * index counts one). */
+static EnginesQuery *
+count_engines (EnginesQuery * q)
+{
+  guint n = q->app->devices ? g_strv_length (q->app->devices) : 1;
+  guint i, j;
+
+  q->said = g_string_new (NULL);
+  for (i = 0; i < n; i++) {
+    const gchar *device = q->app->devices ? q->app->devices[i] : "0";
+    gint gpu = worker_gpu_index (device);
+    gboolean seen = FALSE;
+    gchar *why = NULL;
+    guint engines;
+
+    for (j = 0; j < i; j++)
+      seen |= g_str_equal (q->app->devices[j], device);
+    if (seen)
+      continue;
+    if (gpu < 0) {
+      q->jobs++;
+      continue;
+    }
+    engines = nvdec_engines (gpu, q->video, &why);
+    if (engines == 0) {
+      g_string_printf (q->said, "GPU %d: %s", gpu, why);
+      g_free (why);
+      q->jobs = 0;
+      return q;
+    }
+    g_string_append_printf (q->said, "%sGPU %d has %u", q->said->len ?
+        ", " : "", gpu, engines);
+    q->jobs += engines;
+  }
+  g_string_append (q->said, " NVDEC engines");
+  return q;
+}
+
 /* From the scan's streaming thread: the decoder's plugin loads while the
- * scan reads on (see worker_load_plugins). */
+ * scan reads on (see worker_load_plugins), and where N follows the NVDEC
+ * engines, they are counted meanwhile. */
 static void
 on_scan_streams (Scan * scan, const GstCaps * video, App * app)
 {
   gchar *loading = worker_load_decoder_ahead (video, device_for (app, 0));
+  gchar *decoder;
 
   if (loading != NULL)
     note (&app->options, "loading %s while the keyframes are read, after "
         "%.2f s", loading, elapsed_s (app));
   g_free (loading);
+  if (app->jobs_by_engines && app->engines_query == NULL
+      && (decoder = worker_nvdec_decoder (video, device_for (app, 0)))) {
+    EnginesQuery *q = g_new0 (EnginesQuery, 1);
+
+    q->app = app;
+    q->video = gst_caps_copy (video);
+    q->decoder = decoder;
+    app->engines_query = g_thread_new ("count-nvdec",
+        (GThreadFunc) count_engines, q);
+  }
 }
 
-/* Reads the input for its keyframes and cuts it into at most `wanted`
- * ranges. FALSE when stopped. */
+/* Without --jobs, frames to the null sink and NVDEC decoding the video:
+ * one pipeline per NVDEC engine (as many as the machine's cores at most),
+ * where that is more than the rule for the cores gives. */
+static void
+choose_jobs_by_engines (App * app, gboolean scanned)
+{
+  EnginesQuery *q = app->engines_query ?
+      g_thread_join (app->engines_query) : NULL;
+  gint cores = g_get_num_processors ();
+
+  app->engines_query = NULL;
+  if (!scanned) {
+    /* nothing runs: no choice to make */
+  } else if (q == NULL) {
+    note (&app->options, "%d pipeline%s: one per %d cores (the video does "
+        "not decode on NVDEC)", app->jobs, app->jobs > 1 ? "s" : "",
+        JOBS_CORES);
+  } else if (q->jobs == 0) {
+    note (&app->options, "%d pipeline%s: one per %d cores (the video "
+        "decodes with %s, but the NVDEC engines are not known: %s)",
+        app->jobs, app->jobs > 1 ? "s" : "", JOBS_CORES, q->decoder,
+        q->said->str);
+  } else {
+    app->jobs = MIN (MAX ((gint) MIN (q->jobs, (guint) cores), app->jobs),
+        MAX_JOBS);
+    note (&app->options, "%d pipeline%s: the video decodes with %s, and %s "
+        "for it (frames to a null sink: one pipeline per engine, at most "
+        "one per core)", app->jobs, app->jobs > 1 ? "s" : "", q->decoder,
+        q->said->str);
+  }
+  app->options.convert_threads = MAX (1, cores / app->jobs);
+  if (q == NULL)
+    return;
+  g_string_free (q->said, TRUE);
+  g_free (q->decoder);
+  gst_caps_unref (q->video);
+  g_free (q);
+}
+
+/* Reads the input for its keyframes and cuts it into at most the ranges
+ * --segment or --jobs asks for (the number of pipelines chosen here where
+ * they follow the NVDEC engines). FALSE when stopped. */
 static gboolean
-run_scan (App * app, guint wanted)
+run_scan (App * app)
 {
   app->stage = STAGE_SCAN;
   note (&app->options, "reading %s for its keyframes", app->input);
@@ -446,11 +559,15 @@ run_scan (App * app, guint wanted)
   if (scan_start (app->scan))
     g_main_loop_run (app->loop);
   scan_stop (app->scan);
+  if (app->jobs_by_engines)
+    choose_jobs_by_engines (app, !app->stopped
+        && scan_error (app->scan) == NULL);
   if (app->stopped)
     return FALSE;
   if (scan_error (app->scan) != NULL)
     fail ("%s", scan_error (app->scan));
-  app->ranges = scan_split (app->scan, wanted, &app->n_ranges);
+  app->ranges = scan_split (app->scan, app->segment ? app->segment_count :
+      (guint) app->jobs, &app->n_ranges);
   note (&app->options, "keyframes read after %.2f s", elapsed_s (app));
   return TRUE;
 }
@@ -1047,7 +1164,9 @@ main (int argc, char **argv)
         "'NAME [PROP=VALUE ...]'"},
     {"jobs", 'j', 0, G_OPTION_ARG_INT, &app.jobs,
         "Pipelines at once, each on a range of the input cut at keyframes "
-          "(default: 1 below 16 cores, else 1 per 8 cores, at most 8)", "N"},
+          "(default: 1 below 16 cores, else 1 per 8 cores, at most 8; with "
+          "OUTPUT -, NVDEC decoding and no --device cpu, 1 per NVDEC "
+          "engine, at most 1 per core)", "N"},
     {"devices", 0, 0, G_OPTION_ARG_STRING, &app.devices_text,
         "OpenCL devices to spread the pipelines over, comma-separated: a GPU "
           "index or part of a device or platform name (umatconvert's "
@@ -1167,8 +1286,17 @@ main (int argc, char **argv)
     check_devices (&app);
     if (app.output != NULL)
       pick_encoder (o);
-    if (app.jobs == 0)
-      app.jobs = app.segment ? 1 : default_jobs (&app);
+    if (app.jobs == 0 && app.segment == NULL) {
+      app.jobs = default_jobs (&app);
+      app.jobs_by_engines = app.output == NULL
+          && !g_str_equal (o->device, "cpu") && worker_nvdec_registered ();
+      if (!app.jobs_by_engines)
+        note (o, "%d pipeline%s: one per %d cores, at most %d%s (no --jobs)",
+            app.jobs, app.jobs > 1 ? "s" : "", JOBS_CORES, JOBS_MAX,
+            app.devices ? ", at least one per device" : "");
+    } else if (app.jobs == 0) {
+      app.jobs = 1;
+    }
     /* the videoconverts that may go in share the cores */
     o->convert_threads = MAX (1, o->convert_threads / app.jobs);
     if (app.output != NULL)
@@ -1180,7 +1308,9 @@ main (int argc, char **argv)
         "device=%s", o->chain, o->selection_rate, o->device);
     if (o->encoder_name != NULL)
       fprintf (stderr, ", encoder %s", o->encoder_name);
-    if (app.jobs > 1)
+    if (app.jobs_by_engines)
+      fprintf (stderr, ", jobs chosen once the decoder is known");
+    else if (app.jobs > 1)
       fprintf (stderr, ", %d jobs", app.jobs);
     fprintf (stderr, "\n");
   }
@@ -1195,16 +1325,17 @@ main (int argc, char **argv)
 
   if (app.join_only) {
     status = process_join (&app);
-  } else if (app.segment != NULL || app.jobs > 1) {
-    if (!run_scan (&app, app.segment ? app.segment_count : (guint) app.jobs)) {
+  } else if (app.segment != NULL || app.jobs > 1 || app.jobs_by_engines) {
+    if (!run_scan (&app)) {
       say (o, NULL, "interrupted by %s before anything was written: no file",
           signal_text (app.interrupted));
       status = 128 + app.interrupted;
     } else if (app.segment != NULL) {
       status = process_segment (&app);
     } else if (app.n_ranges < 2) {
-      note (o, "%s has no clean keyframe to cut at: one pipeline does it "
-          "all", app.input);
+      if (app.jobs > 1)
+        note (o, "%s has no clean keyframe to cut at: one pipeline does it "
+            "all", app.input);
       g_free (app.ranges);
       app.ranges = NULL;
       status = process_whole (&app);

@@ -170,6 +170,18 @@ void worker_load_plugins (const Options * options,
 gchar *worker_load_decoder_ahead (const GstCaps * caps,
     const gchar * opencl_device);
 
+/* Whether nvcodec has registered a decoder here (a GPU with NVDEC); the
+ * registry says so without loading the plugin. */
+gboolean worker_nvdec_registered (void);
+
+/* The decoder a worker on `opencl_device` tries first for video of this
+ * kind, if it is one of nvcodec's (NVDEC): its name (g_free), else NULL. */
+gchar *worker_nvdec_decoder (const GstCaps * caps,
+    const gchar * opencl_device);
+
+/* The CUDA device (GPU index) an opencl-device names by index, or -1. */
+gint worker_gpu_index (const gchar * opencl_device);
+
 /* A pipeline that decodes `input` (only `range` of it, if not NULL), runs
  * umatconvert (on `opencl_device`, if not NULL) and the encoder, and
  * writes `output` in `container`. keep_audio: demuxed audio goes into the
@@ -259,5 +271,17 @@ guint join_parts (Join * join);
 void join_progress (Join * join, GstClockTime * done, GstClockTime * total,
     guint64 * frames);
 void join_free (Join * join);
+
+/* ---- NVDEC engines (process-nvdec.c) ----------------------------------- */
+
+/* The plugin whose decoders are NVDEC's: nvcodec (see process-nvdec.c
+ * for the tests'). */
+const gchar *nvdec_plugin (void);
+
+/* How many NVDEC engines CUDA device `cuda_device` has for the codec of
+ * `video` (parsed caps), as NVIDIA's decode library says; 0 when it cannot
+ * tell, and then *why (g_free) says why. Takes a moment (it opens the
+ * device's primary CUDA context): call it off the main loop. */
+guint nvdec_engines (gint cuda_device, const GstCaps * video, gchar ** why);
 
 G_END_DECLS

@@ -28,7 +28,8 @@
 # nvdec and gpus measurement that involves umatconvert again with those,
 # marked "(before)", next to the current tree's. GPUS_RUNS (default
 # "7:0:now 14:0,1:now 7:0:now") are the gpus section's runs, in turn, as
-# JOBS:DEVICES:TREE (TREE: now or before).
+# JOBS:DEVICES:TREE (TREE: now or before; JOBS "default": no --jobs).
+# JOBS_LIST (default "default 1 2 4 7") are the jobs section's --jobs.
 set -u
 bundle=${1:-.gpu}
 out=${2:-/tmp/umat-figures}
@@ -236,13 +237,20 @@ for section in $sections; do
         sed 's/^/umat-appsink --quiet (C application, uridecodebin, device=cpu): /'
       time_it "umat-process INPUT - (null sink), --jobs 1" "$long_frames" \
         umat-process --device opencl --chain "$chain" --jobs 1 "$long" -
+      time_it "umat-process INPUT - (null sink), no --jobs" "$long_frames" \
+        umat-process -v --device opencl --chain "$chain" "$long" - &&
+        grep -o "[0-9]* pipelines\?: .*" "$work/out.txt"
     done
     ;;
   jobs)
     echo "== umat-process --jobs N, decode + chain, no encode"
-    for j in 1 2 4 7; do
-      time_it "umat-process --jobs $j $chain -" "$long_frames" \
-        umat-process --device opencl --chain "$chain" --jobs "$j" "$long" -
+    # "default": no --jobs, with the pipelines umat-process chose
+    for j in ${JOBS_LIST:-default 1 2 4 7}; do
+      jobs=(--jobs "$j")
+      [[ $j == default ]] && jobs=()
+      time_it "umat-process ${jobs[*]:-(default)} $chain -" "$long_frames" \
+        umat-process -v --device opencl --chain "$chain" "${jobs[@]}" "$long" - &&
+        [[ $j == default ]] && grep -o "[0-9]* pipelines\?: .*" "$work/out.txt"
     done
     ;;
   encode)
@@ -279,12 +287,15 @@ for section in $sections; do
       read -r j devices tree <<<"${run//:/ }"
       run=()
       [[ $tree == before ]] && run=(before)
+      jobs=(--jobs "$j")
+      [[ $j == default ]] && jobs=()
       nvidia-smi --query-gpu=index,utilization.decoder --format=csv,noheader,nounits \
         -lms 200 >"$work/dec.csv" 2>/dev/null &
       smi=$!
-      time_it "umat-process --jobs $j --devices $devices${run:+ (before)}" "$frames" \
+      time_it "umat-process ${jobs[*]:-(default)} --devices $devices${run:+ (before)}" "$frames" \
         "${run[@]}" umat-process -v --device opencl --chain "$chain" \
-          --jobs "$j" --devices "$devices" "$clip" -
+          "${jobs[@]}" --devices "$devices" "$clip" -
+      grep -o "[0-9]* pipelines\?: .*" "$work/out.txt"
       kill "$smi" 2>/dev/null
       wait "$smi" 2>/dev/null
       grep -o "decoding with .*\|in memory:.*" "$work/out.txt" | sort | uniq -c

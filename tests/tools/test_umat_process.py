@@ -634,6 +634,69 @@ class Jobs(unittest.TestCase):
                 self.assertEqual(summary_value(stdout, "frames out"),
                                  "%d (selection-rate %d)" % (kept[rate], rate))
 
+    def test_default_jobs_follow_the_nvdec_engines(self):
+        # without --jobs, frames to a null sink decoded on NVDEC and a
+        # chain not on the CPU by request: one pipeline per NVDEC engine,
+        # at most one per core. This machine has no NVDEC:
+        # UMAT_PROCESS_TEST_NVDEC makes libav's decoders stand for
+        # nvcodec's, with ENGINES engines (the H200 machine runs the real
+        # count: tests/gpu/run-figures.sh jobs). device=auto, which this
+        # rule is for, runs on the CPU here, or on PoCL where the opencl
+        # suite names it
+        cores = len(os.sched_getaffinity(0))
+        by_cores = max(1, min(8, cores // 8))
+
+        def default_run(hook, output="-", device="auto"):
+            env = dict(os.environ)
+            env.pop("UMAT_PROCESS_TEST_NVDEC", None)
+            if hook:
+                env["UMAT_PROCESS_TEST_NVDEC"] = hook
+            rc, stdout, stderr = umattest.run(
+                [PROG, "--device", device, "--verbose", self.clip, output],
+                env=env)
+            self.assertEqual(rc, 0, stderr)
+            self.assertEqual(error_lines(stderr), [])
+            if output == "-":
+                self.assertEqual(summary_value(stdout, "frames in"), "600")
+            [said] = re.findall(r"(?m)^umat-process: note: (\d+ pipelines?: "
+                                r".*)$", stderr)
+            ranges = re.search(r"(?m)^  jobs: +(\d+) ", stdout)
+            return said, int(ranges.group(1)) if ranges else 1
+
+        for engines in (7, 1):
+            said, jobs = default_run("libav:%d" % engines)
+            want = max(by_cores, min(engines, cores))
+            self.assertEqual(said, "%d pipeline%s: the video decodes with "
+                             "avdec_h264, and GPU 0 has %d NVDEC engines for "
+                             "it (frames to a null sink: one pipeline per "
+                             "engine, at most one per core)"
+                             % (want, "s" if want > 1 else "", engines))
+            self.assertEqual(jobs, want)
+        # a driver that does not say: the rule for the cores
+        said, jobs = default_run("libav:0")
+        self.assertRegex(said, r"^%d pipelines?: one per 8 cores \(the video "
+                         r"decodes with avdec_h264, but the NVDEC engines are "
+                         r"not known: GPU 0: the driver does not say"
+                         % by_cores)
+        self.assertEqual(jobs, by_cores)
+        # NVDEC here, but not for this video (jpeg's decoder stands for it)
+        said, jobs = default_run("jpeg:7")
+        self.assertEqual(said, "%d pipeline%s: one per 8 cores (the video does "
+                         "not decode on NVDEC)"
+                         % (by_cores, "s" if by_cores > 1 else ""))
+        self.assertEqual(jobs, by_cores)
+        # no NVDEC, an encoder (it bounds the job), or the chain on the CPU
+        # (the cores bound it): the rule for the cores
+        for hook, output, device in (
+                (None, "-", "auto"), ("libav:7", self.out("dflt.mp4"), "auto"),
+                ("libav:7", "-", "cpu")):
+            said, jobs = default_run(hook, output, device)
+            self.assertEqual(said, "%d pipeline%s: one per 8 cores, at most 8 "
+                             "(no --jobs)"
+                             % (by_cores, "s" if by_cores > 1 else ""))
+            self.assertEqual(jobs, by_cores)
+        self.assertEqual(len(umattest.decode(self.out("dflt.mp4"))), 600)
+
     def test_verbose_says_what_each_range_runs_and_when(self):
         # what someone whose GPU stays idle needs to know: the decoder
         # decodebin chose for each range, the memory its frames come in,
