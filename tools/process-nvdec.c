@@ -6,7 +6,7 @@
  * One NVDEC stream keeps one engine busy, and a GPU decodes as many
  * streams at once as it has engines (from one on a desktop card to seven
  * on an H100 or H200), so that number is the default --jobs for frames
- * that nvcodec decodes (see default_jobs in umat-process.c). NVIDIA's
+ * that nvcodec decodes (see the top of umat-process.c). NVIDIA's
  * decode library says it for a codec (cuvidGetDecoderCaps, nNumNVDECs);
  * nvcodec does not pass it on, so it is asked here, from the driver's own
  * libraries, loaded at run time: the program needs no CUDA to build, and
@@ -55,7 +55,22 @@ typedef struct
   guint32 reserved3[64];
 } DecodeCaps;
 
-#define CHROMA_420 1            /* cudaVideoChromaFormat_420 */
+/* cudaVideoChromaFormat for the caps' chroma-format (parsers of H.265
+ * and AV1 give it), else 4:2:0. */
+static guint32
+cuvid_chroma (const GstStructure * s)
+{
+  static const gchar *const formats[] = { "4:0:0", "4:2:0", "4:2:2",
+    "4:4:4"
+  };
+  const gchar *format = gst_structure_get_string (s, "chroma-format");
+  guint32 i;
+
+  for (i = 0; format != NULL && i < G_N_ELEMENTS (formats); i++)
+    if (g_str_equal (format, formats[i]))
+      return i;
+  return 1;
+}
 
 /* cudaVideoCodec for the parsed video's caps, or -1. */
 static gint
@@ -125,8 +140,9 @@ nvdec_engines (gint cuda_device, const GstCaps * video, gchar ** why)
   CUresult (*push) (CUcontext);
   CUresult (*pop) (CUcontext *);
   CUresult (*get_caps) (DecodeCaps *);
-  void *cuda = dlopen ("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
-  void *cuvid = dlopen ("libnvcuvid.so.1", RTLD_NOW | RTLD_LOCAL);
+  void *cuda, *cuvid;
+  const GstStructure *s = gst_caps_get_structure (video, 0);
+  gint depth = 8;
   DecodeCaps caps;
   CUdevice device;
   CUcontext context, popped;
@@ -145,6 +161,12 @@ nvdec_engines (gint cuda_device, const GstCaps * video, gchar ** why)
     *why = g_strdup ("NVDEC's codecs do not include this video's");
     goto out;
   }
+  cuda = dlopen ("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+  cuvid = dlopen ("libnvcuvid.so.1", RTLD_NOW | RTLD_LOCAL);
+  if (cuda == NULL) {
+    *why = g_strdup ("no NVIDIA driver (libcuda.so.1 does not load)");
+    goto out;
+  }
   if (!resolve (cuda, "cuInit", (gpointer *) & init)
       || !resolve (cuda, "cuDeviceGet", (gpointer *) & device_get)
       || !resolve (cuda, "cuDevicePrimaryCtxRetain", (gpointer *) & retain)
@@ -152,7 +174,8 @@ nvdec_engines (gint cuda_device, const GstCaps * video, gchar ** why)
           (gpointer *) & release)
       || !resolve (cuda, "cuCtxPushCurrent_v2", (gpointer *) & push)
       || !resolve (cuda, "cuCtxPopCurrent_v2", (gpointer *) & pop)) {
-    *why = g_strdup ("no NVIDIA driver (libcuda.so.1 does not load)");
+    *why = g_strdup ("the NVIDIA driver lacks calls of CUDA 11 "
+        "(cuDevicePrimaryCtxRelease_v2 and others)");
     goto out;
   }
   if (!resolve (cuvid, "cuvidGetDecoderCaps", (gpointer *) & get_caps)) {
@@ -167,17 +190,23 @@ nvdec_engines (gint cuda_device, const GstCaps * video, gchar ** why)
     goto out;
   }
   caps.codec = codec;
-  caps.chroma_format = CHROMA_420;
-  if ((status = push (context)) == CUDA_SUCCESS) {
-    status = get_caps (&caps);
-    pop (&popped);
+  caps.chroma_format = cuvid_chroma (s);
+  if (gst_structure_get_int (s, "bit-depth-luma", &depth) && depth > 8)
+    caps.bit_depth_minus8 = depth - 8;
+  if ((status = push (context)) != CUDA_SUCCESS) {
+    *why = g_strdup_printf ("CUDA device %d's context does not open "
+        "(CUresult %d)", cuda_device, status);
+    release (device);
+    goto out;
   }
+  status = get_caps (&caps);
+  pop (&popped);
   release (device);
   if (status != CUDA_SUCCESS)
     *why = g_strdup_printf ("cuvidGetDecoderCaps failed (CUresult %d)",
         status);
   else if (!caps.supported)
-    *why = g_strdup ("the GPU does not decode this codec");
+    *why = g_strdup ("the GPU does not decode this kind of video");
   else if (caps.engines == 0)
     goto unsaid;
   else

@@ -58,8 +58,9 @@
  * encoder), the video decoded on NVDEC and the chain not on the CPU
  * (--device cpu), where the decoder bounds the job, N is rather one
  * pipeline per NVDEC engine of the GPUs used (one stream keeps one engine
- * busy), at most one per core: the scan finds the codec and the engines
- * are counted meanwhile (process-nvdec.c).
+ * busy) where that is more, at most one per core: the scan finds the codec
+ * and the engines are counted meanwhile (process-nvdec.c), and the scan
+ * stops early where N comes to one.
  *
  * Errors are one line: the element's own message where an element failed
  * (umatconvert names the chain code it refuses), "cannot decode INPUT: ..."
@@ -136,6 +137,7 @@ typedef struct
                                  * NVDEC here: N follows the NVDEC engines
                                  * once the scan knows the video's codec */
   GThread *engines_query;       /* counts them while the scan reads */
+  gboolean scan_cut;            /* the scan stopped early: one pipeline */
 
   const gchar *input;
   const gchar *output;          /* the file written: OUTPUT or PART; NULL
@@ -431,53 +433,93 @@ on_scan_done (Scan * scan, App * app)
 
 /* ---- how many pipelines ------------------------------------------------ */
 
-/* What the engines query found: the pipelines it asks for, or 0 and why. */
+/* What the engines query found. */
 typedef struct
 {
   App *app;
   GstCaps *video;
   gchar *decoder;               /* the NVDEC decoder the video gets */
-  guint jobs;
-  GString *said;                /* "GPU 0 has 7 NVDEC engines for H.264" */
+  guint engines_jobs;           /* the pipelines the engines ask for; 0:
+                                 * not known */
+  GString *said;                /* "GPU 0 has 7 NVDEC engines", or why not */
 } EnginesQuery;
 
-/* On a thread of its own: one pipeline per NVDEC engine of every GPU the
- * workers use (GPU 0 without --devices; a device named otherwise than by
- * index counts one). */
-static EnginesQuery *
+/* The pipelines that keep every NVDEC engine of the GPUs used busy: GPU 0
+ * without --devices; with it, pipeline i runs on entry i % len (LIST), so
+ * a GPU that c of the len entries name gets c / len of them and needs
+ * engines * len / c. Entries that name a device otherwise than by index
+ * ask for nothing. 0 when not known (q->said says why). */
+static guint
 count_engines (EnginesQuery * q)
 {
   guint n = q->app->devices ? g_strv_length (q->app->devices) : 1;
-  guint i, j;
+  gint *gpus = g_new (gint, n);
+  guint *entries = g_new0 (guint, n);
+  guint n_gpus = 0, jobs = 0, i, g;
 
-  q->said = g_string_new (NULL);
   for (i = 0; i < n; i++) {
-    const gchar *device = q->app->devices ? q->app->devices[i] : "0";
-    gint gpu = worker_gpu_index (device);
-    gboolean seen = FALSE;
-    gchar *why = NULL;
-    guint engines;
+    gint gpu = worker_gpu_index (q->app->devices ? q->app->devices[i] : "0");
 
-    for (j = 0; j < i; j++)
-      seen |= g_str_equal (q->app->devices[j], device);
-    if (seen)
+    if (gpu < 0)
       continue;
-    if (gpu < 0) {
-      q->jobs++;
-      continue;
-    }
-    engines = nvdec_engines (gpu, q->video, &why);
-    if (engines == 0) {
-      g_string_printf (q->said, "GPU %d: %s", gpu, why);
-      g_free (why);
-      q->jobs = 0;
-      return q;
-    }
-    g_string_append_printf (q->said, "%sGPU %d has %u", q->said->len ?
-        ", " : "", gpu, engines);
-    q->jobs += engines;
+    for (g = 0; g < n_gpus && gpus[g] != gpu; g++);
+    if (g == n_gpus)
+      gpus[n_gpus++] = gpu;
+    entries[g]++;
   }
-  g_string_append (q->said, " NVDEC engines");
+  if (n_gpus == 0)
+    g_string_assign (q->said, "--devices names no GPU by index");
+  for (g = 0; g < n_gpus; g++) {
+    gchar *why = NULL;
+    guint engines = nvdec_engines (gpus[g], q->video, &why);
+
+    if (engines == 0) {
+      g_string_printf (q->said, "GPU %d: %s", gpus[g], why);
+      g_free (why);
+      jobs = 0;
+      break;
+    }
+    g_string_append_printf (q->said, "%sGPU %d has %u", g ? ", " : "",
+        gpus[g], engines);
+    if (g == n_gpus - 1)
+      g_string_append (q->said, " NVDEC engines");
+    jobs = MAX (jobs, (engines * n + entries[g] - 1) / entries[g]);
+  }
+  g_free (entries);
+  g_free (gpus);
+  return jobs;
+}
+
+/* N, once the engines are known (0: not): one pipeline per engine, at most
+ * one per core, never less than the rule for the cores gives. */
+static gint
+jobs_for_engines (App * app, guint engines_jobs)
+{
+  gint cores = g_get_num_processors ();
+
+  return MIN (MAX ((gint) MIN (engines_jobs, (guint) cores), app->jobs),
+      MAX_JOBS);
+}
+
+/* In the main loop: the keyframes are not needed (one pipeline), so the
+ * scan need not read on. Only while it reads: the loop runs nothing else
+ * before the work, which sets its own stage. */
+static gboolean
+cut_scan_short (App * app)
+{
+  if (app->stage == STAGE_SCAN && !app->stopped) {
+    app->scan_cut = TRUE;
+    g_main_loop_quit (app->loop);
+  }
+  return G_SOURCE_REMOVE;
+}
+
+static EnginesQuery *
+run_engines_query (EnginesQuery * q)
+{
+  q->engines_jobs = count_engines (q);
+  if (jobs_for_engines (q->app, q->engines_jobs) <= 1)
+    g_idle_add ((GSourceFunc) cut_scan_short, q->app);
   return q;
 }
 
@@ -494,60 +536,71 @@ on_scan_streams (Scan * scan, const GstCaps * video, App * app)
     note (&app->options, "loading %s while the keyframes are read, after "
         "%.2f s", loading, elapsed_s (app));
   g_free (loading);
-  if (app->jobs_by_engines && app->engines_query == NULL
-      && (decoder = worker_nvdec_decoder (video, device_for (app, 0)))) {
+  if (!app->jobs_by_engines || app->engines_query != NULL)
+    return;
+  if ((decoder = worker_nvdec_decoder (video, device_for (app, 0)))) {
     EnginesQuery *q = g_new0 (EnginesQuery, 1);
 
     q->app = app;
     q->video = gst_caps_copy (video);
     q->decoder = decoder;
+    q->said = g_string_new (NULL);
     app->engines_query = g_thread_new ("count-nvdec",
-        (GThreadFunc) count_engines, q);
+        (GThreadFunc) run_engines_query, q);
+  } else if (app->jobs <= 1) {
+    g_idle_add ((GSourceFunc) cut_scan_short, app);
   }
 }
 
-/* Without --jobs, frames to the null sink and NVDEC decoding the video:
- * one pipeline per NVDEC engine (as many as the machine's cores at most),
- * where that is more than the rule for the cores gives. */
 static void
-choose_jobs_by_engines (App * app, gboolean scanned)
+engines_query_free (EnginesQuery * q)
 {
-  EnginesQuery *q = app->engines_query ?
-      g_thread_join (app->engines_query) : NULL;
-  gint cores = g_get_num_processors ();
-
-  app->engines_query = NULL;
-  if (!scanned) {
-    /* nothing runs: no choice to make */
-  } else if (q == NULL) {
-    note (&app->options, "%d pipeline%s: one per %d cores (the video does "
-        "not decode on NVDEC)", app->jobs, app->jobs > 1 ? "s" : "",
-        JOBS_CORES);
-  } else if (q->jobs == 0) {
-    note (&app->options, "%d pipeline%s: one per %d cores (the video "
-        "decodes with %s, but the NVDEC engines are not known: %s)",
-        app->jobs, app->jobs > 1 ? "s" : "", JOBS_CORES, q->decoder,
-        q->said->str);
-  } else {
-    app->jobs = MIN (MAX ((gint) MIN (q->jobs, (guint) cores), app->jobs),
-        MAX_JOBS);
-    note (&app->options, "%d pipeline%s: the video decodes with %s, and %s "
-        "for it (frames to a null sink: one pipeline per engine, at most "
-        "one per core)", app->jobs, app->jobs > 1 ? "s" : "", q->decoder,
-        q->said->str);
-  }
-  app->options.convert_threads = MAX (1, cores / app->jobs);
-  if (q == NULL)
-    return;
   g_string_free (q->said, TRUE);
   g_free (q->decoder);
   gst_caps_unref (q->video);
   g_free (q);
 }
 
+/* Without --jobs, frames to the null sink and NVDEC decoding the video:
+ * N follows the NVDEC engines (see the top of the file), and -v says
+ * which rule chose it and why. */
+static void
+choose_jobs_by_engines (App * app)
+{
+  EnginesQuery *q;
+  const gchar *s;
+
+  if (app->engines_query == NULL) {
+    s = app->jobs > 1 ? "s" : "";
+    note (&app->options, "%d pipeline%s: one per %d cores (the video does "
+        "not decode on NVDEC)", app->jobs, s, JOBS_CORES);
+    return;
+  }
+  q = g_thread_join (app->engines_query);
+  app->engines_query = NULL;
+  if (q->engines_jobs == 0) {
+    s = app->jobs > 1 ? "s" : "";
+    note (&app->options, "%d pipeline%s: one per %d cores (the video "
+        "decodes with %s, but the NVDEC engines are not known: %s)",
+        app->jobs, s, JOBS_CORES, q->decoder, q->said->str);
+  } else if (app->jobs > (gint) q->engines_jobs) {
+    note (&app->options, "%d pipelines: one per %d cores (the video decodes "
+        "with %s, and %s for it: fewer)", app->jobs, JOBS_CORES, q->decoder,
+        q->said->str);
+  } else {
+    app->jobs = jobs_for_engines (app, q->engines_jobs);
+    s = app->jobs > 1 ? "s" : "";
+    note (&app->options, "%d pipeline%s: the video decodes with %s, and %s "
+        "for it (frames to a null sink: one pipeline per engine, at most "
+        "one per core)", app->jobs, s, q->decoder, q->said->str);
+  }
+  engines_query_free (q);
+}
+
 /* Reads the input for its keyframes and cuts it into at most the ranges
  * --segment or --jobs asks for (the number of pipelines chosen here where
- * they follow the NVDEC engines). FALSE when stopped. */
+ * they follow the NVDEC engines; the scan stops early where that comes to
+ * one). FALSE when stopped. */
 static gboolean
 run_scan (App * app)
 {
@@ -559,15 +612,30 @@ run_scan (App * app)
   if (scan_start (app->scan))
     g_main_loop_run (app->loop);
   scan_stop (app->scan);
-  if (app->jobs_by_engines)
-    choose_jobs_by_engines (app, !app->stopped
-        && scan_error (app->scan) == NULL);
-  if (app->stopped)
+  if (app->stopped) {
+    /* the program ends at once (_exit): a query still in the driver is
+     * left to it */
+    if (app->engines_query != NULL)
+      g_thread_unref (app->engines_query);
+    app->engines_query = NULL;
     return FALSE;
+  }
+  if (app->jobs_by_engines)
+    choose_jobs_by_engines (app);
+  if (app->scan_cut) {
+    note (&app->options, "one pipeline: the keyframes are not needed, "
+        "reading them stopped after %.2f s", elapsed_s (app));
+    app->jobs = 1;
+    app->n_ranges = 1;
+    return TRUE;
+  }
   if (scan_error (app->scan) != NULL)
     fail ("%s", scan_error (app->scan));
   app->ranges = scan_split (app->scan, app->segment ? app->segment_count :
       (guint) app->jobs, &app->n_ranges);
+  if (app->segment == NULL)
+    app->options.convert_threads = MAX (1, (gint) g_get_num_processors () /
+        (gint) MAX (app->n_ranges, 1));
   note (&app->options, "keyframes read after %.2f s", elapsed_s (app));
   return TRUE;
 }
@@ -1166,7 +1234,7 @@ main (int argc, char **argv)
         "Pipelines at once, each on a range of the input cut at keyframes "
           "(default: 1 below 16 cores, else 1 per 8 cores, at most 8; with "
           "OUTPUT -, NVDEC decoding and no --device cpu, 1 per NVDEC "
-          "engine, at most 1 per core)", "N"},
+          "engine if that is more, at most 1 per core)", "N"},
     {"devices", 0, 0, G_OPTION_ARG_STRING, &app.devices_text,
         "OpenCL devices to spread the pipelines over, comma-separated: a GPU "
           "index or part of a device or platform name (umatconvert's "

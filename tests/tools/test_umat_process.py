@@ -635,66 +635,105 @@ class Jobs(unittest.TestCase):
                                  "%d (selection-rate %d)" % (kept[rate], rate))
 
     def test_default_jobs_follow_the_nvdec_engines(self):
-        # without --jobs, frames to a null sink decoded on NVDEC and a
+        # without --jobs, frames to a null sink decoded on NVDEC and the
         # chain not on the CPU by request: one pipeline per NVDEC engine,
-        # at most one per core. This machine has no NVDEC:
-        # UMAT_PROCESS_TEST_NVDEC makes libav's decoders stand for
+        # at most one per core, never fewer than the rule for the cores.
+        # UMAT_PROCESS_TEST_NVDEC makes another plugin's decoders stand for
         # nvcodec's, with ENGINES engines (the H200 machine runs the real
-        # count: tests/gpu/run-figures.sh jobs). device=auto, which this
+        # count: tests/gpu/run-figures.sh jobs). device=auto, which the
         # rule is for, runs on the CPU here, or on PoCL where the opencl
         # suite names it
+        if any(isinstance(f, Gst.ElementFactory) and
+               f.list_is_type(Gst.ELEMENT_FACTORY_TYPE_DECODER)
+               for f in Gst.Registry.get().get_feature_list_by_plugin(
+                   "nvcodec")):
+            self.skipTest("nvcodec's decoders are here: they outrank the "
+                          "decoders that stand for them")
         cores = len(os.sched_getaffinity(0))
         by_cores = max(1, min(8, cores // 8))
+        plural = lambda n: "s" if n > 1 else ""
+        cut = re.compile(r"(?m)^umat-process: note: one pipeline: the "
+                         r"keyframes are not needed, reading them stopped")
 
-        def default_run(hook, output="-", device="auto"):
+        def default_run(hook, output="-", device="auto", clip=self.clip,
+                        frames=600):
             env = dict(os.environ)
-            env.pop("UMAT_PROCESS_TEST_NVDEC", None)
-            if hook:
-                env["UMAT_PROCESS_TEST_NVDEC"] = hook
+            env["UMAT_PROCESS_TEST_NVDEC"] = hook
             rc, stdout, stderr = umattest.run(
-                [PROG, "--device", device, "--verbose", self.clip, output],
+                [PROG, "--device", device, "--verbose", clip, output],
                 env=env)
             self.assertEqual(rc, 0, stderr)
             self.assertEqual(error_lines(stderr), [])
             if output == "-":
-                self.assertEqual(summary_value(stdout, "frames in"), "600")
+                self.assertEqual(summary_value(stdout, "frames in"),
+                                 str(frames))
             [said] = re.findall(r"(?m)^umat-process: note: (\d+ pipelines?: "
                                 r".*)$", stderr)
             ranges = re.search(r"(?m)^  jobs: +(\d+) ", stdout)
-            return said, int(ranges.group(1)) if ranges else 1
+            jobs = int(ranges.group(1)) if ranges else 1
+            # one pipeline needs no keyframes: the scan stops early, unless
+            # it read the whole (short) file first
+            if cut.search(stderr):
+                self.assertEqual(jobs, 1)
+                self.assertNotIn("keyframes read after", stderr)
+            return said, jobs, stderr
 
         for engines in (7, 1):
-            said, jobs = default_run("libav:%d" % engines)
-            want = max(by_cores, min(engines, cores))
-            self.assertEqual(said, "%d pipeline%s: the video decodes with "
-                             "avdec_h264, and GPU 0 has %d NVDEC engines for "
-                             "it (frames to a null sink: one pipeline per "
-                             "engine, at most one per core)"
-                             % (want, "s" if want > 1 else "", engines))
+            said, jobs, _ = default_run("libav:%d" % engines)
+            if by_cores > engines:
+                want = by_cores
+                self.assertEqual(said, "%d pipelines: one per 8 cores (the "
+                                 "video decodes with avdec_h264, and GPU 0 "
+                                 "has %d NVDEC engines for it: fewer)"
+                                 % (want, engines))
+            else:
+                want = min(engines, cores)
+                self.assertEqual(said, "%d pipeline%s: the video decodes with "
+                                 "avdec_h264, and GPU 0 has %d NVDEC engines "
+                                 "for it (frames to a null sink: one pipeline "
+                                 "per engine, at most one per core)"
+                                 % (want, plural(want), engines))
             self.assertEqual(jobs, want)
+        if by_cores == 1:
+            # one engine on a file whose keyframes take long to read: the
+            # scan stops once the engines are counted, well before its end
+            # (30 minutes of 64x64, 54000 frames: reading them all takes
+            # several times as long as counting here)
+            tiny = self.out("tiny-30min.mp4")
+            subprocess.run(
+                ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+                 "testsrc2=size=64x64:rate=30:duration=1800", "-c:v",
+                 "libx264", "-preset", "ultrafast", "-g", "60", tiny],
+                check=True, timeout=300)
+            said, jobs, stderr = default_run("libav:1", clip=tiny,
+                                             frames=54000)
+            self.assertRegex(stderr, cut)
+            self.assertEqual(jobs, 1)
         # a driver that does not say: the rule for the cores
-        said, jobs = default_run("libav:0")
+        said, jobs, _ = default_run("libav:0")
         self.assertRegex(said, r"^%d pipelines?: one per 8 cores \(the video "
                          r"decodes with avdec_h264, but the NVDEC engines are "
                          r"not known: GPU 0: the driver does not say"
                          % by_cores)
         self.assertEqual(jobs, by_cores)
         # NVDEC here, but not for this video (jpeg's decoder stands for it)
-        said, jobs = default_run("jpeg:7")
+        said, jobs, _ = default_run("jpeg:7")
         self.assertEqual(said, "%d pipeline%s: one per 8 cores (the video does "
-                         "not decode on NVDEC)"
-                         % (by_cores, "s" if by_cores > 1 else ""))
+                         "not decode on NVDEC)" % (by_cores, plural(by_cores)))
         self.assertEqual(jobs, by_cores)
-        # no NVDEC, an encoder (it bounds the job), or the chain on the CPU
-        # (the cores bound it): the rule for the cores
+        # no NVDEC decoder (coreelements has none), an encoder (it bounds
+        # the job), or the chain on the CPU (the cores bound it): the rule
+        # for the cores, with no scan where it gives one pipeline
         for hook, output, device in (
-                (None, "-", "auto"), ("libav:7", self.out("dflt.mp4"), "auto"),
+                ("coreelements:7", "-", "auto"),
+                ("libav:7", self.out("dflt.mp4"), "auto"),
                 ("libav:7", "-", "cpu")):
-            said, jobs = default_run(hook, output, device)
+            said, jobs, stderr = default_run(hook, output, device)
             self.assertEqual(said, "%d pipeline%s: one per 8 cores, at most 8 "
-                             "(no --jobs)"
-                             % (by_cores, "s" if by_cores > 1 else ""))
+                             "(no --jobs)" % (by_cores, plural(by_cores)))
             self.assertEqual(jobs, by_cores)
+            if by_cores == 1:
+                self.assertNotIn("keyframes", stderr)
         self.assertEqual(len(umattest.decode(self.out("dflt.mp4"))), 600)
 
     def test_verbose_says_what_each_range_runs_and_when(self):
