@@ -29,7 +29,8 @@
 # marked "(before)", next to the current tree's. GPUS_RUNS (default
 # "7:0:now 14:0,1:now 7:0:now") are the gpus section's runs, in turn, as
 # JOBS:DEVICES:TREE (TREE: now or before; JOBS "default": no --jobs).
-# JOBS_LIST (default "default 1 2 4 7") are the jobs section's --jobs.
+# JOBS_LIST (default "default 1 2 4 7") are the jobs section's --jobs;
+# JOBS_STAGES=1 prints when each run's stages came, as gpus does.
 set -u
 bundle=${1:-.gpu}
 out=${2:-/tmp/umat-figures}
@@ -81,6 +82,19 @@ time_it () {
   fi
   awk -v n="$frames" -v t0="$t0" -v t1="$t1" -v name="$name" \
     'BEGIN { printf "%-64s %6d frames %7.2f s %8.1f fps\n", name, n, t1 - t0, n / (t1 - t0) }'
+}
+
+# stages: what umat-process -v said of the run time_it timed last: the
+# decoders and memory of the ranges, and when the stages came
+stages () {
+  grep -o "decoding with .*\|in memory:.*" "$work/out.txt" | sort | uniq -c
+  grep -o "keyframes read after .*" "$work/out.txt"
+  grep -o "loading .* after [0-9.]* s" "$work/out.txt"
+  for stage in "pipeline started" "first frame into umatconvert" "done"; do
+    grep -o "$stage after [0-9.]*" "$work/out.txt" | awk -v stage="$stage" '
+      { t = $NF + 0; if (!n++ || t < lo) lo = t; if (t > hi) hi = t }
+      END { if (n) printf "ranges: %s after %.2f to %.2f s\n", stage, lo, hi }'
+  done
 }
 
 # parallel NAME N FRAMES COMMAND...: N copies at once; total fps
@@ -249,8 +263,9 @@ for section in $sections; do
       jobs=(--jobs "$j")
       [[ $j == default ]] && jobs=()
       time_it "umat-process ${jobs[*]:-(default)} $chain -" "$long_frames" \
-        umat-process -v --device opencl --chain "$chain" "${jobs[@]}" "$long" - &&
-        [[ $j == default ]] && grep -o "[0-9]* pipelines\?: .*" "$work/out.txt"
+        umat-process -v --device opencl --chain "$chain" "${jobs[@]}" "$long" - || continue
+      grep -o "[0-9]* pipelines\?: .*" "$work/out.txt"
+      [[ -n ${JOBS_STAGES:-} ]] && stages
     done
     ;;
   encode)
@@ -298,14 +313,7 @@ for section in $sections; do
       grep -o "[0-9]* pipelines\?: .*" "$work/out.txt"
       kill "$smi" 2>/dev/null
       wait "$smi" 2>/dev/null
-      grep -o "decoding with .*\|in memory:.*" "$work/out.txt" | sort | uniq -c
-      grep -o "keyframes read after .*" "$work/out.txt"
-      grep -o "loading .* after [0-9.]* s" "$work/out.txt"
-      for stage in "pipeline started" "first frame into umatconvert" "done"; do
-        grep -o "$stage after [0-9.]*" "$work/out.txt" | awk -v stage="$stage" '
-          { t = $NF + 0; if (!n++ || t < lo) lo = t; if (t > hi) hi = t }
-          END { if (n) printf "ranges: %s after %.2f to %.2f s\n", stage, lo, hi }'
-      done
+      stages
       awk -F', ' '$2 > 0 { sum[$1] += $2; n[$1]++ }
         END { for (g in sum) printf "GPU %s: NVDEC %.0f %% on average while busy (%d samples)\n", g, sum[g] / n[g], n[g] }' "$work/dec.csv"
     done
